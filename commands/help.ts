@@ -1,0 +1,12 @@
+import type { CommandResult, UsageLine } from './types.ts';
+
+export const USAGE: readonly UsageLine[] = [
+  { syntax: 'lookup <identifier>', summary: 'profile of a customer: email, phone, wallet, unified id, ext:<id>, kakao:<id>, line:<id>' },
+  { syntax: 'metrics [all|1d|7d|30d|YYYY-MM-DD..YYYY-MM-DD]', summary: 'compliance and AssetPro figures (default 7d)' },
+  { syntax: 'top [range] [n]', summary: 'top customers by transaction volume (default 30d, 10)' },
+  { syntax: 'help', summary: 'this list' },
+];
+
+export function help(): CommandResult {
+  return { kind: 'help', usage: USAGE };
+}

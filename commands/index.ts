@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { help, USAGE } from './help.ts';
+import { lookup, lookupArgs } from './lookup.ts';
+import { metrics, metricsArgs } from './metrics.ts';
+import { parseArgs, tokenize, UsageError } from './parse.ts';
+import { top, topArgs } from './top.ts';
+import type { CommandContext, CommandResult } from './types.ts';
+import { AppError } from '../src/errors.ts';
+
+interface CommandDef<S extends z.ZodType> {
+  args: S;
+  run(input: z.infer<S>, ctx: CommandContext): Promise<CommandResult> | CommandResult;
+}
+const def = <S extends z.ZodType>(d: CommandDef<S>) => d as unknown as CommandDef<z.ZodType>;
+
+/** The one registry: Slack, Discord and the terminal all dispatch through `runCommandText`. */
+export const COMMANDS: Record<string, CommandDef<z.ZodType>> = {
+  lookup: def({ args: lookupArgs, run: (identifier, ctx) => lookup({ identifier }, ctx) }),
+  metrics: def({ args: metricsArgs, run: metrics }),
+  top: def({ args: topArgs, run: top }),
+  help: def({ args: z.array(z.string()), run: () => help() }),
+};
+
+export async function runCommandText(text: string, ctx: CommandContext): Promise<CommandResult> {
+  const [name, ...rest] = tokenize(text);
+  if (!name) return help();
+  const command = COMMANDS[name.toLowerCase()];
+  if (!command) return { kind: 'usage_error', message: `Unknown subcommand "${name}".`, usage: USAGE };
+  try {
+    return await command.run(parseArgs(command.args, rest), ctx);
+  } catch (e) {
+    if (e instanceof UsageError) return { kind: 'usage_error', message: e.message, usage: USAGE };
+    if (e instanceof AppError && e.status < 500) return { kind: 'usage_error', message: e.message, usage: USAGE };
+    throw e;
+  }
+}

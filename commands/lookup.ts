@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { writeAudit } from '../src/access/audit.ts';
+import { canSeePersonalData, maskIdentifier, PERSONAL_IDENTIFIER_TYPES } from '../src/access/mask.ts';
+import { IdentifierError } from '../src/identity/normalize.ts';
+import { findCustomer } from '../src/profile/find.ts';
+import { maskProfile } from '../src/profile/mask-profile.ts';
+import { buildProfile } from '../src/profile/profile.ts';
+import { PROFILE_SECTIONS, type CommandContext, type CommandResult, type ProfileSection } from './types.ts';
+
+export const lookupArgs = z
+  .array(z.string())
+  .min(1, 'lookup needs an identifier: an email, phone, wallet, unified id, ext:<id>, kakao:<id> or line:<id>')
+  .transform((w) => w.join(' '));
+
+export interface LookupInput {
+  identifier: string;
+  section?: ProfileSection | 'card';
+}
+
+export const sectionSchema = z.enum([...PROFILE_SECTIONS, 'card']);
+
+/** `lookup <identifier>`: the profile card, masked to the caller's role, and one audit row. */
+export async function lookup(input: LookupInput, ctx: CommandContext): Promise<CommandResult> {
+  const { store, caller } = ctx;
+  const full = canSeePersonalData(caller.role);
+  let found;
+  try {
+    found = await findCustomer(store.db, input.identifier, ctx.identity);
+  } catch (e) {
+    if (e instanceof IdentifierError) return { kind: 'usage_error', message: e.message, usage: [] };
+    throw e;
+  }
+  const { detected, unifiedId } = found;
+  const personal = PERSONAL_IDENTIFIER_TYPES.has(detected.type);
+  await writeAudit(store.db, {
+    at: ctx.clock().getTime(),
+    platform: caller.platform,
+    callerId: caller.userId,
+    channelId: caller.channelId,
+    command: input.section && input.section !== 'card' ? `lookup:${input.section}` : 'lookup',
+    identifierType: detected.type,
+    identifier: personal && !full ? null : detected.value,
+    unifiedId,
+  });
+  const shown = full ? detected.value : maskIdentifier(detected.type, detected.value);
+  if (!unifiedId) return { kind: 'not_found', query: shown, message: `No customer found for ${detected.type.replace('_', ' ')} ${shown}.` };
+  const profile = (await buildProfile(store.db, unifiedId, ctx.clock().getTime()))!;
+  return { kind: 'profile', profile: full ? profile : maskProfile(profile), section: input.section ?? 'card', masked: !full };
+}

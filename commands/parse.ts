@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/**
+ * Splits slash-command text into words. Quotes group words; Slack's auto-links
+ * (`<mailto:a@b.c|a@b.c>`, `<#C123|general>`, `<@U123>`) stay one word each.
+ */
+export function tokenize(text: string): string[] {
+  const words: string[] = [];
+  const re = /<[^>]*>|"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (const m of text.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3] ?? m[0]);
+  return words;
+}
+
+export class UsageError extends Error {}
+
+/** Parses a subcommand's words with its zod schema and turns the first problem into a sentence. */
+export function parseArgs<T extends z.ZodType>(schema: T, words: string[]): z.infer<T> {
+  const parsed = schema.safeParse(words);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new UsageError(issue.message);
+}

@@ -1,0 +1,38 @@
+import type { Store } from '../db/client.ts';
+import type { ChatPlatform, Role } from '../db/schema/constants.ts';
+import type { IdentityConfig } from '../src/config.ts';
+import type { Metrics } from '../src/metrics/live.ts';
+import type { Profile } from '../src/profile/profile.ts';
+import type { Clock } from '../src/time.ts';
+
+export interface Caller {
+  platform: ChatPlatform;
+  userId: string;
+  channelId?: string;
+  role: Role;
+}
+
+export interface CommandContext {
+  store: Store;
+  identity: IdentityConfig;
+  clock: Clock;
+  caller: Caller;
+}
+
+export const PROFILE_SECTIONS = ['general', 'compliance', 'wallets', 'assetpro', 'purchases', 'device'] as const;
+export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
+
+/** One result model per outcome; Slack, Discord and the terminal each render these and nothing else. */
+export type CommandResult =
+  | { kind: 'profile'; profile: Profile; section: ProfileSection | 'card'; masked: boolean }
+  | { kind: 'not_found'; query: string; message: string }
+  | { kind: 'metrics'; metrics: Metrics }
+  | { kind: 'top'; range: Metrics['range']; customers: Metrics['assetpro']['top_customers'] }
+  | { kind: 'help'; usage: readonly UsageLine[] }
+  | { kind: 'usage_error'; message: string; usage: readonly UsageLine[] }
+  | { kind: 'notice'; title: string; lines: string[]; ok: boolean };
+
+export interface UsageLine {
+  syntax: string;
+  summary: string;
+}

@@ -1,0 +1,49 @@
+import { createClient, type Client } from '@libsql/client';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema/index.ts';
+
+export type Db = LibSQLDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Store {
+  db: Db;
+  client: Client;
+  /**
+   * Runs `fn` in one write transaction. Write transactions of this process are queued: an embedded
+   * libSQL connection waits for the file lock synchronously, so two interleaved transactions in one
+   * event loop would deadlock each other. Across processes and servers the database's own write lock
+   * (BEGIN IMMEDIATE) serialises them; nothing here is relied on for that.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export function createStore(url: string, authToken?: string): Store {
+  if (url.startsWith('file:') && !url.includes(':memory:')) {
+    const path = url.slice('file:'.length).replace(/^\/\/(localhost)?/, '');
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const client = createClient({ url, authToken, timeout: 10_000 });
+  const db = drizzle(client, { schema });
+  let queue: Promise<unknown> = Promise.resolve();
+  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const run = queue.then(() => db.transaction(fn));
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  return { db, client, write, close: () => client.close() };
+}
+
+export async function prepareDatabase(store: Store): Promise<void> {
+  if (store.client.protocol === 'file') {
+    // WAL lets lookups read while ingest writes; it is a property of the file, set once.
+    await store.client.execute('PRAGMA journal_mode = WAL');
+  }
+  await migrate(store.db, { migrationsFolder });
+}

@@ -1,0 +1,22 @@
+// Enums are defined once here and feed both drizzle `text({ enum })` columns and zod schemas.
+export const KYC_STATUSES = ['unverified', 'pending', 'verified', 'rejected'] as const;
+export type KycStatus = (typeof KYC_STATUSES)[number];
+
+export const RISK_LEVELS = ['low', 'low_medium', 'medium', 'high', 'very_high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const TX_DIRECTIONS = ['in', 'out'] as const;
+
+export const ROLES = ['viewer', 'compliance', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CHAT_PLATFORMS = ['slack', 'discord', 'cli'] as const;
+export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
+
+export const RECORD_TYPES = ['identify', 'kyc', 'transaction', 'event', 'purchase'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+export const LABEL_KINDS = ['tag', 'platform'] as const;
+
+export const CONFLICT_KINDS = ['limit', 'external_id', 'merge_cap', 'split_pair'] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];

@@ -1,0 +1,22 @@
+import { sqliteTable, text, index } from 'drizzle-orm/sqlite-core';
+import { epochMs } from './columns.ts';
+
+/**
+ * A customer is a node in a merge forest: `parentId` is the customer it was merged into and
+ * `rootId` the unified customer it currently answers to (itself when unmerged). Facts keep the
+ * customer that first owned them, so a split only re-points `rootId` and loses nothing.
+ */
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: text('id').primaryKey(),
+    rootId: text('root_id').notNull(),
+    parentId: text('parent_id'),
+    createdAt: epochMs('created_at').notNull(),
+    firstSeenAt: epochMs('first_seen_at').notNull(),
+    lastActivityAt: epochMs('last_activity_at').notNull(),
+  },
+  (t) => [index('customers_root_idx').on(t.rootId), index('customers_parent_idx').on(t.parentId), index('customers_created_idx').on(t.createdAt)],
+);
+
+export type Customer = typeof customers.$inferSelect;

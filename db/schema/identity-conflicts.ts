@@ -1,0 +1,21 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { CONFLICT_KINDS } from './constants.ts';
+import { epochMs, createdAt } from './columns.ts';
+
+/** A link or merge a guard refused, kept for a person to review (`user360 conflicts`). */
+export const identityConflicts = sqliteTable(
+  'identity_conflicts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: CONFLICT_KINDS }).notNull(),
+    customerIds: text('customer_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    identifierType: text('identifier_type'),
+    identifierValue: text('identifier_value'),
+    detail: text('detail').notNull(),
+    recordType: text('record_type'),
+    recordId: text('record_id'),
+    ...createdAt(),
+    resolvedAt: epochMs('resolved_at'),
+  },
+  (t) => [index('identity_conflicts_open_idx').on(t.resolvedAt, t.createdAt)],
+);

@@ -1,0 +1,26 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { customers } from './customers.ts';
+import { TX_DIRECTIONS } from './constants.ts';
+import { epochMs } from './columns.ts';
+
+/**
+ * `usdtMicros` holds the USDT value in millionths as an integer so sums are exact per row;
+ * `amount` keeps the token amount exactly as sent. `day` is the GMT+8 calendar day.
+ */
+export const transactions = sqliteTable(
+  'transactions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    customerId: text('customer_id').notNull().references(() => customers.id),
+    recordId: text('record_id'),
+    at: epochMs('at').notNull(),
+    day: text('day').notNull(),
+    chain: text('chain').notNull(),
+    token: text('token').notNull(),
+    amount: text('amount').notNull(),
+    usdtMicros: integer('usdt_micros').notNull(),
+    direction: text('direction', { enum: TX_DIRECTIONS }).notNull(),
+    txHash: text('tx_hash'),
+  },
+  (t) => [index('transactions_customer_at_idx').on(t.customerId, t.at), index('transactions_day_idx').on(t.day)],
+);

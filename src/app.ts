@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import { sql } from 'drizzle-orm';
+import type { Store } from '../db/client.ts';
+import type { Config } from './config.ts';
+import { requireApiKey } from './http/auth.ts';
+import { errorHandler } from './http/errors.ts';
+import { ingestApi } from './http/ingest.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { readApi } from './http/read.ts';
+import type { Logger } from './logger.ts';
+import type { Clock } from './time.ts';
+
+export interface AppDeps {
+  store: Store;
+  config: Pick<Config, 'identity' | 'maxBodyBytes'>;
+  clock: Clock;
+  log: Logger;
+  /** Chat adapters mount themselves here (`/slack/events`, `/discord/interactions`) when configured. */
+  mounts?: Array<{ path: string; app: Hono }>;
+}
+
+/** Builds the whole HTTP surface from its dependencies; it never listens (that is main.ts). */
+export function createApp(deps: AppDeps) {
+  const { store, config, clock, log } = deps;
+  const app = new Hono();
+  app.onError(errorHandler(log));
+  app.notFound((c) => c.json({ code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+
+  app.get('/healthz', async (c) => {
+    try {
+      await store.db.run(sql`SELECT 1`);
+      return c.json({ status: 'ok' });
+    } catch {
+      return c.json({ status: 'error', message: 'database unreachable' }, 503);
+    }
+  });
+  const doc = openApiDocument();
+  app.get('/openapi.json', (c) => c.json(doc));
+
+  const v1 = new Hono();
+  v1.use('*', requireApiKey(store.db));
+  v1.route('/', ingestApi({ store, identity: config.identity, clock, maxBodyBytes: config.maxBodyBytes }));
+  v1.route('/', readApi({ db: store.db, identity: config.identity, clock }));
+  app.route('/v1', v1);
+
+  for (const m of deps.mounts ?? []) app.route(m.path, m.app);
+  return app;
+}

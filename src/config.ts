@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { isValidPhoneRegion } from './identity/regions.ts';
+
+/** The only reader of process.env. Optional integrations switch on when their settings are present. */
+const list = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((v) => v.trim()).filter(Boolean));
+
+const limitList = z
+  .string()
+  .optional()
+  .transform((s, ctx) => {
+    const limits: Record<string, number> = {};
+    for (const part of (s ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([a-z_]+)=(\d+)$/.exec(part);
+      if (!m || Number(m[2]) < 1) {
+        ctx.addIssue({ code: 'custom', message: `expected type=number pairs like "email=5,wallet=50", got "${part}"` });
+        return z.NEVER;
+      }
+      limits[m[1]!] = Number(m[2]);
+    }
+    return limits;
+  });
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/user360.db')
+    .refine((u) => /^(file|libsql|https?|wss?):/.test(u), 'must start with file:, libsql://, http(s):// or ws(s)://'),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .default('TW')
+    .transform((r) => r.toUpperCase())
+    .refine(isValidPhoneRegion, 'must be a two-letter region code libphonenumber knows, like TW or US'),
+  BLOCKED_IDENTIFIERS: list,
+  IDENTIFIER_LIMITS: limitList,
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_ADMINS: list,
+  SLACK_API_URL: z.url().optional(),
+
+  DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-character hex public key of the application').optional(),
+  DISCORD_BOT_TOKEN: z.string().min(1).optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be the numeric application id').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric guild id').optional(),
+  DISCORD_ADMINS: list,
+  DISCORD_API_URL: z.url().optional(),
+
+  DIGEST_CRON: z.string().default('59 23 * * *'),
+  DIGEST_TIMEZONE: z.string().default('Asia/Taipei'),
+});
+
+export const DEFAULT_IDENTIFIER_LIMITS: Record<string, number> = { external_id: 1, email: 5, phone: 5, wallet: 50 };
+/** Types with no configured limit share this one so no customer can collect identifiers without bound. */
+export const FALLBACK_IDENTIFIER_LIMIT = 20;
+
+export function parseConfig(env: Record<string, string | undefined>) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Bad configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const limits: Record<string, number> = { ...DEFAULT_IDENTIFIER_LIMITS, ...e.IDENTIFIER_LIMITS, external_id: 1 };
+  return {
+    databaseUrl: e.DATABASE_URL,
+    databaseAuthToken: e.DATABASE_AUTH_TOKEN,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    identity: { defaultRegion: e.DEFAULT_PHONE_REGION, blocked: e.BLOCKED_IDENTIFIERS, limits },
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    seedDemo: e.SEED_DEMO,
+    slack:
+      e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
+        ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, admins: e.SLACK_ADMINS, apiUrl: e.SLACK_API_URL }
+        : undefined,
+    discord:
+      e.DISCORD_PUBLIC_KEY && e.DISCORD_APPLICATION_ID
+        ? {
+            publicKey: e.DISCORD_PUBLIC_KEY.toLowerCase(),
+            applicationId: e.DISCORD_APPLICATION_ID,
+            botToken: e.DISCORD_BOT_TOKEN,
+            guildId: e.DISCORD_GUILD_ID,
+            admins: e.DISCORD_ADMINS,
+            apiUrl: e.DISCORD_API_URL,
+          }
+        : undefined,
+    digest: { cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
+  };
+}
+
+export type Config = ReturnType<typeof parseConfig>;
+export type IdentityConfig = Config['identity'];
+
+export class ConfigError extends Error {}
+
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

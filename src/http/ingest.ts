@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { RECORD_TYPES } from '../../db/schema/constants.ts';
+import { AppError } from '../errors.ts';
+import { ingestRecords, prepareRecords, type IngestDeps, type RecordIssue } from '../ingest/ingest.ts';
+import type { ApiEnv } from './auth.ts';
+
+const SINGLE_PATHS: Record<string, (typeof RECORD_TYPES)[number]> = {
+  identify: 'identify',
+  kyc: 'kyc',
+  transactions: 'transaction',
+  events: 'event',
+  purchases: 'purchase',
+};
+
+function refuse(issues: RecordIssue[]): never {
+  const records = new Set(issues.map((i) => i.index)).size;
+  throw new AppError('invalid_records', `${records} record(s) are invalid; nothing was stored`, 400, { errors: issues });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError('invalid_json', `the body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** NDJSON: one record a line; blank lines are allowed, an unparseable line names its index. */
+function parseNdjson(text: string): unknown[] {
+  const records: unknown[] = [];
+  const issues: RecordIssue[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line));
+    } catch (e) {
+      issues.push({ index: records.length, path: '(line)', message: `not valid JSON: ${(e as Error).message}` });
+      records.push(null);
+    }
+  }
+  if (issues.length) refuse(issues);
+  return records;
+}
+
+export function ingestApi(deps: IngestDeps & { maxBodyBytes: number }) {
+  const app = new Hono<ApiEnv>();
+  const limit = bodyLimit({
+    maxSize: deps.maxBodyBytes,
+    onError: () => {
+      throw new AppError('body_too_large', `the body is larger than the limit of ${deps.maxBodyBytes} bytes; send smaller batches`, 413);
+    },
+  });
+
+  async function accept(raw: unknown[], actor: string) {
+    if (raw.length === 0) throw new AppError('empty_batch', 'the batch holds no records');
+    const { records, issues } = prepareRecords(raw, deps.identity);
+    if (issues.length) refuse(issues);
+    return ingestRecords(deps, records, actor);
+  }
+
+  app.post('/batch', limit, async (c) => {
+    const text = await c.req.text();
+    const ndjson = (c.req.header('content-type') ?? '').includes('ndjson');
+    const raw = ndjson ? parseNdjson(text) : parseJson(text);
+    if (!Array.isArray(raw)) throw new AppError('invalid_batch', 'a batch is a JSON array of records, or NDJSON with Content-Type: application/x-ndjson');
+    const r = await accept(raw, `api:${c.var.apiKey.name}`);
+    return c.json({ accepted: r.accepted, duplicates: r.duplicates, ignored: r.ignored });
+  });
+
+  for (const [path, type] of Object.entries(SINGLE_PATHS)) {
+    app.post(`/${path}`, limit, async (c) => {
+      const body = parseJson(await c.req.text());
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('invalid_record', `POST /v1/${path} takes one JSON object; send many to /v1/batch`);
+      const record = body as Record<string, unknown>;
+      if (record.type !== undefined && record.type !== type) throw new AppError('wrong_type', `POST /v1/${path} takes "${type}" records, not "${String(record.type)}"`);
+      const r = await accept([{ ...record, type }], `api:${c.var.apiKey.name}`);
+      return c.json({ accepted: r.accepted, duplicates: r.duplicates, ignored: r.ignored, unified_ids: r.unifiedIds });
+    });
+  }
+  return app;
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { KYC_STATUSES, TX_DIRECTIONS } from '../../db/schema/constants.ts';
+import { WALLET_CHAINS } from '../identity/normalize.ts';
+
+/** Record shapes of SPEC §3. Identifiers stay raw here; `identifiersOf` normalises them with the config. */
+const decimal = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === 'number' ? String(v) : v.trim()))
+  .refine((v) => /^\d+(\.\d+)?$/.test(v) || /^\d+(\.\d+)?e[+-]?\d+$/i.test(v), 'must be a non-negative decimal number such as "120.5"');
+
+const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with an offset, like 2026-11-20T10:00:00+08:00' });
+const text = (max = 500) => z.string().trim().min(1).max(max);
+const optionalText = (max = 500) => text(max).nullish();
+
+const oneOrMany = z.union([z.string(), z.array(z.string()).max(50)]).optional();
+
+export const identifiersSchema = z
+  .object({
+    external_id: z.union([z.string(), z.number()]).transform(String).optional(),
+    email: oneOrMany,
+    phone: oneOrMany,
+    kakao_id: oneOrMany,
+    line_id: oneOrMany,
+    discord: oneOrMany,
+    telegram: oneOrMany,
+    x: oneOrMany,
+    wallets: z
+      .array(z.object({ chain: z.string().trim().toLowerCase().pipe(z.enum(WALLET_CHAINS)), address: z.string().trim().min(1) }))
+      .max(200)
+      .optional(),
+  })
+  .strict()
+  .refine((ids) => Object.values(ids).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)), 'at least one identifier is required');
+
+const base = {
+  id: z.union([text(200), z.number().int()]).transform(String).optional(),
+  timestamp,
+  identifiers: identifiersSchema,
+};
+
+export const identifyRecord = z.object({
+  type: z.literal('identify'),
+  ...base,
+  traits: z
+    .object({
+      name: optionalText(200),
+      gender: optionalText(40),
+      birth_date: z.iso.date('must be a date like 1990-04-02').nullish(),
+      membership_level: optionalText(80),
+      platform: optionalText(80),
+      platforms: z.array(text(80)).max(20).optional(),
+      tags: z.array(text(80)).max(100).optional(),
+    })
+    .optional(),
+});
+
+export const kycRecord = z.object({
+  type: z.literal('kyc'),
+  ...base,
+  status: z.enum(KYC_STATUSES),
+  risk_score: z.number().int().min(0).max(100).nullish(),
+  applied_at: timestamp.nullish(),
+  approved_at: timestamp.nullish(),
+  form_number: optionalText(100),
+  document_id: optionalText(100),
+  tasks: z.array(z.object({ id: text(100), name: text(200), status: text(50) })).max(100).optional(),
+  reason: optionalText(1000),
+});
+
+export const transactionRecord = z.object({
+  type: z.literal('transaction'),
+  ...base,
+  chain: z.string().trim().toLowerCase().pipe(z.enum(WALLET_CHAINS)),
+  token: text(40).transform((t) => t.toUpperCase()),
+  amount: decimal,
+  usdt_value: decimal,
+  direction: z.enum(TX_DIRECTIONS),
+  tx_hash: optionalText(200),
+});
+
+export const eventRecord = z.object({
+  type: z.literal('event'),
+  ...base,
+  name: text(200),
+  session_id: optionalText(200),
+  device: z
+    .object({
+      id: text(200),
+      model: optionalText(200),
+      os: optionalText(100),
+      browser: optionalText(100),
+      library_version: optionalText(50),
+      country: optionalText(60),
+      city: optionalText(100),
+      language: optionalText(35),
+      timezone: optionalText(60),
+    })
+    .nullish(),
+});
+
+export const purchaseRecord = z.object({
+  type: z.literal('purchase'),
+  ...base,
+  order_id: text(200),
+  amount: decimal,
+  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code like TWD'),
+  items: z
+    .array(z.object({ name: text(300), category: optionalText(200), quantity: z.number().int().min(1).default(1), price: decimal }))
+    .max(500)
+    .default([]),
+});
+
+export const ingestRecord = z.discriminatedUnion('type', [identifyRecord, kycRecord, transactionRecord, eventRecord, purchaseRecord]);
+
+export type IngestRecord = z.infer<typeof ingestRecord>;
+export type KycRecord = z.infer<typeof kycRecord>;
+export type Identifiers = z.infer<typeof identifiersSchema>;
+
+/** USDT value in millionths; decimal strings are split rather than multiplied so no float rounding creeps in. */
+export function toMicros(decimalString: string): number {
+  if (/e/i.test(decimalString)) return Math.round(Number(decimalString) * 1e6);
+  const [whole = '0', frac = ''] = decimalString.split('.');
+  return Number(whole) * 1e6 + Number((frac + '000000').slice(0, 6));
+}
