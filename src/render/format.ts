@@ -1,0 +1,102 @@
+import type { Profile } from '../profile/profile.ts';
+import { formatGmt8 } from '../time.ts';
+
+/** Formatting shared by the Block Kit, embed and text renderers, so the three say the same thing. */
+export const fmtUsdt = (n: number) => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`;
+export const fmtInt = (n: number) => n.toLocaleString('en-US');
+export const fmtTime = (iso: string | null | undefined) => (iso ? formatGmt8(Date.parse(iso)) : '—');
+export const fmtDate = (iso: string | null | undefined) => (iso ? formatGmt8(Date.parse(iso)).slice(0, 10) : '—');
+export const dash = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : String(v));
+
+export const KYC_BADGE: Record<string, string> = { unverified: '⚪ unverified', pending: '🟡 pending', verified: '🟢 verified', rejected: '🔴 rejected' };
+export const RISK_BADGE: Record<string, string> = { low: '🟢 low', low_medium: '🟡 low-medium', medium: '🟠 medium', high: '🔴 high', very_high: '🚨 very high' };
+
+export const riskText = (p: Profile) =>
+  p.compliance.risk_level ? `${RISK_BADGE[p.compliance.risk_level]} (${p.compliance.risk_score})` : 'not scored';
+
+export const SECTION_TITLES = {
+  general: 'General',
+  compliance: 'Compliance',
+  wallets: 'Wallets',
+  assetpro: 'AssetPro',
+  purchases: 'Purchases',
+  device: 'Recent device',
+} as const;
+
+export type Field = { name: string; value: string };
+
+/** Each profile section as labelled fields; renderers lay these out within their platform's limits. */
+export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES): Field[] {
+  switch (section) {
+    case 'general': {
+      const ids = p.identifiers.filter((i) => i.type !== 'wallet');
+      return [
+        { name: 'Name', value: dash(p.basic.name) },
+        { name: 'Membership', value: dash(p.basic.membership_level) },
+        { name: 'Platforms', value: p.basic.platforms.join(', ') || '—' },
+        { name: 'Gender / age', value: `${dash(p.basic.gender)} / ${dash(p.basic.age_group)}` },
+        { name: 'Tags', value: p.basic.tags.join(', ') || '—' },
+        { name: 'First seen', value: fmtTime(p.activity.first_seen) },
+        { name: 'Last activity', value: fmtTime(p.activity.last_activity) },
+        { name: 'Events / sessions', value: `${fmtInt(p.activity.events_count)} / ${fmtInt(p.activity.sessions_count)}` },
+        { name: 'Identifiers', value: ids.map((i) => `${i.type}: ${i.value}`).join('\n') || '—' },
+        ...(p.merged_ids.length ? [{ name: 'Merged from', value: p.merged_ids.join(', ') }] : []),
+      ];
+    }
+    case 'compliance':
+      return [
+        { name: 'KYC status', value: KYC_BADGE[p.compliance.kyc_status] ?? p.compliance.kyc_status },
+        { name: 'Risk', value: riskText(p) },
+        { name: 'Applied', value: fmtDate(p.compliance.kyc_applied_at) },
+        { name: 'Approved', value: fmtDate(p.compliance.kyc_approved_at) },
+        { name: 'Form numbers', value: p.compliance.form_numbers.join(', ') || '—' },
+        { name: 'Document ID', value: dash(p.compliance.document_id) },
+        { name: 'KYC tasks', value: p.compliance.tasks.map((t) => `${t.id} ${t.name}: ${t.status}`).join('\n') || '—' },
+      ];
+    case 'wallets':
+      return p.wallets.map((w) => ({ name: w.chain, value: w.address }));
+    case 'assetpro': {
+      const a = p.assetpro;
+      return [
+        { name: 'Transactions', value: fmtInt(a.transaction_count) },
+        { name: 'Value', value: fmtUsdt(a.transaction_value_usdt) },
+        { name: 'By token', value: a.by_token.map((t) => `${t.token}: ${fmtUsdt(t.value_usdt)} (${t.count})`).join('\n') || '—' },
+        { name: 'By chain', value: a.by_chain.map((t) => `${t.chain}: ${fmtUsdt(t.value_usdt)} (${t.count})`).join('\n') || '—' },
+        { name: 'First transaction', value: fmtTime(a.first_transaction_at) },
+        { name: 'Last transaction', value: fmtTime(a.last_transaction_at) },
+      ];
+    }
+    case 'purchases': {
+      const s = p.purchases;
+      if (!s.count) return [{ name: `As of ${s.as_of}`, value: 'No purchases yet' }];
+      const money = (n: number) => `${n.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${s.currency}`;
+      const win = (k: string) => {
+        const w = (s.windows as Record<string, { count: number; amount: number; average: number }>)[k]!;
+        return `${w.count} orders, ${money(w.amount)}, avg ${money(w.average)}`;
+      };
+      return [
+        { name: `Total (as of ${s.as_of})`, value: `${s.count} orders, ${money(s.amount)}` },
+        { name: 'Last 3 months', value: win('3m') },
+        { name: 'Last 6 months', value: win('6m') },
+        { name: 'Last 12 months', value: win('12m') },
+        { name: 'Busiest day / hour', value: `${dash(s.top_weekday)} / ${s.top_hour === null ? '—' : `${String(s.top_hour).padStart(2, '0')}:00`} GMT+8` },
+        { name: 'First / last purchase', value: `${fmtDate(s.first_purchase_at)} / ${fmtDate(s.last_purchase_at)}` },
+        { name: 'Top categories', value: s.top_categories.map((c, i) => `${i + 1}. ${c.name} (${c.quantity})`).join('\n') || '—' },
+        { name: 'Top items', value: s.top_items.map((c, i) => `${i + 1}. ${c.name} (${c.quantity})`).join('\n') || '—' },
+      ];
+    }
+    case 'device': {
+      const d = p.device;
+      if (!d) return [{ name: 'Device', value: 'No device seen yet' }];
+      return [
+        { name: 'Device ID', value: d.device_id },
+        { name: 'Model', value: dash(d.model) },
+        { name: 'OS / browser', value: `${dash(d.os)} / ${dash(d.browser)}` },
+        { name: 'App library', value: dash(d.library_version) },
+        { name: 'Place', value: [d.city, d.country].filter(Boolean).join(', ') || '—' },
+        { name: 'Language / timezone', value: `${dash(d.language)} / ${dash(d.timezone)}` },
+        { name: 'Last seen', value: fmtTime(d.last_seen) },
+      ];
+    }
+  }
+}
