@@ -1,12 +1,10 @@
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/client.ts';
-import {
-  complianceForms, customers, devices, events, ingestedRecords, kycChanges, kycStates, kycTasks, labels, purchaseItems, purchases, traits, transactions,
-  type KycStatus, type RiskLevel,
-} from '../../db/schema/index.ts';
+import { complianceForms, customers, ingestedRecords, kycChanges, kycStates, kycTasks, type KycStatus, type RiskLevel } from '../../db/schema/index.ts';
 import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
-import { resolveIdentity, type Resolution } from '../identity/resolve.ts';
+import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
+import { FactBuffer } from './facts.ts';
 import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
 import { ingestRecord, toMicros, type IngestRecord } from './records.ts';
@@ -58,77 +56,92 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
   const now = deps.clock().getTime();
   return deps.store.write(async (tx) => {
     const result: IngestResult = { accepted: 0, duplicates: 0, ignored: 0, unifiedIds: [] };
-    for (const { record, ids, at } of records) {
-      if (record.id !== undefined) {
-        const fresh = await tx.insert(ingestedRecords).values({ type: record.type, id: record.id, createdAt: now }).onConflictDoNothing().returning();
-        if (fresh.length === 0) {
-          result.duplicates++;
-          continue;
-        }
+    const fresh = await claimRecordIds(tx, records, now);
+    const resolver = new IdentityResolver(tx, deps.identity, now, actor);
+    await resolver.preload(records.flatMap((r) => r.ids));
+    const facts = new FactBuffer();
+    for (const [index, { record, ids, at }] of records.entries()) {
+      if (!fresh.has(index)) {
+        result.duplicates++;
+        continue;
       }
-      const who = await resolveIdentity(tx, ids, { cfg: deps.identity, at, now, actor, record: { type: record.type, id: record.id } });
+      const who = await resolver.resolve(ids, { at, record: { type: record.type, id: record.id } });
       if (!who) {
         result.ignored++;
         continue;
       }
-      await storeFacts(tx, record, who, at, now);
+      for (const id of ids) {
+        const owner = id.wallet && resolver.ownerOf(id);
+        if (owner && owner.rootId === who.unifiedId) {
+          facts.wallets.set(`${id.wallet!.chain}\u0000${id.wallet!.address}`, { customerId: owner.customerId, chain: id.wallet!.chain, address: id.wallet!.address, firstSeenAt: at });
+        }
+      }
+      facts.touch(who.customerId, at);
+      await collectFacts(tx, facts, record, who, at, now);
       result.accepted++;
       result.unifiedIds.push(who.unifiedId);
     }
+    await facts.flush(tx);
     return result;
   });
 }
 
-async function storeFacts(tx: Tx, r: IngestRecord, who: Resolution, at: number, now: number): Promise<void> {
+/** Inserts the batch's record ids under their unique key; the indexes that got a new row are the fresh records. */
+async function claimRecordIds(tx: Tx, records: PreparedRecord[], now: number): Promise<Set<number>> {
+  const fresh = new Set<number>();
+  const firstIndex = new Map<string, number>();
+  records.forEach((r, i) => {
+    if (r.record.id === undefined) return fresh.add(i);
+    const key = `${r.record.type}\u0000${r.record.id}`;
+    if (!firstIndex.has(key)) firstIndex.set(key, i);
+  });
+  const keyed = [...firstIndex.entries()];
+  for (let i = 0; i < keyed.length; i += 1000) {
+    const rows = keyed.slice(i, i + 1000).map(([key]) => {
+      const [type, id] = key.split('\u0000') as [IngestRecord['type'], string];
+      return { type, id, createdAt: now };
+    });
+    const stored = await tx.insert(ingestedRecords).values(rows).onConflictDoNothing().returning({ type: ingestedRecords.type, id: ingestedRecords.id });
+    for (const s of stored) fresh.add(firstIndex.get(`${s.type}\u0000${s.id}`)!);
+  }
+  return fresh;
+}
+
+async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Resolution, at: number, now: number): Promise<void> {
   const customerId = who.customerId;
   const day = gmt8Day(at);
   switch (r.type) {
     case 'identify': {
       const t = r.traits ?? {};
-      const values = { name: t.name, gender: t.gender, birthDate: t.birth_date, membershipLevel: t.membership_level };
-      const set = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
-      await tx
-        .insert(traits)
-        .values({ customerId, ...values, updatedAt: at })
-        .onConflictDoUpdate({ target: traits.customerId, set: { ...set, updatedAt: sql`max(${traits.updatedAt}, ${at})` } });
-      const platforms = [...(t.platforms ?? []), ...(t.platform ? [t.platform] : [])];
-      const rows = [...(t.tags ?? []).map((value) => ({ kind: 'tag' as const, value })), ...platforms.map((value) => ({ kind: 'platform' as const, value: value.toLowerCase() }))];
-      if (rows.length) await tx.insert(labels).values(rows.map((l) => ({ customerId, ...l }))).onConflictDoNothing();
+      facts.trait({ customerId, name: t.name, gender: t.gender, birthDate: t.birth_date, membershipLevel: t.membership_level, updatedAt: at });
+      const platforms = [...(t.platforms ?? []), ...(t.platform ? [t.platform] : [])].map((p) => p.toLowerCase());
+      for (const value of t.tags ?? []) facts.labels.set(`${customerId}\u0000tag\u0000${value}`, { customerId, kind: 'tag', value });
+      for (const value of platforms) facts.labels.set(`${customerId}\u0000platform\u0000${value}`, { customerId, kind: 'platform', value });
       return;
     }
     case 'kyc':
       return storeKyc(tx, r, who, at, now);
     case 'transaction':
-      await tx.insert(transactions).values({
+      facts.transactions.push({
         customerId, recordId: r.id, at, day, chain: r.chain, token: r.token, amount: r.amount, usdtMicros: toMicros(r.usdt_value), direction: r.direction, txHash: r.tx_hash,
       });
       return;
     case 'event': {
-      await tx.insert(events).values({ customerId, recordId: r.id, at, day, name: r.name, sessionId: r.session_id, deviceId: r.device?.id });
-      if (r.device) {
-        const d = r.device;
-        const fields = { model: d.model, os: d.os, browser: d.browser, libraryVersion: d.library_version, country: d.country, city: d.city, language: d.language, timezone: d.timezone };
-        await tx
-          .insert(devices)
-          .values({ customerId, deviceId: d.id, ...fields, lastSeenAt: at })
-          .onConflictDoUpdate({
-            target: [devices.customerId, devices.deviceId],
-            set: { ...fields, lastSeenAt: at },
-            setWhere: sql`${devices.lastSeenAt} <= ${at}`,
-          });
+      facts.events.push({ customerId, recordId: r.id, at, day, name: r.name, sessionId: r.session_id, deviceId: r.device?.id });
+      const d = r.device;
+      if (d) {
+        facts.device({
+          customerId, deviceId: d.id, model: d.model, os: d.os, browser: d.browser, libraryVersion: d.library_version, country: d.country, city: d.city, language: d.language, timezone: d.timezone, lastSeenAt: at,
+        });
       }
       return;
     }
-    case 'purchase': {
-      const [row] = await tx
-        .insert(purchases)
-        .values({ customerId, recordId: r.id, orderId: r.order_id, at, day, amount: Number(r.amount), currency: r.currency })
-        .returning({ id: purchases.id });
-      if (r.items.length) {
-        await tx.insert(purchaseItems).values(r.items.map((i) => ({ purchaseId: row!.id, name: i.name, category: i.category, quantity: i.quantity, price: Number(i.price) })));
-      }
+    case 'purchase':
+      facts.purchases.push({
+        row: { customerId, recordId: r.id, orderId: r.order_id, at, day, amount: Number(r.amount), currency: r.currency },
+        items: r.items.map((i) => ({ name: i.name, category: i.category, quantity: i.quantity, price: Number(i.price) })),
+      });
       return;
-    }
   }
 }
 
