@@ -3,6 +3,7 @@ import { help, USAGE } from './help.ts';
 import { lookup, lookupArgs } from './lookup.ts';
 import { metrics, metricsArgs } from './metrics.ts';
 import { parseArgs, tokenize, UsageError } from './parse.ts';
+import { roles, rolesArgs } from './roles.ts';
 import { top, topArgs } from './top.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 import { AppError } from '../src/errors.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, CommandDef<z.ZodType>> = {
   lookup: def({ args: lookupArgs, run: (identifier, ctx) => lookup({ identifier }, ctx) }),
   metrics: def({ args: metricsArgs, run: metrics }),
   top: def({ args: topArgs, run: top }),
+  roles: def({ args: rolesArgs, run: roles }),
   help: def({ args: z.array(z.string()), run: () => help() }),
 };
 

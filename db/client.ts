@@ -45,5 +45,12 @@ export async function prepareDatabase(store: Store): Promise<void> {
     // WAL lets lookups read while ingest writes; it is a property of the file, set once.
     await store.client.execute('PRAGMA journal_mode = WAL');
   }
-  await migrate(store.db, { migrationsFolder });
+  try {
+    await migrate(store.db, { migrationsFolder });
+  } catch (e) {
+    // migrate() takes no lock: when instances start together one applies the migrations and the
+    // others fail on "already exists". Trying again finds them applied; a real failure fails again.
+    await new Promise((r) => setTimeout(r, 500));
+    await migrate(store.db, { migrationsFolder }).catch(() => Promise.reject(e));
+  }
 }

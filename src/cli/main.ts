@@ -1,0 +1,166 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runCommandText } from '../../commands/index.ts';
+import { lookup, sectionSchema } from '../../commands/lookup.ts';
+import { ROLES, type Role } from '../../db/schema/constants.ts';
+import { readAudit } from '../access/audit.ts';
+import { maskIdentifier } from '../access/mask.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
+import { ConfigError } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { listConflicts } from '../identity/conflicts.ts';
+import { splitCustomer } from '../identity/split.ts';
+import { renderText } from '../render/text.ts';
+import { seedDemo } from '../seed/demo.ts';
+import { formatGmt8, systemClock } from '../time.ts';
+import { cliContext, openCli } from './context.ts';
+import { ImportError, importNdjson } from './import.ts';
+
+const program = new Command('user360').description('User 360 from the terminal: the same commands as /user360 in Slack and Discord').showHelpAfterError();
+const asRole = new Option('--as <role>', 'render as this role would see it (viewer masks personal data)').choices(ROLES).default('admin');
+const positiveInt = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return Number(v);
+};
+const print = (s: string): void => void process.stdout.write(`${s}\n`);
+
+program
+  .command('lookup')
+  .argument('<identifier...>', 'email, phone, wallet, unified id, ext:<id>, kakao:<id>, line:<id>')
+  .addOption(asRole)
+  .option('--section <section>', `one section only: ${sectionSchema.options.join(', ')}`)
+  .option('--json', 'print the result model as JSON')
+  .action(async (words: string[], o: { as: Role; section?: string; json?: boolean }) => {
+    const env = await openCli();
+    const section = o.section === undefined ? undefined : sectionSchema.parse(o.section);
+    const r = await lookup({ identifier: words.join(' '), section }, cliContext(env, o.as));
+    print(o.json ? JSON.stringify(r, null, 2) : renderText(r));
+    if (r.kind !== 'profile') process.exitCode = 1;
+  });
+
+for (const [name, args, summary] of [
+  ['metrics', '[range]', 'compliance and AssetPro figures: all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD'],
+  ['top', '[range] [n]', 'top customers by transaction volume (default 30d 10)'],
+] as const) {
+  program
+    .command(name)
+    .arguments(args)
+    .description(summary)
+    .addOption(asRole)
+    .option('--json', 'print the result model as JSON')
+    .action(async (...a: unknown[]) => {
+      const o = a.find((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && 'as' in x) as { as: Role; json?: boolean };
+      const words = a.filter((x): x is string => typeof x === 'string');
+      const env = await openCli();
+      const r = await runCommandText([name, ...words].join(' '), cliContext(env, o.as));
+      print(o.json ? JSON.stringify(r, null, 2) : renderText(r));
+      if (r.kind === 'usage_error') process.exitCode = 1;
+    });
+}
+
+const keys = program.command('keys').description('API keys for the /v1 ingest and read API');
+keys
+  .command('create')
+  .argument('<name>', 'who the key is for, e.g. kyc-provider')
+  .action(async (name: string) => {
+    const env = await openCli();
+    const k = await createApiKey(env.store, name, Date.now());
+    print(`Created API key "${k.name}". It is shown only this once; only its hash is stored.`);
+    print(k.key);
+  });
+keys.command('list').action(async () => {
+  const env = await openCli();
+  for (const k of await listApiKeys(env.store.db)) print(`${k.name.padEnd(24)} ${k.prefix}…  created ${formatGmt8(k.createdAt)}${k.revokedAt ? `  revoked ${formatGmt8(k.revokedAt)}` : ''}`);
+});
+keys
+  .command('revoke')
+  .argument('<name>')
+  .action(async (name: string) => {
+    const env = await openCli();
+    if (!(await revokeApiKey(env.store.db, name, Date.now()))) throw new AppError('not_found', `no active API key named "${name}"`);
+    print(`Revoked "${name}".`);
+  });
+
+program
+  .command('split')
+  .argument('<unified-id>', 'the customer that was merged into another (see "Merged from" in its profile)')
+  .option('--by <name>', 'who is splitting, for the merge log')
+  .description('undo a merge: the customer and what it brought answer to their own unified ID again')
+  .action(async (id: string, o: { by?: string }) => {
+    const env = await openCli();
+    const by = o.by ?? cliContext(env).caller.userId;
+    const r = await env.store.write((tx) => splitCustomer(tx, id.trim(), by, Date.now()));
+    print(`Split ${r.restored} from ${r.from} (merge #${r.mergeId}). They will not be merged again automatically.`);
+  });
+
+program
+  .command('import')
+  .argument('<file>', 'NDJSON, one record per line, the shapes of POST /v1/batch')
+  .option('--batch-size <n>', 'records per transaction', positiveInt, 5000)
+  .option('--no-progress', 'no progress bar')
+  .action(async (file: string, o: { batchSize: number; progress: boolean }) => {
+    const env = await openCli();
+    const started = performance.now();
+    try {
+      const s = await importNdjson({ store: env.store, identity: env.config.identity, clock: systemClock }, file, { batchSize: o.batchSize, progress: o.progress && process.stderr.isTTY });
+      const secs = (performance.now() - started) / 1000;
+      print(`Imported ${s.accepted} new record(s), ${s.duplicates} already stored, ${s.ignored} with only placeholder identifiers; ${Math.round((s.accepted + s.duplicates) / secs)} records/s.`);
+    } catch (e) {
+      if (!(e instanceof ImportError)) throw e;
+      process.stderr.write(`${e.message}\n${e.issues.slice(0, 50).map((i) => `  line ${i.line}: ${i.path}: ${i.message}`).join('\n')}\n`);
+      process.stderr.write(`Stored before the bad batch: ${e.summary.accepted} record(s). Fix the lines and run again; stored records are not duplicated.\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('seed')
+  .description('load the demo data set (deterministic for a seed)')
+  .option('--customers <n>', 'how many demo customers', positiveInt, 1000)
+  .option('--seed <n>', 'random seed', positiveInt, 360)
+  .action(async (o: { customers: number; seed: number }) => {
+    const env = await openCli();
+    const r = await seedDemo({ store: env.store, identity: env.config.identity, clock: systemClock }, o.customers, o.seed);
+    print(`Seeded ${r.accepted} record(s) for ${o.customers} demo customers (${r.duplicates} were already there).`);
+  });
+
+program
+  .command('conflicts')
+  .description('links and merges the identity guards refused, for review')
+  .option('--all', 'include resolved ones')
+  .action(async (o: { all?: boolean }) => {
+    const env = await openCli();
+    const rows = await listConflicts(env.store.db, o);
+    if (!rows.length) return print('No identity conflicts to review.');
+    for (const c of rows) {
+      const id = c.identifierType ? `  ${c.identifierType} ${maskIdentifier(c.identifierType, c.identifierValue ?? '')}` : '';
+      print(`#${c.id} ${formatGmt8(c.createdAt)}  ${c.kind}  ${c.customerIds.join(' / ')}${id}\n    ${c.detail}${c.recordId ? ` (record ${c.recordType} ${c.recordId})` : ''}`);
+    }
+  });
+
+program
+  .command('audit')
+  .description('who looked up whom')
+  .option('--since <when>', 'a duration like 24h or 7d, or an ISO date', '7d')
+  .action(async (o: { since: string }) => {
+    const env = await openCli();
+    const rel = /^(\d+)([hd])$/.exec(o.since);
+    const since = rel ? Date.now() - Number(rel[1]) * (rel[2] === 'h' ? 3_600_000 : 86_400_000) : Date.parse(o.since);
+    if (Number.isNaN(since)) throw new AppError('invalid_since', `--since takes 24h, 7d or an ISO date, not "${o.since}"`);
+    const rows = await readAudit(env.store.db, since);
+    if (!rows.length) return print('No lookups in that time.');
+    for (const r of rows) {
+      print(`${formatGmt8(r.at)}  ${r.platform.padEnd(7)} ${r.callerId.padEnd(14)} ${(r.channelId ?? '-').padEnd(12)} ${r.command.padEnd(18)} ${(r.identifierType ?? '').padEnd(11)} ${r.identifier ?? '(masked)'} -> ${r.unifiedId ?? 'not found'}`);
+    }
+  });
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  if (e instanceof AppError || e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 1;
+  } else if (e instanceof Error && e.name === 'ZodError') {
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 1;
+  } else throw e;
+}

@@ -1,0 +1,160 @@
+// `/user360` as Discord sees it. Discord wants typed options where Slack takes free text, so each
+// subcommand declares its options here, and an interaction is turned back into the one text grammar
+// that `runCommandText` parses: Discord adds no command logic of its own.
+import { COMMANDS } from '../../commands/index.ts';
+import { RISK_LEVELS, ROLES } from '../../db/schema/constants.ts';
+
+export const COMMAND_NAME = 'user360';
+export const COMMAND_DESCRIPTION = 'Customer profiles, metrics and compliance tools of User 360';
+
+export type OptionKind = 'string' | 'integer' | 'user' | 'role' | 'channel';
+
+export interface OptionSpec {
+  name: string;
+  description: string;
+  kind: OptionKind;
+  required?: boolean;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+export interface SubcommandSpec {
+  name: string;
+  description: string;
+  options?: readonly OptionSpec[];
+}
+
+/** A top-level entry is a registry command: a plain subcommand, or a group when it has subcommands. */
+export interface EntrySpec extends SubcommandSpec {
+  subcommands?: readonly SubcommandSpec[];
+}
+
+const channel: OptionSpec = { name: 'channel', description: 'a channel instead of your DMs', kind: 'channel' };
+
+/**
+ * Every subcommand Discord could offer; only those in the COMMANDS registry are registered and run.
+ * `options` are listed in the order the text grammar takes its words, not the order Discord shows them
+ * (required options must come first there, which `buildCommand` sorts out).
+ */
+export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
+  {
+    name: 'lookup',
+    description: 'Profile of a customer',
+    options: [{ name: 'identifier', description: 'email, phone, wallet, unified id, ext:<id>, kakao:<id> or line:<id>', kind: 'string', required: true }],
+  },
+  {
+    name: 'metrics',
+    description: 'Compliance and AssetPro figures',
+    options: [{ name: 'range', description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD (default 7d)', kind: 'string' }],
+  },
+  {
+    name: 'top',
+    description: 'Top customers by transaction volume',
+    options: [
+      { name: 'range', description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD (default 30d)', kind: 'string' },
+      { name: 'n', description: 'how many customers (default 10)', kind: 'integer', min: 1, max: 50 },
+    ],
+  },
+  {
+    name: 'alerts',
+    description: 'Compliance alert subscriptions',
+    subcommands: [
+      {
+        name: 'subscribe',
+        description: 'Get KYC and risk alerts',
+        options: [
+          { name: 'kind', description: 'which changes (default all)', kind: 'string', choices: ['kyc', 'risk', 'all'] },
+          { name: 'min-level', description: 'lowest risk level to hear about', kind: 'string', choices: RISK_LEVELS },
+          channel,
+        ],
+      },
+      {
+        name: 'unsubscribe',
+        description: 'Stop alerts',
+        options: [{ name: 'kind', description: 'which changes (default all)', kind: 'string', choices: ['kyc', 'risk', 'all'] }, channel],
+      },
+      { name: 'list', description: 'Your alert subscriptions', options: [channel] },
+    ],
+  },
+  {
+    name: 'digest',
+    description: 'The daily digest in this channel',
+    subcommands: [
+      { name: 'subscribe', description: 'Post the daily digest here' },
+      { name: 'unsubscribe', description: 'Stop the daily digest here' },
+      { name: 'preview', description: 'Show today\'s digest so far' },
+    ],
+  },
+  {
+    name: 'roles',
+    description: 'Who may see personal data (admins)',
+    subcommands: [
+      {
+        name: 'grant',
+        description: 'Give a Discord user or guild role a User 360 role',
+        options: [
+          { name: 'user', description: 'a Discord user', kind: 'user' },
+          { name: 'role', description: 'a guild role: everyone holding it gets the User 360 role', kind: 'role' },
+          { name: 'as', description: 'the User 360 role to give', kind: 'string', choices: ROLES, required: true },
+        ],
+      },
+      {
+        name: 'revoke',
+        description: 'Take a granted role back',
+        options: [
+          { name: 'user', description: 'a Discord user', kind: 'user' },
+          { name: 'role', description: 'a guild role', kind: 'role' },
+        ],
+      },
+      { name: 'list', description: 'Granted roles' },
+    ],
+  },
+  { name: 'help', description: 'How to use /user360' },
+];
+
+/** The entries whose command exists in the registry, so Discord never offers what cannot run. */
+export function availableSubcommands(registry: Record<string, unknown> = COMMANDS): EntrySpec[] {
+  return DISCORD_SUBCOMMANDS.filter((e) => Object.hasOwn(registry, e.name));
+}
+
+/** One option of an interaction's `data`, as Discord sends it (subcommands nest theirs). */
+export interface InteractionOption {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  options?: InteractionOption[];
+}
+
+const SUBCOMMAND = 1;
+const SUBCOMMAND_GROUP = 2;
+const MENTION: Partial<Record<number, (id: string) => string>> = { 6: (id) => `<@${id}>`, 7: (id) => `<#${id}>`, 8: (id) => `<@&${id}>` };
+
+function word(o: InteractionOption): string {
+  const value = String(o.value ?? '');
+  const mention = MENTION[o.type];
+  if (mention) return mention(value);
+  // Quoted so a value with spaces stays one word for the text parser (it drops the quotes again).
+  return /\s/.test(value) && !value.includes('"') ? `"${value}"` : value;
+}
+
+/** Values in the order the grammar wants them, whatever order the user filled them in. */
+function words(spec: SubcommandSpec | undefined, given: InteractionOption[] = []): string[] {
+  const order = spec?.options?.map((o) => o.name) ?? given.map((o) => o.name);
+  return order.flatMap((name) => given.filter((o) => o.name === name && o.value !== undefined && o.value !== '').map(word));
+}
+
+/** `/user360 top range:7d n:5` → `top 7d 5`; `/user360 roles grant as:admin user:@x` → `roles grant <@x> admin`. */
+export function interactionText(options: InteractionOption[] = []): string {
+  const [first] = options;
+  if (!first) return 'help';
+  const entry = DISCORD_SUBCOMMANDS.find((e) => e.name === first.name);
+  if (first.type === SUBCOMMAND_GROUP) {
+    const [sub] = first.options ?? [];
+    if (!sub) return first.name;
+    const spec = entry?.subcommands?.find((s) => s.name === sub.name);
+    return [first.name, sub.name, ...words(spec, sub.options)].join(' ');
+  }
+  if (first.type === SUBCOMMAND) return [first.name, ...words(entry, first.options)].join(' ');
+  return 'help';
+}
