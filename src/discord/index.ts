@@ -1,0 +1,138 @@
+// The Discord adapter: verifies the request, turns the interaction into the shared text grammar, runs it
+// through the command registry, renders embeds. Discord gives 3 seconds for the first answer, so a
+// command that is still busy after `deferAfterMs` is acknowledged as deferred and finished by a PATCH
+// of the original reply through the interaction webhook.
+import { Routes, type REST } from 'discord.js';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Store } from '../../db/client.ts';
+import { runCommandText } from '../../commands/index.ts';
+import { lookup, sectionSchema } from '../../commands/lookup.ts';
+import type { RolesContext } from '../../commands/roles.ts';
+import type { CommandResult } from '../../commands/types.ts';
+import { resolveRole } from '../access/roles.ts';
+import type { Config, IdentityConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Clock } from '../time.ts';
+import { COMMAND_NAME, interactionText, type InteractionOption } from './command.ts';
+import { parseSectionCustomId, renderDiscord, type DiscordMessage } from './embeds.ts';
+import { discordRest } from './rest.ts';
+import { requireDiscordSignature } from './verify.ts';
+
+export interface DiscordDeps {
+  store: Store;
+  identity: IdentityConfig;
+  clock: Clock;
+  log: Logger;
+  discord: NonNullable<Config['discord']>;
+  /** How long a command may take before the reply is deferred; Discord's whole budget is 3 s. */
+  deferAfterMs?: number;
+  /** The command runner; tests swap in a slow one. */
+  run?: typeof runCommandText;
+}
+
+/** Interaction and callback types of the Discord API that this endpoint speaks. */
+const INTERACTION = { ping: 1, command: 2, component: 3 } as const;
+const CALLBACK = { pong: 1, message: 4, deferredMessage: 5, deferredUpdate: 6, updateMessage: 7 } as const;
+const EPHEMERAL = 64;
+
+const optionSchema: z.ZodType<InteractionOption> = z.lazy(() =>
+  z.object({
+    name: z.string(),
+    type: z.number().int(),
+    value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    options: z.array(optionSchema).optional(),
+  }),
+);
+
+const idOnly = z.object({ id: z.string().min(1) });
+const interactionSchema = z.object({
+  id: z.string(),
+  type: z.number().int(),
+  token: z.string().default(''),
+  channel_id: z.string().optional(),
+  channel: idOnly.optional(),
+  member: z.object({ user: idOnly, roles: z.array(z.string()).default([]) }).optional(),
+  user: idOnly.optional(),
+  data: z.object({ name: z.string().optional(), options: z.array(optionSchema).optional(), custom_id: z.string().optional() }).optional(),
+});
+type Interaction = z.infer<typeof interactionSchema>;
+
+type Reply = { type: number; data?: Partial<DiscordMessage> & { flags?: number } };
+
+const FAILED: Extract<CommandResult, { kind: 'notice' }> = { kind: 'notice', ok: false, title: 'Something went wrong', lines: ['The error was logged. Try again in a moment.'] };
+
+export function discordRoutes(deps: DiscordDeps): Hono {
+  const { store, identity, clock, log, discord } = deps;
+  const run = deps.run ?? runCommandText;
+  const deferAfterMs = deps.deferAfterMs ?? 2000;
+  const rest: REST = discordRest(discord);
+  if (discord.botToken) rest.setToken(discord.botToken);
+
+  async function contextOf(i: Interaction): Promise<RolesContext | null> {
+    const userId = i.member?.user.id ?? i.user?.id;
+    if (!userId) return null;
+    const role = await resolveRole(store.db, { platform: 'discord', userId, roleIds: i.member?.roles }, discord.admins);
+    const caller = { platform: 'discord' as const, userId, channelId: i.channel_id ?? i.channel?.id, role };
+    return { store, identity, clock, caller, admins: discord.admins };
+  }
+
+  /** The answer Discord gets now: the finished reply, or a deferral with the reply PATCHed when ready. */
+  async function answer(i: Interaction, work: () => Promise<CommandResult>, kinds: { now: number; later: number; flags?: number }): Promise<Reply> {
+    const rendered = work().then(renderDiscord, (error: unknown) => {
+      log.error({ err: error, interaction: i.id }, 'discord command failed');
+      return renderDiscord(FAILED);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deferAfterMs)));
+    const first = await Promise.race([rendered, late]);
+    clearTimeout(timer);
+    const flags = kinds.flags === undefined ? {} : { flags: kinds.flags };
+    if (first !== 'late') return { type: kinds.now, data: { ...first, ...flags } };
+    void rendered
+      .then((message) => rest.patch(Routes.webhookMessage(discord.applicationId, i.token), { body: message, auth: false }))
+      .catch((error: unknown) => log.error({ err: error, interaction: i.id }, 'discord follow-up failed'));
+    // A deferral may carry the ephemeral flag and nothing else; an update deferral carries nothing.
+    return kinds.flags === undefined ? { type: kinds.later } : { type: kinds.later, data: flags };
+  }
+
+  const app = new Hono();
+  app.post(
+    '/interactions',
+    requireDiscordSignature(discord.publicKey, clock, (reason) => log.warn({ reason }, 'refused a Discord request')),
+    async (c) => {
+      const parsed = interactionSchema.safeParse(await c.req.json().catch(() => null));
+      if (!parsed.success) return c.json({ code: 'invalid_interaction', message: 'not a Discord interaction' }, 400);
+      const i = parsed.data;
+      if (i.type === INTERACTION.ping) return c.json({ type: CALLBACK.pong });
+
+      const ctx = await contextOf(i);
+      if (!ctx) return c.json({ code: 'invalid_interaction', message: 'interaction has no user' }, 400);
+
+      if (i.type === INTERACTION.command) {
+        if (i.data?.name !== COMMAND_NAME) {
+          return c.json({ type: CALLBACK.message, data: { ...renderDiscord({ ...FAILED, title: `Unknown command /${i.data?.name ?? ''}` }), flags: EPHEMERAL } });
+        }
+        const text = interactionText(i.data.options);
+        log.info({ interaction: i.id, user: ctx.caller.userId, subcommand: text.split(' ')[0] }, 'discord command');
+        const reply = await answer(i, () => run(text, ctx), { now: CALLBACK.message, later: CALLBACK.deferredMessage, flags: EPHEMERAL });
+        return c.json(reply);
+      }
+
+      if (i.type === INTERACTION.component) {
+        // Buttons carry only the unified id and section; the lookup runs again as the clicker, so masking
+        // and the audit row follow whoever clicked, not whoever ran the command.
+        const button = parseSectionCustomId(i.data?.custom_id ?? '');
+        const section = sectionSchema.safeParse(button?.section);
+        if (!button || !section.success) return c.json({ code: 'invalid_interaction', message: 'unknown component' }, 400);
+        const reply = await answer(i, () => lookup({ identifier: button.unifiedId, section: section.data }, ctx), {
+          now: CALLBACK.updateMessage,
+          later: CALLBACK.deferredUpdate,
+        });
+        return c.json(reply);
+      }
+      return c.json({ code: 'unsupported_interaction', message: `interaction type ${i.type} is not handled` }, 400);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,105 @@
+import type { types } from '@slack/bolt';
+import type { CommandResult, UsageLine } from '../../commands/types.ts';
+import type { Metrics } from '../metrics/live.ts';
+import { fmtInt, fmtUsdt, RISK_BADGE, type Field } from '../render/format.ts';
+import { clip, esc, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
+import { profileMessage } from './profile-blocks.ts';
+
+export { checkSlackLimits, type SlackMessage } from './limits.ts';
+export { SECTION_ACTION_PREFIX } from './profile-blocks.ts';
+
+/** The Block Kit renderer: one message per command result, always within Slack's limits. */
+export function renderSlack(r: CommandResult): SlackMessage {
+  switch (r.kind) {
+    case 'profile':
+      return profileMessage(r.profile, r.section, r.masked);
+    case 'not_found':
+      return plain(`🔍 ${r.message}`, [section(`🔍 ${esc(r.message)}`)]);
+    case 'metrics':
+      return metricsMessage(r.metrics);
+    case 'top':
+      return topMessage(r);
+    case 'help':
+      return plain('User 360 usage', [section('*User 360*: `/user360 <subcommand>`'), ...usageBlocks(r.usage)]);
+    case 'usage_error':
+      return plain(r.message, [
+        section(`⚠️ ${esc(r.message)}`),
+        ...(r.usage.length ? usageBlocks(r.usage) : [context('Type `/user360 help` for the list of subcommands.')]),
+      ]);
+    case 'notice':
+      return plain(r.title, [section(`${r.ok ? '✅' : '⛔'} *${esc(r.title)}*${r.lines.length ? '\n' : ''}${r.lines.map(esc).join('\n')}`)]);
+  }
+}
+
+/** For failures outside the command layer (a crash, a timeout): never a stack trace. */
+export function errorMessage(text: string): SlackMessage {
+  return plain(text, [section(`⚠️ ${esc(text)}`)]);
+}
+
+const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text });
+const section = (text: string): Block => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
+const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text)] });
+const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, LIMITS.headerText), emoji: true } });
+const fieldsBlock = (title: string, fields: Field[]): Block => ({
+  type: 'section',
+  text: mrkdwn(title),
+  fields: fields.slice(0, LIMITS.fields).map((f) => mrkdwn(clip(`*${esc(f.name)}*\n${esc(f.value)}`, LIMITS.fieldText))),
+});
+const plain = (text: string, blocks: Block[]): SlackMessage => ({ text: clip(text, 3000), blocks: fitMessage(blocks) });
+
+/** Splits lines over as many sections as they need, each under the section text limit. */
+function listSections(lines: string[]): Block[] {
+  const blocks: Block[] = [];
+  let current = '';
+  for (const line of lines) {
+    if (current && current.length + line.length + 1 > LIMITS.sectionText - 100) {
+      blocks.push(section(current));
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) blocks.push(section(current));
+  return blocks;
+}
+
+const usageBlocks = (usage: readonly UsageLine[]) => listSections(usage.map((u) => `• \`${esc(u.syntax)}\`  ${esc(u.summary)}`));
+
+function metricsMessage(m: Metrics): SlackMessage {
+  const c = m.compliance;
+  const a = m.assetpro;
+  const amounts = (rows: Array<{ name: string; value_usdt: number; count: number }>) =>
+    rows.map((r) => `${r.name}: ${fmtUsdt(r.value_usdt)} (${fmtInt(r.count)})`).join('\n') || '—';
+  const levels = Object.entries(c.customers_by_risk_level).map(([k, v]) => `${RISK_BADGE[k] ?? k}: ${fmtInt(v)}`).join('\n');
+  const blocks = [
+    header(`Metrics ${m.range.from} to ${m.range.to}`),
+    context(`${esc(m.range.label)} · GMT+8 days · live figures`),
+    fieldsBlock('*Compliance*', [
+      { name: 'New customers', value: fmtInt(c.new_customers) },
+      { name: 'KYC submitted', value: fmtInt(c.kyc_submitted) },
+      { name: 'KYC verified', value: fmtInt(c.kyc_verified) },
+      { name: 'KYC rejected', value: fmtInt(c.kyc_rejected) },
+      { name: 'Pending queue (now)', value: fmtInt(c.pending_queue) },
+      { name: 'New high / very high risk', value: `${fmtInt(c.new_high_risk)} / ${fmtInt(c.new_very_high_risk)}` },
+      { name: 'Customers by risk (now)', value: levels },
+    ]),
+    { type: 'divider' } as Block,
+    fieldsBlock('*AssetPro*', [
+      { name: 'Transactions', value: fmtInt(a.transaction_count) },
+      { name: 'Value', value: fmtUsdt(a.transaction_value_usdt) },
+      { name: 'By token', value: amounts(a.by_token.map((t) => ({ name: t.token, ...t }))) },
+      { name: 'By chain', value: amounts(a.by_chain.map((t) => ({ name: t.chain, ...t }))) },
+      { name: 'Top customers', value: a.top_customers.map((t, i) => `${i + 1}. \`${t.unified_id}\` ${fmtUsdt(t.value_usdt)}`).join('\n') || '—' },
+    ]),
+  ];
+  return { text: `Metrics ${m.range.from} to ${m.range.to}`, blocks: fitMessage(blocks) };
+}
+
+function topMessage(r: Extract<CommandResult, { kind: 'top' }>): SlackMessage {
+  const lines = r.customers.map((c, i) => `${i + 1}. \`${c.unified_id}\`  ${fmtUsdt(c.value_usdt)}  (${fmtInt(c.count)} tx)`);
+  const blocks = [
+    header('Top customers by volume'),
+    context(`${r.range.from} to ${r.range.to} (GMT+8) · unified IDs only, safe to share`),
+    ...(lines.length ? listSections(lines) : [section('No transactions in this range.')]),
+  ];
+  return { text: `Top customers ${r.range.from} to ${r.range.to}`, blocks: fitMessage(blocks) };
+}

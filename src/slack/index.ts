@@ -1,0 +1,110 @@
+import { App, type BlockAction, type ButtonAction, type RespondArguments } from '@slack/bolt';
+import type { RetryOptions } from '@slack/web-api';
+import type { Hono } from 'hono';
+import type { Store } from '../../db/client.ts';
+import { runCommandText } from '../../commands/index.ts';
+import { lookup } from '../../commands/lookup.ts';
+import type { RolesContext } from '../../commands/roles.ts';
+import { PROFILE_SECTIONS, type Caller, type CommandResult } from '../../commands/types.ts';
+import { resolveRole } from '../access/roles.ts';
+import type { Config, IdentityConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Clock } from '../time.ts';
+import { errorMessage, renderSlack, SECTION_ACTION_PREFIX, type SlackMessage } from './blocks.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { HonoReceiver } from './receiver.ts';
+
+export interface SlackDeps {
+  store: Store;
+  identity: IdentityConfig;
+  clock: Clock;
+  log: Logger;
+  slack: NonNullable<Config['slack']>;
+  /**
+   * A command that finishes within this answers inside the acknowledgement; a slower one is acked with
+   * "Working on it…" and answered through response_url. Slack waits 3 s, so the default leaves 1 s spare.
+   */
+  ackDeadlineMs?: number;
+  /** The command runner; tests pass a slow one to prove the response_url path. */
+  run?: (text: string, ctx: RolesContext) => Promise<CommandResult>;
+  /** WebClient retries (Bolt's own auth.test); tests pass `{ retries: 0 }`, production keeps Slack's default. */
+  retryConfig?: RetryOptions;
+}
+
+const WORKING: SlackMessage = { text: 'Working on it…', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '⏳ Working on it…' }] }] };
+const FAILED = 'Something went wrong on our side; it has been logged. Please try again.';
+const VIEWS = new Set<string>(['card', ...PROFILE_SECTIONS]);
+
+const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, text: m.text, blocks: m.blocks });
+
+/** Resolves with the promise's value, or with `undefined` once `ms` have passed. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `POST /events` for Slack (mount at `/slack`): slash commands and the profile card's buttons, through a
+ * Bolt App on a Hono receiver. The adapter only parses, acknowledges, calls the command layer and renders.
+ */
+export function slackRoutes(deps: SlackDeps): Hono {
+  const { store, identity, clock, log, slack } = deps;
+  const run = deps.run ?? runCommandText;
+  const deadline = deps.ackDeadlineMs ?? 2000;
+
+  let ready: Promise<void> | undefined;
+  const receiver = new HonoReceiver({
+    signingSecret: slack.signingSecret,
+    log,
+    now: () => clock().getTime(),
+    // Bolt's auth.test on first use, not at start-up; a failure is retried by the next request.
+    prepare: () => (ready ??= bolt.init().catch((e: unknown) => ((ready = undefined), Promise.reject(e)))),
+  });
+  const bolt = new App({
+    token: slack.botToken,
+    receiver,
+    deferInitialization: true,
+    logger: boltLogger(log),
+    clientOptions: { slackApiUrl: slack.apiUrl, ...(deps.retryConfig ? { retryConfig: deps.retryConfig } : {}) },
+  });
+
+  const contextFor = async (userId: string, channelId: string | undefined): Promise<RolesContext> => {
+    const role = await resolveRole(store.db, { platform: 'slack', userId }, slack.admins);
+    const caller: Caller = { platform: 'slack', userId, channelId, role };
+    return { store, identity, clock, caller, admins: slack.admins };
+  };
+  const failed = (error: unknown, what: string) => {
+    log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, `${what} failed`);
+    return errorMessage(FAILED);
+  };
+
+  // Every slash command routed here runs User 360, so a workspace may name it /user360-staging.
+  bolt.command(/.*/, async ({ command, ack, respond }) => {
+    const work = contextFor(command.user_id, command.channel_id)
+      .then((ctx) => run(command.text, ctx))
+      .then(renderSlack, (e: unknown) => failed(e, 'slash command'));
+    const quick = await within(work, deadline);
+    if (quick) return ack(ephemeral(quick));
+    await ack(ephemeral(WORKING));
+    const reply: RespondArguments = { ...ephemeral(await work), replace_original: true };
+    await respond(reply);
+  });
+
+  // The card's buttons: the same lookup again, for whoever clicked (masked to their role), replacing the card.
+  bolt.action<BlockAction<ButtonAction>>({ action_id: new RegExp(`^${SECTION_ACTION_PREFIX}`) }, async ({ ack, body, action, respond }) => {
+    await ack();
+    const view = action.action_id.slice(SECTION_ACTION_PREFIX.length);
+    if (!VIEWS.has(view) || !action.value) return;
+    let message: SlackMessage;
+    try {
+      const ctx = await contextFor(body.user.id, body.channel?.id);
+      message = renderSlack(await lookup({ identifier: action.value, section: view as 'card' }, ctx));
+    } catch (e) {
+      message = failed(e, 'profile button');
+    }
+    await respond({ ...ephemeral(message), replace_original: true });
+  });
+
+  return receiver.routes;
+}

@@ -1,0 +1,122 @@
+import type { types } from '@slack/bolt';
+import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
+import type { Profile } from '../profile/profile.ts';
+import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields, type Field } from '../render/format.ts';
+import { clip, esc, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
+
+/** Button action ids are `user360_section:<section>`; the button's value is the unified ID to look up. */
+export const SECTION_ACTION_PREFIX = 'user360_section:';
+export type CardView = ProfileSection | 'card';
+
+const BUTTON_LABELS: Record<CardView, string> = {
+  card: 'Overview',
+  general: 'General',
+  compliance: 'Compliance',
+  wallets: 'Wallets',
+  assetpro: 'AssetPro',
+  purchases: 'Purchases',
+  device: 'Device',
+};
+const CARD_FIELD_CHARS = 600;
+const CARD_WALLETS = 5;
+/** What the wallet list may use of the message, leaving room for the header, notes and buttons. */
+const WALLET_LIST_CHARS = 9000;
+const TURTLE_NOTE = '🐢 Purchases are refreshed daily, as of the end of the previous day (GMT+8).';
+
+const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text });
+const fieldText = (f: Field, max: number) => mrkdwn(clip(`*${esc(f.name)}*\n${esc(f.value)}`, max));
+const title = (s: ProfileSection) => `*${SECTION_TITLES[s]}*${s === 'purchases' ? ' 🐢' : ''}`;
+
+function walletLine(w: Profile['wallets'][number]): string {
+  const address = w.explorer_url ? `<${w.explorer_url}|${esc(w.address)}>` : `\`${esc(w.address)}\``;
+  return `• ${esc(w.chain)}: ${address}`;
+}
+
+/** Groups lines into section texts of at most `perBlock` characters, stopping at `budget` in all. */
+function linesToSections(lines: string[], perBlock: number, budget: number): { blocks: Block[]; shown: number } {
+  const blocks: Block[] = [];
+  let current: string[] = [];
+  let size = 0;
+  let used = 0;
+  let shown = 0;
+  const flush = () => {
+    if (current.length) blocks.push({ type: 'section', text: mrkdwn(current.join('\n')) });
+    current = [];
+    size = 0;
+  };
+  for (const line of lines) {
+    if (used + line.length + 1 > budget) break;
+    if (size + line.length + 1 > perBlock) flush();
+    current.push(line);
+    size += line.length + 1;
+    used += line.length + 1;
+    shown++;
+  }
+  flush();
+  return { blocks, shown };
+}
+
+function walletBlocks(p: Profile, view: CardView): Block[] {
+  const n = p.wallets.length;
+  if (n === 0) return [{ type: 'section', text: mrkdwn(`${title('wallets')}\nNo wallets yet`) }];
+  const lines = p.wallets.map(walletLine);
+  if (view === 'card') {
+    const more = n > CARD_WALLETS ? `\n…and ${n - CARD_WALLETS} more: press *Wallets*` : '';
+    return [{ type: 'section', text: mrkdwn(clip(`${title('wallets')} (${n})\n${lines.slice(0, CARD_WALLETS).join('\n')}`, 2000) + more) }];
+  }
+  const list = linesToSections([`${title('wallets')} (${n})`, ...lines], LIMITS.sectionText - 100, WALLET_LIST_CHARS);
+  const left = n + 1 - list.shown;
+  const tail: Block[] = left > 0
+    ? [{ type: 'context', elements: [mrkdwn(`…and ${left} more wallets. All of them: \`npx user360 lookup ${p.unified_id}\` or GET /v1/profiles/${p.unified_id}`)] }]
+    : [];
+  return [...list.blocks, ...tail];
+}
+
+function fieldBlocks(p: Profile, s: Exclude<ProfileSection, 'wallets'>, fieldMax: number): Block[] {
+  const fields = sectionFields(p, s);
+  const blocks: Block[] = [];
+  for (let i = 0; i < fields.length; i += LIMITS.fields) {
+    const chunk = fields.slice(i, i + LIMITS.fields).map((f) => fieldText(f, fieldMax));
+    blocks.push(i === 0 ? { type: 'section', text: mrkdwn(title(s)), fields: chunk } : { type: 'section', fields: chunk });
+  }
+  return blocks;
+}
+
+const sectionBlocks = (p: Profile, s: ProfileSection, view: CardView, fieldMax: number) =>
+  s === 'wallets' ? walletBlocks(p, view) : fieldBlocks(p, s, fieldMax);
+
+function buttons(p: Profile, view: CardView): Block {
+  const views: CardView[] = view === 'card' ? [...PROFILE_SECTIONS] : ['card', ...PROFILE_SECTIONS];
+  return {
+    type: 'actions',
+    block_id: 'user360_sections',
+    elements: views.map((v) => ({
+      type: 'button',
+      action_id: `${SECTION_ACTION_PREFIX}${v}`,
+      text: { type: 'plain_text', text: BUTTON_LABELS[v], emoji: true },
+      value: p.unified_id,
+      ...(v === view ? { style: 'primary' as const } : {}),
+    })),
+  };
+}
+
+/** The profile card (every section in brief) or one section in full, with buttons to switch between them. */
+export function profileMessage(p: Profile, view: CardView, masked: boolean): SlackMessage {
+  const who = p.basic.name ? `${p.basic.name} · ${p.unified_id}` : p.unified_id;
+  const badges = [`KYC ${KYC_BADGE[p.compliance.kyc_status] ?? p.compliance.kyc_status}`, `Risk ${riskText(p)}`];
+  if (view !== 'card') badges.push(`Showing ${SECTION_TITLES[view]}`);
+  if (masked) badges.push('🔒 personal data masked for your role');
+  const sections = view === 'card' ? [...PROFILE_SECTIONS] : [view];
+  const body = sections.flatMap((s, i) => [
+    ...(i > 0 ? [{ type: 'divider' } as Block] : []),
+    ...sectionBlocks(p, s, view, view === 'card' ? CARD_FIELD_CHARS : LIMITS.fieldText),
+  ]);
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(who, LIMITS.headerText), emoji: true } },
+    { type: 'context', elements: [mrkdwn(esc(badges.join('  ·  ')))] },
+    ...body,
+    ...(sections.includes('purchases') ? [{ type: 'context', elements: [mrkdwn(TURTLE_NOTE)] } as Block] : []),
+    buttons(p, view),
+  ];
+  return { text: `${who}: KYC ${p.compliance.kyc_status}`, blocks: fitMessage(blocks) };
+}
