@@ -54,3 +54,11 @@ export async function prepareDatabase(store: Store): Promise<void> {
     await migrate(store.db, { migrationsFolder }).catch(() => Promise.reject(e));
   }
 }
+
+/** drizzle wraps driver errors, so the constraint name can be one `cause` down. */
+export function isUniqueViolation(e: unknown): boolean {
+  for (let err = e as { message?: string; cause?: unknown } | undefined; err; err = err.cause as typeof err) {
+    if (String(err.message).includes('UNIQUE constraint failed')) return true;
+  }
+  return false;
+}

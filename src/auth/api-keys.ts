@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db, Store } from '../../db/client.ts';
+import { isUniqueViolation, type Db, type Store } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 
@@ -15,7 +15,7 @@ export async function createApiKey(store: Store, name: string, now: number): Pro
   try {
     await store.db.insert(apiKeys).values({ name: clean, prefix, hash: hash(key), createdAt: now });
   } catch (e) {
-    if (String((e as Error).message).includes('UNIQUE')) throw new AppError('name_taken', `an API key named "${clean}" already exists`, 409);
+    if (isUniqueViolation(e)) throw new AppError('name_taken', `an API key named "${clean}" already exists`, 409);
     throw e;
   }
   return { key, name: clean, prefix };

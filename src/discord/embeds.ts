@@ -1,7 +1,7 @@
 // The Discord renderer: one embed per reply, fitted to Discord's limits here rather than trusted to
 // the data (a customer can hold hundreds of wallets), plus buttons that switch profile sections.
 import {
-  ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, escapeMarkdown,
+  ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder,
   type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField,
 } from 'discord.js';
 import { PROFILE_SECTIONS, type CommandResult, type ProfileSection } from '../../commands/types.ts';
@@ -55,8 +55,14 @@ export function fitLines(lines: readonly string[], max: number): string {
   return [...kept, `…and ${dropped} more`].join('\n');
 }
 
+/**
+ * Data is shown as typed, never as markdown: masked values are full of `*`, and a name could carry a
+ * link. discord.js's escapeMarkdown only escapes balanced pairs, so `******6789` would still render bold.
+ */
+export const escapeMarkdown = (line: string) => line.replace(/[\\*_~`|[\]]/g, '\\$&').replace(/^([>#-])/, '\\$1');
+
 const SHORT = 40;
-const esc = (value: string) => value.split('\n').map((l) => escapeMarkdown(l));
+const esc = (value: string) => value.split('\n').map(escapeMarkdown);
 
 /** Fields within the per-field limits, at most 25, and within `budget` characters in all. */
 function fitFields(fields: readonly Field[], budget: number): APIEmbedField[] {
@@ -131,7 +137,7 @@ function profileMessage(p: Profile, section: ProfileSection | 'card', masked: bo
   let lines = [head];
   let fields: Field[];
   if (section === 'card') {
-    const chains = [...new Set(p.wallets.map((w) => w.chain))].join(', ');
+    const chains = [...new Set(p.wallets.map((w) => w.chain))].sort().join(', ');
     fields = [
       ...sectionFields(p, 'general').filter((f) => f.name !== 'Name'),
       { name: 'Wallets', value: p.wallets.length ? `${fmtInt(p.wallets.length)} on ${chains}` : 'none' },

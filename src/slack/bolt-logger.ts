@@ -1,6 +1,8 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
 
+const LEVELS: Record<string, LogLevel> = { trace: LogLevel.DEBUG, debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN };
+
 const text = (parts: unknown[]) =>
   parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : safeJson(p))).join(' ');
 
@@ -28,7 +30,7 @@ export function boltLogger(log: Logger): BoltLogger {
       child.error(err ? { err: { name: err.name, message: err.message, stack: err.stack } } : {}, text(m));
     },
     setLevel: () => {},
-    getLevel: () => (({ debug: LogLevel.DEBUG, trace: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN })[child.level] ?? LogLevel.ERROR),
+    getLevel: () => LEVELS[child.level] ?? LogLevel.ERROR,
     setName: () => {},
   };
 }

@@ -11,6 +11,7 @@ import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
 import { errorMessage, renderSlack, SECTION_ACTION_PREFIX, type SlackMessage } from './blocks.ts';
+import type { CardView } from './profile-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { HonoReceiver } from './receiver.ts';
 
@@ -34,6 +35,7 @@ export interface SlackDeps {
 const WORKING: SlackMessage = { text: 'Working on it…', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '⏳ Working on it…' }] }] };
 const FAILED = 'Something went wrong on our side; it has been logged. Please try again.';
 const VIEWS = new Set<string>(['card', ...PROFILE_SECTIONS]);
+const isView = (v: string): v is CardView => VIEWS.has(v);
 
 const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, text: m.text, blocks: m.blocks });
 
@@ -54,14 +56,14 @@ export function slackRoutes(deps: SlackDeps): Hono {
   const deadline = deps.ackDeadlineMs ?? 2000;
 
   let ready: Promise<void> | undefined;
-  const receiver = new HonoReceiver({
+  const receiver: HonoReceiver = new HonoReceiver({
     signingSecret: slack.signingSecret,
     log,
     now: () => clock().getTime(),
     // Bolt's auth.test on first use, not at start-up; a failure is retried by the next request.
-    prepare: () => (ready ??= bolt.init().catch((e: unknown) => ((ready = undefined), Promise.reject(e)))),
+    prepare: (): Promise<void> => (ready ??= bolt.init().catch((e: unknown) => ((ready = undefined), Promise.reject(e)))),
   });
-  const bolt = new App({
+  const bolt: App = new App({
     token: slack.botToken,
     receiver,
     deferInitialization: true,
@@ -95,11 +97,11 @@ export function slackRoutes(deps: SlackDeps): Hono {
   bolt.action<BlockAction<ButtonAction>>({ action_id: new RegExp(`^${SECTION_ACTION_PREFIX}`) }, async ({ ack, body, action, respond }) => {
     await ack();
     const view = action.action_id.slice(SECTION_ACTION_PREFIX.length);
-    if (!VIEWS.has(view) || !action.value) return;
+    if (!isView(view) || !action.value) return;
     let message: SlackMessage;
     try {
       const ctx = await contextFor(body.user.id, body.channel?.id);
-      message = renderSlack(await lookup({ identifier: action.value, section: view as 'card' }, ctx));
+      message = renderSlack(await lookup({ identifier: action.value, section: view }, ctx));
     } catch (e) {
       message = failed(e, 'profile button');
     }

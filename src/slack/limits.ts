@@ -61,9 +61,13 @@ function textSlots(blocks: Block[]): TextSlot[] {
     if (b.type === 'section') {
       add(b.text);
       for (const f of b.fields ?? []) add(f);
-    } else if (b.type === 'header') add(b.text);
-    else if (b.type === 'context') for (const e of b.elements) if ('text' in e) add(e);
-    else if (b.type === 'actions') for (const e of b.elements) if (e.type === 'button') add(e.text);
+    } else if (b.type === 'header') {
+      add(b.text);
+    } else if (b.type === 'context') {
+      for (const e of b.elements) if ('text' in e) add(e);
+    } else if (b.type === 'actions') {
+      for (const e of b.elements) if (e.type === 'button') add(e.text);
+    }
   }
   return slots;
 }

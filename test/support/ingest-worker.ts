@@ -1,0 +1,19 @@
+// A separate service process for cross-instance tests: opens the database file given and ingests the
+// NDJSON records given, exactly as the service would.
+import { readFileSync } from 'node:fs';
+import { createStore, prepareDatabase } from '../../db/client.ts';
+import { parseConfig } from '../../src/config.ts';
+import { ingestRecords, prepareRecords } from '../../src/ingest/ingest.ts';
+
+const [url, file] = process.argv.slice(2) as [string, string];
+const config = parseConfig({});
+const store = createStore(url);
+await prepareDatabase(store);
+const raw = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const { records, issues } = prepareRecords(raw, config.identity);
+if (issues.length) throw new Error(JSON.stringify(issues));
+// Wait for the go signal so both processes ingest at the same moment.
+while (Date.now() < Number(process.env.START_AT)) await new Promise((r) => setTimeout(r, 5));
+const r = await ingestRecords({ store, identity: config.identity, clock: () => new Date() }, records, `worker-${process.pid}`);
+process.stdout.write(JSON.stringify(r));
+store.close();
