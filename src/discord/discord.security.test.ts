@@ -46,6 +46,8 @@ const lookupBody = JSON.stringify({
   id: '1', type: 2, token: 'tok', channel_id: '7', member: { user: { id: '42' }, roles: [] },
   data: { name: 'user360', options: [{ name: 'lookup', type: 1, options: [{ name: 'identifier', type: 3, value: 'sec@example.com' }] }] },
 });
+// A plain record, so tests can drop or replace headers.
+const sign = (...args: Parameters<typeof signDiscordRequest>): Record<string, string> => ({ ...signDiscordRequest(...args) });
 const post = (body: string, headers: Record<string, string>) => app.request('/discord/interactions', { method: 'POST', headers, body });
 const audits = async () => (await store.db.select().from(auditLog)).length;
 
@@ -61,7 +63,9 @@ describe('Discord request signatures', () => {
     const res = await post(EXAMPLE.body, headers);
     expect(res.status, await res.clone().text()).toBe(200);
     expect(await res.json()).toEqual({ type: 1 });
-    expect(checkDiscordSignature(EXAMPLE.publicKeyHex, { ...headers, signature: EXAMPLE.signature, body: EXAMPLE.body }, clock().getTime())).toBeNull();
+    const req = { signature: EXAMPLE.signature, timestamp: EXAMPLE.timestamp, body: EXAMPLE.body };
+    expect(checkDiscordSignature(EXAMPLE.publicKeyHex, req, clock().getTime())).toBeNull();
+    expect(checkDiscordSignature(EXAMPLE.publicKeyHex, { ...req, body: '{"type":2}' }, clock().getTime())).toBe('bad signature');
   });
 
   it('refuses the vector with the body altered', async () => {
@@ -71,7 +75,7 @@ describe('Discord request signatures', () => {
   });
 
   it('runs a correctly signed command (so the refusals below are meaningful)', async () => {
-    const res = await post(lookupBody, signDiscordRequest(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp));
+    const res = await post(lookupBody, sign(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp));
     expect(res.status, await res.clone().text()).toBe(200);
     expect(runs).toBe(1);
     expect(await audits()).toBe(1);
@@ -79,22 +83,22 @@ describe('Discord request signatures', () => {
   });
 
   it('refuses a command with the body altered after signing', async () => {
-    const headers = signDiscordRequest(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
+    const headers = sign(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
     await expectRefused(await post(lookupBody.replace('sec@example.com', 'sed@example.com'), headers));
   });
 
   it('refuses a command signed with another key', async () => {
     const other = generateDiscordKeys();
-    await expectRefused(await post(lookupBody, signDiscordRequest(other.privateKey, lookupBody, EXAMPLE.timestamp)));
+    await expectRefused(await post(lookupBody, sign(other.privateKey, lookupBody, EXAMPLE.timestamp)));
   });
 
   it('refuses a signature over another timestamp', async () => {
-    const headers = signDiscordRequest(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
+    const headers = sign(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
     await expectRefused(await post(lookupBody, { ...headers, 'x-signature-timestamp': String(Number(EXAMPLE.timestamp) + 1) }));
   });
 
   it.each(['x-signature-ed25519', 'x-signature-timestamp'])('refuses a request without %s', async (header) => {
-    const headers: Record<string, string> = signDiscordRequest(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
+    const headers: Record<string, string> = sign(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
     delete headers[header];
     await expectRefused(await post(lookupBody, headers));
   });
@@ -105,12 +109,12 @@ describe('Discord request signatures', () => {
     ['too short', 'ab'.repeat(32)],
     ['too long', `${EXAMPLE.signature}00`],
   ])('refuses a malformed signature (%s)', async (_, signature) => {
-    const headers = signDiscordRequest(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
+    const headers = sign(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
     await expectRefused(await post(lookupBody, { ...headers, 'x-signature-ed25519': signature }));
   });
 
   it('refuses a replay older than 5 minutes, and a timestamp from the future', async () => {
-    const headers = signDiscordRequest(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
+    const headers = sign(exampleKeys.privateKey, lookupBody, EXAMPLE.timestamp);
     clock.set((Number(EXAMPLE.timestamp) + 301) * 1000);
     await expectRefused(await post(lookupBody, headers));
     clock.set((Number(EXAMPLE.timestamp) - 301) * 1000);
@@ -122,7 +126,7 @@ describe('Discord request signatures', () => {
 
   it('refuses a non-numeric timestamp', async () => {
     const body = EXAMPLE.body;
-    await expectRefused(await post(body, signDiscordRequest(exampleKeys.privateKey, body, '1700000000.5')));
+    await expectRefused(await post(body, sign(exampleKeys.privateKey, body, '1700000000.5')));
   });
 
   it('answers 404 to other methods and paths without running anything', async () => {

@@ -91,7 +91,7 @@ type Reply = { type: number; data?: { flags?: number; embeds?: APIEmbed[]; compo
 
 async function send(app: ReturnType<typeof setup>['app'], payload: unknown): Promise<Reply> {
   const body = JSON.stringify(payload);
-  const res = await app.request('/discord/interactions', { method: 'POST', headers: signDiscordRequest(keys.privateKey, body, String(Math.floor(clock().getTime() / 1000))), body });
+  const res = await app.request('/discord/interactions', { method: 'POST', headers: { ...signDiscordRequest(keys.privateKey, body, String(Math.floor(clock().getTime() / 1000))) }, body });
   const text = await res.text();
   expect(res.status, text).toBe(200);
   return JSON.parse(text) as Reply;
@@ -168,7 +168,7 @@ describe('Discord interactions', () => {
     expect(officer.type).toBe(7);
     expect(field(embedOf(officer), 'Document ID')).toBe('A123456789');
 
-    const res = await app.request('/discord/interactions', { method: 'POST', headers: signDiscordRequest(keys.privateKey, '{}', String(Math.floor(clock().getTime() / 1000))), body: '{}' });
+    const res = await app.request('/discord/interactions', { method: 'POST', headers: { ...signDiscordRequest(keys.privateKey, '{}', String(Math.floor(clock().getTime() / 1000))) }, body: '{}' });
     expect(res.status).toBe(400);
   });
 

@@ -57,6 +57,7 @@ const interactionSchema = z.object({
   data: z.object({ name: z.string().optional(), options: z.array(optionSchema).optional(), custom_id: z.string().optional() }).optional(),
 });
 type Interaction = z.infer<typeof interactionSchema>;
+const pingSchema = z.object({ type: z.literal(INTERACTION.ping) });
 
 type Reply = { type: number; data?: Partial<DiscordMessage> & { flags?: number } };
 
@@ -101,10 +102,11 @@ export function discordRoutes(deps: DiscordDeps): Hono {
     '/interactions',
     requireDiscordSignature(discord.publicKey, clock, (reason) => log.warn({ reason }, 'refused a Discord request')),
     async (c) => {
-      const parsed = interactionSchema.safeParse(await c.req.json().catch(() => null));
+      const body: unknown = await c.req.json().catch(() => null);
+      if (pingSchema.safeParse(body).success) return c.json({ type: CALLBACK.pong });
+      const parsed = interactionSchema.safeParse(body);
       if (!parsed.success) return c.json({ code: 'invalid_interaction', message: 'not a Discord interaction' }, 400);
       const i = parsed.data;
-      if (i.type === INTERACTION.ping) return c.json({ type: CALLBACK.pong });
 
       const ctx = await contextOf(i);
       if (!ctx) return c.json({ code: 'invalid_interaction', message: 'interaction has no user' }, 400);

@@ -103,8 +103,10 @@ describe('refused requests', () => {
   });
 
   it('refuses a signed body that is not a Slack payload with 400', async () => {
-    for (const raw of ['{not json', '[1,2]', 'payload=%7Bbroken']) {
-      const res = await h.post(raw);
+    const json = 'application/json';
+    const form = 'application/x-www-form-urlencoded';
+    for (const [raw, type] of [['{not json', json], ['[1,2]', json], ['null', json], ['payload=%7Bbroken', form]] as const) {
+      const res = await h.post(raw, { ...signSlackRequest(SECRET, raw, nowS()), 'content-type': type });
       expect(res.status, raw).toBe(400);
     }
     await expectNothingRan();
