@@ -32,7 +32,7 @@ export async function lookup(input: LookupInput, ctx: CommandContext): Promise<C
   }
   const { detected, unifiedId } = found;
   const personal = PERSONAL_IDENTIFIER_TYPES.has(detected.type);
-  await writeAudit(store.db, {
+  await writeAudit(store, {
     at: ctx.clock().getTime(),
     platform: caller.platform,
     callerId: caller.userId,

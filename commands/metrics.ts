@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { firstDataDay, liveMetrics } from '../src/metrics/live.ts';
+import { firstDataDay, queryMetrics } from '../src/metrics/query.ts';
 import { parseRange, RANGE_HELP } from '../src/metrics/range.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 
@@ -8,5 +8,5 @@ export const metricsArgs = z.array(z.string()).max(1, `metrics takes one range: 
 export async function metrics(input: { range?: string }, ctx: CommandContext): Promise<CommandResult> {
   const db = ctx.store.db;
   const range = parseRange(input.range, ctx.clock().getTime(), await firstDataDay(db));
-  return { kind: 'metrics', metrics: await liveMetrics(db, range, 5) };
+  return { kind: 'metrics', metrics: await queryMetrics(db, range, ctx.clock().getTime(), 5) };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { writeAudit } from '../src/access/audit.ts';
 import { grantRole, isRole, listRoleGrants, revokeRole } from '../src/access/roles.ts';
-import { ROLES, type ChatPlatform, type Role } from '../db/schema/constants.ts';
+import type { Tx } from '../db/client.ts';
+import { auditLog, ROLES, type ChatPlatform, type Role } from '../db/schema/index.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 
 /**
@@ -92,12 +92,15 @@ export async function roles(input: RolesInput, ctx: RolesContext): Promise<Comma
   if (!subject) return { kind: 'usage_error', message: `"${input.target}" is not someone I can grant a role to; ${WHO}.`, usage: [] };
   const who = mentionOf(platform, subject);
   const now = ctx.clock().getTime();
-  const audit = (command: string) =>
-    writeAudit(store.db, { at: now, platform, callerId: caller.userId, channelId: caller.channelId, command, identifierType: 'role_subject', identifier: subject, unifiedId: null });
+  // The change and its audit row commit together: a role never changes without a trace.
+  const audited = (command: string, tx: Tx) =>
+    tx.insert(auditLog).values({ at: now, platform, callerId: caller.userId, channelId: caller.channelId, command, identifierType: 'role_subject', identifier: subject, unifiedId: null });
 
   if (input.action === 'grant') {
-    await grantRole(store.db, { platform, subject, role: input.role, grantedBy: caller.userId, now });
-    await audit(`roles grant ${input.role}`);
+    await store.write(async (tx) => {
+      await grantRole(tx, { platform, subject, role: input.role, grantedBy: caller.userId, now });
+      await audited(`roles grant ${input.role}`, tx);
+    });
     const effect = input.role === 'viewer' ? 'Personal data is masked for them from their next command.' : 'They see personal data unmasked from their next command.';
     const extra = admins.includes(subject) ? [`They stay admin while listed in ${settingName}.`] : [];
     return notice(true, `${who} is now ${input.role}`, effect, ...extra);
@@ -106,8 +109,11 @@ export async function roles(input: RolesInput, ctx: RolesContext): Promise<Comma
   if (admins.includes(subject)) {
     return notice(false, `${who} is an admin by configuration`, `Remove them from ${settingName} to take the role away.`);
   }
-  const removed = await revokeRole(store.db, { platform, subject });
+  const removed = await store.write(async (tx) => {
+    const gone = await revokeRole(tx, { platform, subject });
+    if (gone) await audited('roles revoke', tx);
+    return gone;
+  });
   if (!removed) return notice(false, `${who} has no granted role`, 'They are already a viewer.');
-  await audit('roles revoke');
   return notice(true, `${who} is now a viewer`, 'Personal data is masked for them from their next command.');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { firstDataDay, liveMetrics } from '../src/metrics/live.ts';
+import { firstDataDay, queryMetrics } from '../src/metrics/query.ts';
 import { parseRange } from '../src/metrics/range.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 
@@ -24,6 +24,6 @@ export const topArgs = z
 export async function top(input: { range: string; n: number }, ctx: CommandContext): Promise<CommandResult> {
   const db = ctx.store.db;
   const range = parseRange(input.range, ctx.clock().getTime(), await firstDataDay(db));
-  const m = await liveMetrics(db, range, input.n);
+  const m = await queryMetrics(db, range, ctx.clock().getTime(), input.n);
   return { kind: 'top', range: m.range, customers: m.assetpro.top_customers };
 }

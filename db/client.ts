@@ -8,6 +8,8 @@ import * as schema from './schema/index.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Read helpers take either, so the same query serves a request and a job's transaction. */
+export type Queryable = Db | Tx;
 
 export interface Store {
   db: Db;

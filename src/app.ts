@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps) {
   const v1 = new Hono();
   v1.use('*', requireApiKey(store.db));
   v1.route('/', ingestApi({ store, identity: config.identity, clock, maxBodyBytes: config.maxBodyBytes }));
-  v1.route('/', readApi({ db: store.db, identity: config.identity, clock }));
+  v1.route('/', readApi({ store, identity: config.identity, clock }));
   app.route('/v1', v1);
 
   for (const m of deps.mounts ?? []) app.route(m.path, m.app);

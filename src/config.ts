@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 import { isValidPhoneRegion } from './identity/regions.ts';
 
@@ -54,8 +55,8 @@ const envSchema = z.object({
   DISCORD_ADMINS: list,
   DISCORD_API_URL: z.url().optional(),
 
-  DIGEST_CRON: z.string().default('59 23 * * *'),
-  DIGEST_TIMEZONE: z.string().default('Asia/Taipei'),
+  DIGEST_CRON: z.string().default('59 23 * * *').refine((c) => cron.validate(c), 'must be a cron expression like "59 23 * * *"'),
+  DIGEST_TIMEZONE: z.string().default('Asia/Taipei').refine(isTimeZone, 'must be an IANA time zone like Asia/Taipei'),
 });
 
 export const DEFAULT_IDENTIFIER_LIMITS: Record<string, number> = { external_id: 1, email: 5, phone: 5, wallet: 50 };
@@ -102,6 +103,15 @@ export type Config = ReturnType<typeof parseConfig>;
 export type IdentityConfig = Config['identity'];
 
 export class ConfigError extends Error {}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function loadConfig(): Config {
   return parseConfig(process.env);

@@ -7,6 +7,15 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { seedDemo } from './seed/demo.ts';
 import { systemClock } from './time.ts';
+import { startDeliveryWorker } from './delivery/worker.ts';
+import { deliveryRenderer } from './delivery/render.ts';
+import { catchUpDigests, runDailyDigest } from './digest/job.ts';
+import { scheduleDigest } from './digest/schedule.ts';
+import { discordRoutes } from './discord/index.ts';
+import { discordNotifier } from './notify/discord.ts';
+import { slackNotifier } from './notify/slack.ts';
+import type { Notifiers } from './notify/types.ts';
+import { slackRoutes } from './slack/index.ts';
 
 /** The one file that listens: reads config, opens and migrates the database, serves, stops gracefully. */
 async function main() {
@@ -34,8 +43,22 @@ async function main() {
     log.info({ records: r.accepted, ms: Math.round(performance.now() - started) }, 'seeded demo data');
   }
 
+  const clock = systemClock;
   const mounts: NonNullable<AppDeps['mounts']> = [];
-  const app = createApp({ store, config, clock: systemClock, log, mounts });
+  if (config.slack) mounts.push({ path: '/slack', app: slackRoutes({ ...deps, log, slack: config.slack }) });
+  if (config.discord) mounts.push({ path: '/discord', app: discordRoutes({ ...deps, log, discord: config.discord }) });
+  const app = createApp({ store, config, clock, log, mounts });
+
+  // Digests and alerts go out through notifiers; without chat settings the jobs still run and record.
+  const notifiers: Notifiers = {};
+  if (config.slack) notifiers.slack = slackNotifier({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
+  if (config.discord?.botToken) notifiers.discord = discordNotifier({ token: config.discord.botToken, apiUrl: config.discord.apiUrl });
+  const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock) };
+  const worker = startDeliveryWorker(delivery);
+  const digestTask = scheduleDigest(config.digest, () => runDailyDigest(delivery, clock().getTime()), log);
+  catchUpDigests(delivery, clock().getTime())
+    .then((r) => r.enqueued && log.info(r, 'sent digests missed while the service was down'))
+    .catch((e) => log.error({ err: { message: (e as Error).message } }, 'digest catch-up failed'));
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, slack: Boolean(config.slack), discord: Boolean(config.discord) }, 'user360 listening');
     const base = `http://localhost:${info.port}`;
@@ -63,6 +86,8 @@ async function main() {
 
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
+    digestTask.stop();
+    worker.stop();
     server.close(() => {
       store.close();
       process.exit(0);

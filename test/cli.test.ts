@@ -9,7 +9,8 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'user360-cli-'));
 const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'cli.db')}`, LOG_LEVEL: 'silent' };
 /** The real bin script, as `npx user360 …` runs it. */
-const cli = (...args: string[]) => run(process.execPath, ['bin/user360.js', ...args], { env }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+const cli = (...args: string[]): Promise<{ stdout: string; stderr: string; code?: number }> =>
+  run(process.execPath, ['bin/user360.js', ...args], { env }).catch((e: { stdout: string; stderr: string; code: number }) => e);
 
 describe('npx user360', () => {
   it('imports NDJSON, prints a lookup, masks it for a viewer, and lists the audit', async () => {

@@ -8,7 +8,7 @@ const count = async (table: string) => Number(((await t.store.db.all<{ n: number
 
 describe('ingest API', () => {
   it('refuses requests without a valid key', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${t.key}` }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${t.key}` }] as Record<string, string>[]) {
       const res = await t.app.request('/v1/identify', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(await body(res)).toMatchObject({ code: 'unauthorized' });

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Queryable } from '../../db/client.ts';
 import { ROLES, type ChatPlatform, type Role } from '../../db/schema/constants.ts';
 import { roleGrants } from '../../db/schema/index.ts';
 
@@ -19,7 +19,7 @@ export interface RoleQuery {
  * The caller's role: configured admins are admin whatever the database says (so a bad grant can't lock
  * the operators out); otherwise the highest grant for the user or one of their roles; otherwise viewer.
  */
-export async function resolveRole(db: Db, q: RoleQuery, admins: readonly string[]): Promise<Role> {
+export async function resolveRole(db: Queryable, q: RoleQuery, admins: readonly string[]): Promise<Role> {
   if (admins.includes(q.userId)) return 'admin';
   const subjects = [q.userId, ...(q.roleIds ?? []).map((id) => `role:${id}`)];
   const rows = await db
@@ -38,8 +38,8 @@ export interface Grant {
   now: number;
 }
 
-/** Sets the subject's role, replacing an earlier grant (one role per subject). */
-export async function grantRole(db: Db, g: Grant): Promise<void> {
+/** Sets the subject's role, replacing an earlier grant (one role per subject). Callers in the service pass a `store.write` transaction. */
+export async function grantRole(db: Queryable, g: Grant): Promise<void> {
   await db
     .insert(roleGrants)
     .values({ platform: g.platform, subject: g.subject, role: g.role, grantedBy: g.grantedBy, createdAt: g.now })
@@ -50,7 +50,7 @@ export async function grantRole(db: Db, g: Grant): Promise<void> {
 }
 
 /** Removes the subject's grant; they fall back to viewer. False when there was none. */
-export async function revokeRole(db: Db, r: { platform: ChatPlatform; subject: string }): Promise<boolean> {
+export async function revokeRole(db: Queryable, r: { platform: ChatPlatform; subject: string }): Promise<boolean> {
   const gone = await db
     .delete(roleGrants)
     .where(and(eq(roleGrants.platform, r.platform), eq(roleGrants.subject, r.subject)))
@@ -58,7 +58,7 @@ export async function revokeRole(db: Db, r: { platform: ChatPlatform; subject: s
   return gone.length > 0;
 }
 
-export async function listRoleGrants(db: Db, platform: ChatPlatform) {
+export async function listRoleGrants(db: Queryable, platform: ChatPlatform) {
   return db
     .select({ subject: roleGrants.subject, role: roleGrants.role, grantedBy: roleGrants.grantedBy, createdAt: roleGrants.createdAt })
     .from(roleGrants)

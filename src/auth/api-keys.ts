@@ -13,7 +13,7 @@ export async function createApiKey(store: Store, name: string, now: number): Pro
   const key = `u360_${randomBytes(32).toString('base64url')}`;
   const prefix = key.slice(0, 10);
   try {
-    await store.db.insert(apiKeys).values({ name: clean, prefix, hash: hash(key), createdAt: now });
+    await store.write((tx) => tx.insert(apiKeys).values({ name: clean, prefix, hash: hash(key), createdAt: now }));
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError('name_taken', `an API key named "${clean}" already exists`, 409);
     throw e;
@@ -26,8 +26,8 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ name: string 
   return row ?? null;
 }
 
-export async function revokeApiKey(db: Db, name: string, now: number): Promise<boolean> {
-  const rows = await db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt))).returning();
+export async function revokeApiKey(store: Store, name: string, now: number): Promise<boolean> {
+  const rows = await store.write((tx) => tx.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt))).returning());
   return rows.length > 0;
 }
 

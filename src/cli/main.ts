@@ -76,7 +76,7 @@ keys
   .argument('<name>')
   .action(async (name: string) => {
     const env = await openCli();
-    if (!(await revokeApiKey(env.store.db, name, Date.now()))) throw new AppError('not_found', `no active API key named "${name}"`);
+    if (!(await revokeApiKey(env.store, name, Date.now()))) throw new AppError('not_found', `no active API key named "${name}"`);
     print(`Revoked "${name}".`);
   });
 

@@ -60,14 +60,22 @@ beforeAll(async () => {
     },
     { type: 'transaction', id: 'dc-t1', timestamp: '2026-11-20T12:00:00+08:00', identifiers: { wallets: [{ chain: 'tron', address: tron }] }, chain: 'tron', token: 'USDT', amount: '120.5', usdt_value: '120.5', direction: 'in' },
     { type: 'transaction', id: 'dc-t2', timestamp: '2026-11-20T13:00:00+08:00', identifiers: { wallets: [{ chain: 'ethereum', address: evm }] }, chain: 'ethereum', token: 'ETH', amount: '0.3', usdt_value: '1000', direction: 'out' },
-    { type: 'identify', id: 'dc-w1', timestamp: '2026-11-19T09:00:00+08:00', identifiers: { external_id: 'dc-whale', wallets: manyWallets }, traits: { name: 'Wally Whale' } },
+    // The whale also fills every other list to its ingest maximum, so the limits test meets the worst case.
+    {
+      type: 'identify', id: 'dc-w1', timestamp: '2026-11-19T09:00:00+08:00', identifiers: { external_id: 'dc-whale', wallets: manyWallets },
+      traits: { name: 'Wally Whale', tags: Array.from({ length: 100 }, (_, i) => `tag-${i}-${'x'.repeat(70)}`) },
+    },
+    {
+      type: 'kyc', id: 'dc-w2', timestamp: '2026-11-19T10:00:00+08:00', identifiers: { external_id: 'dc-whale' }, status: 'pending', risk_score: 100,
+      form_number: 'F-9'.padEnd(100, '9'), tasks: Array.from({ length: 100 }, (_, i) => ({ id: `T-${i}`, name: `check ${'*_'.repeat(90)}`, status: 'open' })),
+    },
   ];
   const { records, issues } = prepareRecords(raw, config.identity);
   expect(issues).toEqual([]);
   const result = await ingestRecords({ store, identity: config.identity, clock }, records, 'test');
   expect(result.accepted).toBe(raw.length);
   [unifiedId] = result.unifiedIds as [string];
-  whaleId = result.unifiedIds[4]!;
+  whaleId = result.unifiedIds.at(-1)!;
   await grantRole(store.db, { platform: 'discord', subject: `role:${GUILD_ROLE}`, role: 'compliance', grantedBy: ADMIN, now: clock().getTime() });
 });
 afterEach(() => api.reset());
@@ -97,12 +105,21 @@ async function send(app: ReturnType<typeof setup>['app'], payload: unknown): Pro
   return JSON.parse(text) as Reply;
 }
 const embedOf = (r: Reply) => r.data!.embeds![0]!;
+const embedTitled = (r: Reply, title: string) => r.data!.embeds!.find((e) => e.title === title)!;
+const footerOf = (r: Reply) => r.data!.embeds!.at(-1)!.footer?.text;
 const field = (e: APIEmbed, name: string) => e.fields?.find((f) => f.name === name)?.value;
 const audits = () => store.db.select().from(auditLog);
 
 describe('Discord interactions', () => {
   it('answers PING with PONG', async () => {
     expect(await send(setup().app, { id: 'p', type: 1, token: 't' })).toEqual({ type: 1 });
+  });
+
+  it('works in a DM, where Discord sends user instead of member', async () => {
+    const { member: _, guild_id: __, ...dm } = lookupOf(VIEWER, 'ext:dc-1001');
+    const reply = await send(setup().app, { ...dm, user: { id: ADMIN } });
+    expect(embedOf(reply).title).toBe('Alice Chen');
+    expect((await audits()).at(-1)).toMatchObject({ callerId: ADMIN, identifierType: 'external_id' });
   });
 
   it.each([
@@ -119,11 +136,17 @@ describe('Discord interactions', () => {
     const e = embedOf(reply);
     expect(e.title).toBe('Alice Chen');
     expect(e.description).toContain(unifiedId);
-    expect(e.description).toContain('🟢 verified');
-    expect(e.description).toContain('🟡 low-medium (30)');
-    expect(field(e, 'AssetPro')).toBe('2 tx · 1,120.50 USDT');
-    expect(field(e, 'Wallets')).toBe('2 on ethereum, tron');
+    expect(e.description).toContain('KYC 🟢 verified');
+    expect(e.description).toContain('risk 🟡 low-medium (30)');
+    expect(e.color).toBe(0xf1c40f);
     expect(field(e, 'Membership')).toBe('gold');
+    expect(reply.data!.embeds!.map((x) => x.title)).toEqual(['Alice Chen', 'Compliance', 'Wallets (2)', 'AssetPro', 'Purchases 🐢', 'Recent device']);
+    expect(field(embedTitled(reply, 'AssetPro'), 'Transactions')).toBe('2');
+    expect(field(embedTitled(reply, 'AssetPro'), 'Value')).toBe('1,120.50 USDT');
+    expect(field(embedTitled(reply, 'AssetPro'), 'By token')).toBe('ETH: 1,000.00 USDT (1)\nUSDT: 120.50 USDT (1)');
+    expect(field(embedTitled(reply, 'Compliance'), 'Form numbers')).toBe('F-0001');
+    expect(embedTitled(reply, 'Wallets (2)').description).toContain(`[${evm}](https://etherscan.io/address/${evm})`);
+    expect(footerOf(reply)).toContain('🐢 Purchases are refreshed daily');
     const ids = reply.data!.components!.flatMap((r) => r.components.map((c) => c.custom_id));
     expect(ids).toContain(`u360:section:${unifiedId}:wallets`);
     expect(checkDiscordLimits(reply.data!)).toEqual([]);
@@ -136,7 +159,8 @@ describe('Discord interactions', () => {
     for (const secret of ['alice.discord@example.com', 'Alice Chen', '912345678', '912 345 678']) expect(json).not.toContain(secret);
     expect(embedOf(reply).title).toBe('A\\*\\*\\*');
     expect(field(embedOf(reply), 'Identifiers')).toContain('a\\*\\*\\*@example.com');
-    expect(embedOf(reply).footer?.text).toContain('masked');
+    expect(footerOf(reply)).toContain('🔒 personal data masked for your role');
+    expect(field(embedTitled(reply, 'Compliance'), 'Document ID')).toBe('\\*\\*\\*\\*\\*\\*6789');
     const rows = await audits();
     expect(rows).toHaveLength(before + 1);
     expect(rows.at(-1)).toMatchObject({ platform: 'discord', callerId: VIEWER, channelId: '700000000000000001', command: 'lookup', identifierType: 'email', identifier: null, unifiedId });
@@ -146,7 +170,7 @@ describe('Discord interactions', () => {
     const { app } = setup();
     for (const [user, roles] of [[COMPLIANCE, [GUILD_ROLE]], [ADMIN, []]] as const) {
       const reply = await send(app, lookupOf(user, 'alice.discord@example.com', [...roles]));
-      expect(embedOf(reply).footer?.text).not.toContain('masked');
+      expect(footerOf(reply)).not.toContain('masked');
       expect(field(embedOf(reply), 'Identifiers')).toContain('email: alice.discord@example.com');
       expect((await audits()).at(-1)).toMatchObject({ callerId: user, identifier: 'alice.discord@example.com', unifiedId });
     }
@@ -187,6 +211,18 @@ describe('Discord interactions', () => {
     expect(patch!.headers.authorization).toBeUndefined();
   });
 
+  it('retries a follow-up that reached Discord before the deferral did', async () => {
+    const slow: typeof runCommandText = async (text, ctx) => {
+      await new Promise((r) => setTimeout(r, 50));
+      return runCommandText(text, ctx);
+    };
+    api.failNext('PATCH', { status: 404, body: { message: 'Unknown Message', code: 10008 } });
+    const payload = lookupOf(ADMIN, 'ext:dc-1001');
+    expect((await send(setup({ run: slow, deferAfterMs: 10 }).app, payload)).type).toBe(5);
+    const calls = await api.waitFor(`PATCH /api/v10/webhooks/${APP_ID}/${payload.token}/messages/@original`, 2);
+    expect((calls[1]!.body as Reply['data'])?.embeds?.[0]?.title).toBe('Alice Chen');
+  });
+
   it('answers a failing command with a short message and no internals', async () => {
     const broken: typeof runCommandText = async () => {
       throw new Error('SQLITE_BUSY at /secret/path.ts:12');
@@ -214,9 +250,14 @@ describe('Discord interactions', () => {
   it('lets an admin grant a role with user: and as:, which takes effect on the next command', async () => {
     const { app } = setup();
     const newcomer = '900000000000000077';
-    const denied = await send(app, { ...command(VIEWER, 'x'), data: { name: 'user360', options: [{ name: 'roles', type: 2, options: [{ name: 'grant', type: 1, options: [{ name: 'as', type: 3, value: 'compliance' }, { name: 'user', type: 6, value: newcomer }] }] }] } });
+    const grant = (by: string) => {
+      const options = [{ name: 'as', type: 3, value: 'compliance' }, { name: 'user', type: 6, value: newcomer }];
+      const base = command(by, 'roles');
+      return { ...base, data: { ...base.data, options: [{ name: 'roles', type: 2, options: [{ name: 'grant', type: 1, options }] }] } };
+    };
+    const denied = await send(app, grant(VIEWER));
     expect(embedOf(denied).title).toBe('Only admins can grant or revoke roles');
-    const granted = await send(app, { ...command(ADMIN, 'x'), data: { name: 'user360', options: [{ name: 'roles', type: 2, options: [{ name: 'grant', type: 1, options: [{ name: 'as', type: 3, value: 'compliance' }, { name: 'user', type: 6, value: newcomer }] }] }] } });
+    const granted = await send(app, grant(ADMIN));
     expect(embedOf(granted).title).toBe(`<@${newcomer}> is now compliance`);
     const after = await send(app, lookupOf(newcomer, 'alice.discord@example.com'));
     expect(embedOf(after).title).toBe('Alice Chen');
@@ -225,7 +266,7 @@ describe('Discord interactions', () => {
   it('keeps every reply within Discord limits for a customer with 200 wallets', async () => {
     const { app } = setup();
     const card = await send(app, lookupOf(COMPLIANCE, whaleId, [GUILD_ROLE]));
-    expect(field(embedOf(card), 'Wallets')).toBe('200 on ethereum');
+    expect(embedTitled(card, 'Wallets (200)').description).toMatch(/…and 195 more: press \*\*Wallets\*\*$/);
     const replies = [card];
     for (const section of ['card', 'general', 'compliance', 'wallets', 'assetpro', 'purchases', 'device']) {
       replies.push(await send(app, button(COMPLIANCE, `u360:section:${whaleId}:${section}`, [GUILD_ROLE])));
@@ -234,9 +275,14 @@ describe('Discord interactions', () => {
     replies.push(await send(app, command(VIEWER, 'top', [{ name: 'n', type: 4, value: 50 }])));
     replies.push(await send(app, command(VIEWER, 'help')));
     for (const r of replies) expect(checkDiscordLimits(r.data!), JSON.stringify(r).slice(0, 300)).toEqual([]);
+    expect(field(embedOf(replies[3]!), 'KYC tasks')).toMatch(/…and \d+ more$/);
+    expect(field(embedOf(replies[2]!), 'Tags')).toMatch(/…$/);
     const wallets = embedOf(replies[4]!);
-    expect(wallets.description).toMatch(/…and \d+ more$/);
+    expect(wallets.title).toBe('Wally Whale · Wallets (200)');
+    const more = /…and (\d+) more · all of them: `npx user360 lookup (u_\w+)`$/.exec(wallets.description!);
+    expect(more?.[2]).toBe(whaleId);
     const shown = (wallets.description!.match(/\]\(https:\/\/etherscan\.io\/address\//g) ?? []).length;
-    expect(shown + Number(/…and (\d+) more$/.exec(wallets.description!)![1])).toBe(200);
+    expect(shown).toBeGreaterThan(20);
+    expect(shown + Number(more![1])).toBe(200);
   });
 });

@@ -2,7 +2,7 @@
 // through the command registry, renders embeds. Discord gives 3 seconds for the first answer, so a
 // command that is still busy after `deferAfterMs` is acknowledged as deferred and finished by a PATCH
 // of the original reply through the interaction webhook.
-import { Routes, type REST } from 'discord.js';
+import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Store } from '../../db/client.ts';
@@ -35,6 +35,7 @@ export interface DiscordDeps {
 const INTERACTION = { ping: 1, command: 2, component: 3 } as const;
 const CALLBACK = { pong: 1, message: 4, deferredMessage: 5, deferredUpdate: 6, updateMessage: 7 } as const;
 const EPHEMERAL = 64;
+const FOLLOW_UP_RETRY_MS = 500;
 
 const optionSchema: z.ZodType<InteractionOption> = z.lazy(() =>
   z.object({
@@ -78,6 +79,21 @@ export function discordRoutes(deps: DiscordDeps): Hono {
     return { store, identity, clock, caller, admins: discord.admins };
   }
 
+  /**
+   * Edits the deferred reply. Our deferral and this PATCH travel separately, so when the work ends just
+   * after the deadline the PATCH can reach Discord first and meet "Unknown Message": one retry.
+   */
+  async function followUp(i: Interaction, message: DiscordMessage): Promise<void> {
+    const patch = () => rest.patch(Routes.webhookMessage(discord.applicationId, i.token), { body: message, auth: false });
+    try {
+      await patch();
+    } catch (error) {
+      if (!(error instanceof DiscordAPIError && error.status === 404)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_UP_RETRY_MS));
+      await patch();
+    }
+  }
+
   /** The answer Discord gets now: the finished reply, or a deferral with the reply PATCHed when ready. */
   async function answer(i: Interaction, work: () => Promise<CommandResult>, kinds: { now: number; later: number; flags?: number }): Promise<Reply> {
     const rendered = work().then(renderDiscord, (error: unknown) => {
@@ -90,9 +106,7 @@ export function discordRoutes(deps: DiscordDeps): Hono {
     clearTimeout(timer);
     const flags = kinds.flags === undefined ? {} : { flags: kinds.flags };
     if (first !== 'late') return { type: kinds.now, data: { ...first, ...flags } };
-    void rendered
-      .then((message) => rest.patch(Routes.webhookMessage(discord.applicationId, i.token), { body: message, auth: false }))
-      .catch((error: unknown) => log.error({ err: error, interaction: i.id }, 'discord follow-up failed'));
+    void rendered.then((message) => followUp(i, message)).catch((error: unknown) => log.error({ err: error, interaction: i.id }, 'discord follow-up failed'));
     // A deferral may carry the ephemeral flag and nothing else; an update deferral carries nothing.
     return kinds.flags === undefined ? { type: kinds.later } : { type: kinds.later, data: flags };
   }

@@ -21,6 +21,8 @@ export class FactBuffer {
   private readonly devices = new Map<string, Insert<typeof devices>>();
   private readonly traits = new Map<string, Insert<typeof traits>>();
   private readonly activity = new Map<string, { first: number; last: number }>();
+  /** GMT+8 days whose metrics this batch changes; past ones get their rollup recomputed. */
+  readonly days = new Set<string>();
 
   touch(customerId: string, at: number) {
     const a = this.activity.get(customerId);

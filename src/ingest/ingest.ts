@@ -5,6 +5,7 @@ import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
 import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
 import { FactBuffer } from './facts.ts';
+import { markDirtySql } from '../metrics/rollup.ts';
 import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
 import { ingestRecord, toMicros, type IngestRecord } from './records.ts';
@@ -82,6 +83,8 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
       result.unifiedIds.push(who.unifiedId);
     }
     await facts.flush(tx);
+    const past = [...facts.days].filter((d) => d < gmt8Day(now));
+    if (past.length) await tx.run(markDirtySql(past, now));
     return result;
   });
 }
@@ -110,6 +113,7 @@ async function claimRecordIds(tx: Tx, records: PreparedRecord[], now: number): P
 async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Resolution, at: number, now: number): Promise<void> {
   const customerId = who.customerId;
   const day = gmt8Day(at);
+  if (r.type === 'transaction' || r.type === 'purchase' || r.type === 'kyc') facts.days.add(day);
   switch (r.type) {
     case 'identify': {
       const t = r.traits ?? {};

@@ -1,5 +1,5 @@
 import type { CommandResult } from '../../commands/types.ts';
-import type { Metrics } from '../metrics/live.ts';
+import type { Metrics } from '../metrics/query.ts';
 import { fmtInt, fmtUsdt, KYC_BADGE, riskText, SECTION_TITLES, sectionFields, type Field } from './format.ts';
 
 const fieldLines = (fields: Field[]) =>

@@ -1,12 +1,13 @@
 import type { types } from '@slack/bolt';
 import type { CommandResult, UsageLine } from '../../commands/types.ts';
-import type { Metrics } from '../metrics/live.ts';
 import { fmtInt, fmtUsdt, RISK_BADGE, type Field } from '../render/format.ts';
 import { clip, esc, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
 import { profileMessage } from './profile-blocks.ts';
 
 export { checkSlackLimits, type SlackMessage } from './limits.ts';
 export { SECTION_ACTION_PREFIX } from './profile-blocks.ts';
+
+type Metrics = Extract<CommandResult, { kind: 'metrics' }>['metrics'];
 
 /** The Block Kit renderer: one message per command result, always within Slack's limits. */
 export function renderSlack(r: CommandResult): SlackMessage {
@@ -45,7 +46,8 @@ const fieldsBlock = (title: string, fields: Field[]): Block => ({
   text: mrkdwn(title),
   fields: fields.slice(0, LIMITS.fields).map((f) => mrkdwn(clip(`*${esc(f.name)}*\n${esc(f.value)}`, LIMITS.fieldText))),
 });
-const plain = (text: string, blocks: Block[]): SlackMessage => ({ text: clip(text, 3000), blocks: fitMessage(blocks) });
+// `text` is the notification fallback and Slack parses it as mrkdwn too, so it is escaped like the blocks.
+const plain = (text: string, blocks: Block[]): SlackMessage => ({ text: clip(esc(text), 3000), blocks: fitMessage(blocks) });
 
 /** Splits lines over as many sections as they need, each under the section text limit. */
 function listSections(lines: string[]): Block[] {
@@ -67,28 +69,34 @@ const usageBlocks = (usage: readonly UsageLine[]) => listSections(usage.map((u) 
 function metricsMessage(m: Metrics): SlackMessage {
   const c = m.compliance;
   const a = m.assetpro;
+  // Past days come from the nightly rollup once it has run; "(now)" figures are always real-time.
+  const rolled = m.sources.rollup_days > 0;
+  const t = (name: string) => (rolled ? `${name} 🐢` : name);
+  const sources = rolled
+    ? `🐢 ${fmtInt(m.sources.rollup_days)} day(s) from the nightly rollup (through ${m.sources.rollup_through}), ${fmtInt(m.sources.live_days)} read live`
+    : 'all figures real-time';
   const amounts = (rows: Array<{ name: string; value_usdt: number; count: number }>) =>
     rows.map((r) => `${r.name}: ${fmtUsdt(r.value_usdt)} (${fmtInt(r.count)})`).join('\n') || '—';
   const levels = Object.entries(c.customers_by_risk_level).map(([k, v]) => `${RISK_BADGE[k] ?? k}: ${fmtInt(v)}`).join('\n');
   const blocks = [
     header(`Metrics ${m.range.from} to ${m.range.to}`),
-    context(`${esc(m.range.label)} · GMT+8 days · live figures`),
+    context(`${esc(m.range.label)} · GMT+8 days · ${sources}`),
     fieldsBlock('*Compliance*', [
-      { name: 'New customers', value: fmtInt(c.new_customers) },
-      { name: 'KYC submitted', value: fmtInt(c.kyc_submitted) },
-      { name: 'KYC verified', value: fmtInt(c.kyc_verified) },
-      { name: 'KYC rejected', value: fmtInt(c.kyc_rejected) },
+      { name: t('New customers'), value: fmtInt(c.new_customers) },
+      { name: t('KYC submitted'), value: fmtInt(c.kyc_submitted) },
+      { name: t('KYC verified'), value: fmtInt(c.kyc_verified) },
+      { name: t('KYC rejected'), value: fmtInt(c.kyc_rejected) },
       { name: 'Pending queue (now)', value: fmtInt(c.pending_queue) },
-      { name: 'New high / very high risk', value: `${fmtInt(c.new_high_risk)} / ${fmtInt(c.new_very_high_risk)}` },
+      { name: t('New high / very high risk'), value: `${fmtInt(c.new_high_risk)} / ${fmtInt(c.new_very_high_risk)}` },
       { name: 'Customers by risk (now)', value: levels },
     ]),
     { type: 'divider' } as Block,
     fieldsBlock('*AssetPro*', [
-      { name: 'Transactions', value: fmtInt(a.transaction_count) },
-      { name: 'Value', value: fmtUsdt(a.transaction_value_usdt) },
-      { name: 'By token', value: amounts(a.by_token.map((t) => ({ name: t.token, ...t }))) },
-      { name: 'By chain', value: amounts(a.by_chain.map((t) => ({ name: t.chain, ...t }))) },
-      { name: 'Top customers', value: a.top_customers.map((t, i) => `${i + 1}. \`${t.unified_id}\` ${fmtUsdt(t.value_usdt)}`).join('\n') || '—' },
+      { name: t('Transactions'), value: fmtInt(a.transaction_count) },
+      { name: t('Value'), value: fmtUsdt(a.transaction_value_usdt) },
+      { name: t('By token'), value: amounts(a.by_token.map((r) => ({ name: r.token, ...r }))) },
+      { name: t('By chain'), value: amounts(a.by_chain.map((r) => ({ name: r.chain, ...r }))) },
+      { name: t('Top customers'), value: a.top_customers.map((r, i) => `${i + 1}. \`${r.unified_id}\` ${fmtUsdt(r.value_usdt)}`).join('\n') || '—' },
     ]),
   ];
   return { text: `Metrics ${m.range.from} to ${m.range.to}`, blocks: fitMessage(blocks) };

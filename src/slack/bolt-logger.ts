@@ -27,7 +27,7 @@ export function boltLogger(log: Logger): BoltLogger {
     warn: (...m: unknown[]) => child.warn(text(m)),
     error: (...m: unknown[]) => {
       const err = firstError(m);
-      child.error(err ? { err: { name: err.name, message: err.message, stack: err.stack } } : {}, text(m));
+      child.error(err ? { err } : {}, text(m));
     },
     setLevel: () => {},
     getLevel: () => LEVELS[child.level] ?? LogLevel.ERROR,

@@ -55,18 +55,21 @@ export function slackRoutes(deps: SlackDeps): Hono {
   const run = deps.run ?? runCommandText;
   const deadline = deps.ackDeadlineMs ?? 2000;
 
+  // Bolt's auth.test runs on first use, not at start-up; a failure is retried by the next request.
   let ready: Promise<void> | undefined;
-  const receiver: HonoReceiver = new HonoReceiver({
-    signingSecret: slack.signingSecret,
-    log,
-    now: () => clock().getTime(),
-    // Bolt's auth.test on first use, not at start-up; a failure is retried by the next request.
-    prepare: (): Promise<void> => (ready ??= bolt.init().catch((e: unknown) => ((ready = undefined), Promise.reject(e)))),
-  });
+  const prepare = (): Promise<void> => {
+    ready ??= bolt.init().catch((e: unknown) => {
+      ready = undefined;
+      throw e;
+    });
+    return ready;
+  };
+  const receiver = new HonoReceiver({ signingSecret: slack.signingSecret, log, now: () => clock().getTime(), prepare });
   const bolt: App = new App({
     token: slack.botToken,
     receiver,
     deferInitialization: true,
+    convoStore: false,
     logger: boltLogger(log),
     clientOptions: { slackApiUrl: slack.apiUrl, ...(deps.retryConfig ? { retryConfig: deps.retryConfig } : {}) },
   });
@@ -77,7 +80,7 @@ export function slackRoutes(deps: SlackDeps): Hono {
     return { store, identity, clock, caller, admins: slack.admins };
   };
   const failed = (error: unknown, what: string) => {
-    log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, `${what} failed`);
+    log.error({ err: error }, `${what} failed`);
     return errorMessage(FAILED);
   };
 
@@ -85,7 +88,8 @@ export function slackRoutes(deps: SlackDeps): Hono {
   bolt.command(/.*/, async ({ command, ack, respond }) => {
     const work = contextFor(command.user_id, command.channel_id)
       .then((ctx) => run(command.text, ctx))
-      .then(renderSlack, (e: unknown) => failed(e, 'slash command'));
+      .then(renderSlack)
+      .catch((e: unknown) => failed(e, 'slash command'));
     const quick = await within(work, deadline);
     if (quick) return ack(ephemeral(quick));
     await ack(ephemeral(WORKING));

@@ -118,5 +118,5 @@ export function profileMessage(p: Profile, view: CardView, masked: boolean): Sla
     ...(sections.includes('purchases') ? [{ type: 'context', elements: [mrkdwn(TURTLE_NOTE)] } as Block] : []),
     buttons(p, view),
   ];
-  return { text: `${who}: KYC ${p.compliance.kyc_status}`, blocks: fitMessage(blocks) };
+  return { text: clip(esc(`${who}: KYC ${p.compliance.kyc_status}`), 3000), blocks: fitMessage(blocks) };
 }

@@ -77,7 +77,7 @@ export class HonoReceiver implements Receiver {
       await this.opts.prepare?.();
     } catch (error) {
       if (eventId) this.seen.delete(eventId);
-      this.opts.log.error({ err: errorInfo(error) }, 'Slack app is not ready');
+      this.opts.log.error({ err: error }, 'Slack app is not ready');
       // A person who typed a command deserves a sentence, not Slack's generic failure.
       if (typeof body.command === 'string') return c.json({ response_type: 'ephemeral', text: 'User 360 cannot reach Slack right now. Please try again in a minute.' });
       return c.json({ code: 'not_ready', message: 'Slack app is not ready' }, 503);
@@ -136,7 +136,7 @@ export class HonoReceiver implements Receiver {
         },
         (error: unknown) => {
           // Bolt's error handler has logged the details already.
-          if (answer(new Response(null, { status: 500 }))) log.error({ type: body.type, err: errorInfo(error) }, 'Slack request failed before ack');
+          if (answer(new Response(null, { status: 500 }))) log.error({ type: body.type, err: error }, 'Slack request failed before ack');
         },
       );
     });
@@ -163,8 +163,6 @@ function toResponse(body: unknown): Response {
   if (typeof body === 'string') return new Response(body, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   return Response.json(body);
 }
-
-const errorInfo = (e: unknown) => (e instanceof Error ? { name: e.name, message: e.message } : { message: String(e) });
 
 /** Event ids seen in the last hour (Slack's retries come within minutes), bounded so a flood can't grow it. */
 export class RecentIds {

@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import type { Queryable as Db } from '../../db/client.ts';
+import { RISK_LEVELS, type RiskLevel } from '../../db/schema/constants.ts';
+import { addDays, gmt8DayStart } from '../time.ts';
+
+/** Additive figures of a run of whole GMT+8 days: what a rollup stores and what live queries return. */
+export interface DayFigures {
+  newCustomers: number;
+  kycSubmitted: number;
+  kycVerified: number;
+  kycRejected: number;
+  newHigh: number;
+  newVeryHigh: number;
+  txCount: number;
+  txMicros: number;
+  purchaseCount: number;
+  byTokenChain: { token: string; chain: string; count: number; micros: number }[];
+  byDay: { day: string; count: number; micros: number }[];
+}
+
+export const emptyFigures = (): DayFigures => ({
+  newCustomers: 0, kycSubmitted: 0, kycVerified: 0, kycRejected: 0, newHigh: 0, newVeryHigh: 0, txCount: 0, txMicros: 0, purchaseCount: 0, byTokenChain: [], byDay: [],
+});
+
+const num = (v: unknown) => Number(v ?? 0);
+
+/** Reads the figures of days `from`..`to` straight from the fact tables. */
+export async function liveFigures(db: Db, from: string, to: string): Promise<DayFigures> {
+  const fromMs = gmt8DayStart(from);
+  const toMs = gmt8DayStart(addDays(to, 1));
+  const [[customers], [kyc], [purchases], byTokenChain, byDay] = await Promise.all([
+    db.all<{ n: number }>(sql`SELECT count(*) AS n FROM customers WHERE parent_id IS NULL AND id = root_id AND created_at >= ${fromMs} AND created_at < ${toMs}`),
+    db.all<Record<string, number>>(sql`
+      SELECT
+        sum(to_status = 'pending' AND from_status <> 'pending') AS submitted,
+        sum(to_status = 'verified' AND from_status <> 'verified') AS verified,
+        sum(to_status = 'rejected' AND from_status <> 'rejected') AS rejected,
+        sum(to_level = 'high' AND coalesce(from_level, '') <> 'high') AS high,
+        sum(to_level = 'very_high' AND coalesce(from_level, '') <> 'very_high') AS very_high
+      FROM kyc_changes WHERE day BETWEEN ${from} AND ${to}`),
+    db.all<{ n: number }>(sql`SELECT count(*) AS n FROM purchases WHERE day BETWEEN ${from} AND ${to}`),
+    db.all<{ token: string; chain: string; count: number; micros: number }>(
+      sql`SELECT token, chain, count(*) AS count, sum(usdt_micros) AS micros FROM transactions WHERE day BETWEEN ${from} AND ${to} GROUP BY token, chain`,
+    ),
+    db.all<{ day: string; count: number; micros: number }>(
+      sql`SELECT day, count(*) AS count, sum(usdt_micros) AS micros FROM transactions WHERE day BETWEEN ${from} AND ${to} GROUP BY day ORDER BY day`,
+    ),
+  ]);
+  return {
+    newCustomers: num(customers?.n),
+    kycSubmitted: num(kyc?.submitted),
+    kycVerified: num(kyc?.verified),
+    kycRejected: num(kyc?.rejected),
+    newHigh: num(kyc?.high),
+    newVeryHigh: num(kyc?.very_high),
+    txCount: byDay.reduce((s, d) => s + num(d.count), 0),
+    txMicros: byDay.reduce((s, d) => s + num(d.micros), 0),
+    purchaseCount: num(purchases?.n),
+    byTokenChain: byTokenChain.map((r) => ({ token: r.token, chain: r.chain, count: num(r.count), micros: num(r.micros) })),
+    byDay: byDay.map((r) => ({ day: r.day, count: num(r.count), micros: num(r.micros) })),
+  };
+}
+
+export function addFigures(a: DayFigures, b: DayFigures): DayFigures {
+  const tc = new Map<string, DayFigures['byTokenChain'][number]>();
+  for (const r of [...a.byTokenChain, ...b.byTokenChain]) {
+    const key = `${r.token}\u0000${r.chain}`;
+    const prev = tc.get(key);
+    tc.set(key, prev ? { ...prev, count: prev.count + r.count, micros: prev.micros + r.micros } : { ...r });
+  }
+  return {
+    newCustomers: a.newCustomers + b.newCustomers,
+    kycSubmitted: a.kycSubmitted + b.kycSubmitted,
+    kycVerified: a.kycVerified + b.kycVerified,
+    kycRejected: a.kycRejected + b.kycRejected,
+    newHigh: a.newHigh + b.newHigh,
+    newVeryHigh: a.newVeryHigh + b.newVeryHigh,
+    txCount: a.txCount + b.txCount,
+    txMicros: a.txMicros + b.txMicros,
+    purchaseCount: a.purchaseCount + b.purchaseCount,
+    byTokenChain: [...tc.values()],
+    byDay: [...a.byDay, ...b.byDay].sort((x, y) => x.day.localeCompare(y.day)),
+  };
+}
+
+/**
+ * Pending queue and customers per risk level as they stood at `atMs`, from the KYC history: each unified
+ * customer counts once, with the newest change any of its merged customers had by then.
+ */
+export async function kycSnapshot(db: Db, atMs: number): Promise<{ pendingQueue: number; riskLevels: Record<RiskLevel, number> }> {
+  const rows = await db.all<{ status: string; level: RiskLevel | null; n: number }>(sql`
+    SELECT status, level, count(*) AS n FROM (
+      SELECT k.to_status AS status, k.to_level AS level,
+             row_number() OVER (PARTITION BY c.root_id ORDER BY k.at DESC, k.id DESC) AS rn
+      FROM kyc_changes k JOIN customers c ON c.id = k.customer_id WHERE k.at < ${atMs}
+    ) WHERE rn = 1 GROUP BY status, level`);
+  const riskLevels = Object.fromEntries(RISK_LEVELS.map((l) => [l, 0])) as Record<RiskLevel, number>;
+  for (const r of rows) if (r.level) riskLevels[r.level] += num(r.n);
+  return { pendingQueue: rows.filter((r) => r.status === 'pending').reduce((s, r) => s + num(r.n), 0), riskLevels };
+}
+
+/** Per unified customer volume over days `from`..`to` from the fact table. */
+export async function liveVolumeByRoot(db: Db, from: string, to: string) {
+  return db.all<{ unified_id: string; count: number; micros: number }>(sql`
+    SELECT c.root_id AS unified_id, count(*) AS count, sum(t.usdt_micros) AS micros
+    FROM transactions t JOIN customers c ON c.id = t.customer_id
+    WHERE t.day BETWEEN ${from} AND ${to} GROUP BY c.root_id`);
+}

@@ -1,0 +1,149 @@
+import { and, between, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
+import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
+import { addFigures, emptyFigures, kycSnapshot, liveFigures, liveVolumeByRoot, type DayFigures } from './figures.ts';
+import type { DayRange } from './range.ts';
+
+const usdt = (micros: number) => Math.round(micros / 1e4) / 100;
+
+export async function firstDataDay(db: Db): Promise<string | undefined> {
+  const [row] = await db.all<{ day: string | null }>(sql`SELECT min(day) AS day FROM transactions`);
+  return row?.day ?? undefined;
+}
+
+/** Splits sorted days into runs of consecutive days, so live queries stay range scans. */
+function runs(days: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const d of days) {
+    const last = out.at(-1);
+    if (last && addDays(last[1], 1) === d) last[1] = d;
+    else out.push([d, d]);
+  }
+  return out;
+}
+
+/**
+ * Compliance and AssetPro figures of whole GMT+8 days. Past days with a final rollup come from the
+ * 🐢 rollup tables; today and any day not final yet are read live, so a 30-day or all-time range costs
+ * a few hundred rollup rows plus today's facts.
+ */
+export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 10) {
+  const { from, to } = range;
+  const today = gmt8Day(now);
+  const [rolled, dirty] = await Promise.all([
+    db.select({ day: dailyRollups.day, computedAt: dailyRollups.computedAt }).from(dailyRollups).where(between(dailyRollups.day, from, to)),
+    db.select({ day: rollupDirtyDays.day }).from(rollupDirtyDays).where(between(rollupDirtyDays.day, from, to)),
+  ]);
+  const dirtySet = new Set(dirty.map((d) => d.day));
+  const finalDays = rolled.filter((r) => r.day < today && r.computedAt >= gmt8DayStart(addDays(r.day, 1)) && !dirtySet.has(r.day)).map((r) => r.day);
+  const finalSet = new Set(finalDays);
+  const liveDays: string[] = [];
+  for (let d = from; d <= to && d <= today; d = addDays(d, 1)) if (!finalSet.has(d)) liveDays.push(d);
+
+  let figures = await rolledFigures(db, finalDays);
+  const liveRuns = runs(liveDays);
+  for (const [a, b] of liveRuns) figures = addFigures(figures, await liveFigures(db, a, b));
+  const [snapshot, top] = await Promise.all([kycSnapshot(db, now + 1), topCustomers(db, finalDays, liveRuns, topN)]);
+
+  const group = (key: 'token' | 'chain') => {
+    const m = new Map<string, { count: number; micros: number }>();
+    for (const r of figures.byTokenChain) {
+      const prev = m.get(r[key]) ?? { count: 0, micros: 0 };
+      m.set(r[key], { count: prev.count + r.count, micros: prev.micros + r.micros });
+    }
+    return [...m.entries()].sort((x, y) => y[1].micros - x[1].micros).map(([k, v]) => ({ [key]: k, count: v.count, value_usdt: usdt(v.micros) }) as { count: number; value_usdt: number } & Record<typeof key, string>);
+  };
+  return {
+    range: { from, to, label: range.label },
+    compliance: {
+      new_customers: figures.newCustomers,
+      kyc_submitted: figures.kycSubmitted,
+      kyc_verified: figures.kycVerified,
+      kyc_rejected: figures.kycRejected,
+      pending_queue: snapshot.pendingQueue,
+      customers_by_risk_level: snapshot.riskLevels,
+      new_high_risk: figures.newHigh,
+      new_very_high_risk: figures.newVeryHigh,
+    },
+    assetpro: {
+      transaction_count: figures.txCount,
+      transaction_value_usdt: usdt(figures.txMicros),
+      by_token: group('token'),
+      by_chain: group('chain'),
+      by_day: figures.byDay.map((d) => ({ day: d.day, count: d.count, value_usdt: usdt(d.micros) })),
+      top_customers: top,
+    },
+    /** Which days came from the 🐢 nightly rollup and which were read live. */
+    sources: { rollup_days: finalDays.length, live_days: liveDays.length, rollup_through: finalDays.at(-1) ?? null },
+  };
+}
+
+export type Metrics = Awaited<ReturnType<typeof queryMetrics>>;
+
+async function rolledFigures(db: Db, days: string[]): Promise<DayFigures> {
+  if (!days.length) return emptyFigures();
+  const f = emptyFigures();
+  for (let i = 0; i < days.length; i += 500) {
+    const chunk = days.slice(i, i + 500);
+    const [rows, tc] = await Promise.all([
+      db.select().from(dailyRollups).where(inArray(dailyRollups.day, chunk)),
+      db
+        .select({ token: dailyTxRollups.token, chain: dailyTxRollups.chain, count: sql<number>`sum(${dailyTxRollups.count})`, micros: sql<number>`sum(${dailyTxRollups.micros})` })
+        .from(dailyTxRollups)
+        .where(inArray(dailyTxRollups.day, chunk))
+        .groupBy(dailyTxRollups.token, dailyTxRollups.chain),
+    ]);
+    const part: DayFigures = {
+      newCustomers: rows.reduce((s, r) => s + r.newCustomers, 0),
+      kycSubmitted: rows.reduce((s, r) => s + r.kycSubmitted, 0),
+      kycVerified: rows.reduce((s, r) => s + r.kycVerified, 0),
+      kycRejected: rows.reduce((s, r) => s + r.kycRejected, 0),
+      newHigh: rows.reduce((s, r) => s + r.newHigh, 0),
+      newVeryHigh: rows.reduce((s, r) => s + r.newVeryHigh, 0),
+      txCount: rows.reduce((s, r) => s + r.txCount, 0),
+      txMicros: rows.reduce((s, r) => s + r.txMicros, 0),
+      purchaseCount: rows.reduce((s, r) => s + r.purchaseCount, 0),
+      byTokenChain: tc.map((r) => ({ token: r.token, chain: r.chain, count: Number(r.count), micros: Number(r.micros) })),
+      byDay: rows.filter((r) => r.txCount > 0).map((r) => ({ day: r.day, count: r.txCount, micros: r.txMicros })),
+    };
+    Object.assign(f, addFigures(f, part));
+  }
+  return f;
+}
+
+/**
+ * Exact top list over rolled-up and live days: the answer is among the rollup's own top N and the
+ * customers active on live days, so only those need both halves added up.
+ */
+async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, string][], n: number) {
+  const totals = new Map<string, { count: number; micros: number }>();
+  const add = (id: string, count: number, micros: number) => {
+    const prev = totals.get(id) ?? { count: 0, micros: 0 };
+    totals.set(id, { count: prev.count + Number(count), micros: prev.micros + Number(micros) });
+  };
+  for (const [a, b] of liveRuns) for (const r of await liveVolumeByRoot(db, a, b)) add(r.unified_id, r.count, r.micros);
+  if (finalDays.length) {
+    const [lo, hi] = [finalDays[0]!, finalDays.at(-1)!];
+    const finalFilter = sql`v.day BETWEEN ${lo} AND ${hi} AND v.day IN (${sql.join(finalDays.map((d) => sql`${d}`), sql`, `)})`;
+    const rolledTop = await db.all<{ id: string; count: number; micros: number }>(sql`
+      SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
+      WHERE ${finalFilter} GROUP BY c.root_id ORDER BY micros DESC LIMIT ${n}`);
+    const liveIds = [...totals.keys()];
+    const rolledLive: { id: string; count: number; micros: number }[] = [];
+    for (let i = 0; i < liveIds.length; i += 500) {
+      const ids = liveIds.slice(i, i + 500);
+      rolledLive.push(
+        ...(await db.all<{ id: string; count: number; micros: number }>(sql`
+          SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
+          WHERE ${finalFilter} AND c.root_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) GROUP BY c.root_id`)),
+      );
+    }
+    const seen = new Set(rolledLive.map((r) => r.id));
+    for (const r of [...rolledLive, ...rolledTop.filter((r) => !seen.has(r.id))]) add(r.id, r.count, r.micros);
+  }
+  return [...totals.entries()]
+    .sort((x, y) => y[1].micros - x[1].micros || x[0].localeCompare(y[0]))
+    .slice(0, n)
+    .map(([id, v]) => ({ unified_id: id, count: v.count, value_usdt: usdt(v.micros) }));
+}

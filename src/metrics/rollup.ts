@@ -1,0 +1,49 @@
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Store } from '../../db/client.ts';
+import { dailyCustomerVolume, dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
+import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
+import { kycSnapshot, liveFigures } from './figures.ts';
+
+/**
+ * Computes the 🐢 rollup of one GMT+8 day and replaces any earlier one, in one transaction. Run at 23:59
+ * for the day that is ending (its digest), and again later for any day that was not final yet.
+ */
+export async function computeRollup(store: Store, day: string, now: number): Promise<void> {
+  const end = Math.min(now, gmt8DayStart(addDays(day, 1)));
+  await store.write(async (tx) => {
+    const f = await liveFigures(tx, day, day);
+    const snap = await kycSnapshot(tx, end);
+    await tx.delete(dailyTxRollups).where(eq(dailyTxRollups.day, day));
+    await tx.delete(dailyCustomerVolume).where(eq(dailyCustomerVolume.day, day));
+    if (f.byTokenChain.length) await tx.insert(dailyTxRollups).values(f.byTokenChain.map((r) => ({ day, ...r })));
+    await tx.run(sql`
+      INSERT INTO daily_customer_volume (day, customer_id, count, micros)
+      SELECT day, customer_id, count(*), sum(usdt_micros) FROM transactions WHERE day = ${day} GROUP BY customer_id`);
+    const row = {
+      day, newCustomers: f.newCustomers, kycSubmitted: f.kycSubmitted, kycVerified: f.kycVerified, kycRejected: f.kycRejected, newHigh: f.newHigh, newVeryHigh: f.newVeryHigh,
+      pendingQueue: snap.pendingQueue, riskLevels: snap.riskLevels, txCount: f.txCount, txMicros: f.txMicros, purchaseCount: f.purchaseCount, computedAt: now,
+    };
+    await tx.insert(dailyRollups).values(row).onConflictDoUpdate({ target: dailyRollups.day, set: row });
+    await tx.delete(rollupDirtyDays).where(eq(rollupDirtyDays.day, day));
+  });
+}
+
+/** Days before today whose rollup is missing, was taken before the day ended, or was touched since. */
+export async function unfinishedDays(store: Store, now: number, lookbackDays = 45): Promise<string[]> {
+  const today = gmt8Day(now);
+  const from = addDays(today, -lookbackDays);
+  const [rolled, dirty, active] = await Promise.all([
+    store.db.select({ day: dailyRollups.day, computedAt: dailyRollups.computedAt }).from(dailyRollups).where(and(gte(dailyRollups.day, from), lt(dailyRollups.day, today))),
+    store.db.select({ day: rollupDirtyDays.day }).from(rollupDirtyDays),
+    store.db.all<{ day: string }>(sql`SELECT DISTINCT day FROM transactions WHERE day >= ${from} AND day < ${today}
+      UNION SELECT DISTINCT day FROM kyc_changes WHERE day >= ${from} AND day < ${today}`),
+  ]);
+  const final = new Set(rolled.filter((r) => r.computedAt >= gmt8DayStart(addDays(r.day, 1))).map((r) => r.day));
+  for (const d of dirty) final.delete(d.day);
+  const days = new Set([...active.map((a) => a.day), ...rolled.map((r) => r.day), ...dirty.map((d) => d.day).filter((d) => d < today)]);
+  return [...days].filter((d) => !final.has(d)).sort();
+}
+
+/** Ingest calls this for the past days a batch touched, so their rollups are recomputed before use. */
+export const markDirtySql = (days: string[], now: number) =>
+  sql`INSERT OR IGNORE INTO rollup_dirty_days (day, marked_at) SELECT day, ${now} FROM daily_rollups WHERE day IN (${sql.join(days.map((d) => sql`${d}`), sql`, `)})`;

@@ -1,0 +1,45 @@
+import { DiscordAPIError, HTTPError, REST } from '@discordjs/rest';
+import { Routes } from 'discord-api-types/v10';
+import { DeliveryError, type Notifier, type OutgoingMessage, type SendProgress, type Target } from './types.ts';
+
+/**
+ * Posts with discord.js's REST client. It waits out 429s itself (it reads `retry_after`); other failures
+ * come back to the delivery rows, whose retries survive a restart.
+ */
+export function discordNotifier(opts: { token: string; apiUrl?: string }): Notifier {
+  const rest = new REST({ retries: 0, ...(opts.apiUrl ? { api: opts.apiUrl } : {}) }).setToken(opts.token);
+
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof DiscordAPIError) {
+        if (e.status === 429) return Promise.reject(new DeliveryError('discord rate limited', 1000));
+        return Promise.reject(new DeliveryError(`discord ${e.status}: ${e.message}`, undefined, e.status >= 400 && e.status < 500));
+      }
+      if (e instanceof HTTPError) return Promise.reject(new DeliveryError(`discord http ${e.status}`));
+      return Promise.reject(new DeliveryError(`discord request failed: ${(e as Error).message}`));
+    }
+  };
+
+  const channelOf = async (target: Target) =>
+    target.kind === 'channel' ? target.id : ((await call(() => rest.post(Routes.userChannels(), { body: { recipient_id: target.id } }))) as { id: string }).id;
+
+  return {
+    platform: 'discord',
+    async send(target: Target, m: OutgoingMessage, progress: SendProgress) {
+      if (progress.ref) return progress.ref;
+      const channel = await channelOf(target);
+      const files = m.file ? [{ name: m.file.name, data: m.file.data, contentType: 'image/png' }] : undefined;
+      const embeds = m.file ? m.discord.embeds.map((e, i) => (i === 0 ? { ...(e as object), image: { url: `attachment://${m.file!.name}` } } : e)) : m.discord.embeds;
+      const msg = (await call(() => rest.post(Routes.channelMessages(channel), { body: { content: '', embeds, components: m.discord.components ?? [] }, files }))) as { id: string };
+      const ref = `${channel}:${msg.id}`;
+      await progress.saveRef(ref);
+      return ref;
+    },
+    async update(ref, m) {
+      const [channel, id] = ref.split(':') as [string, string];
+      await call(() => rest.patch(Routes.channelMessage(channel, id), { body: { embeds: m.discord.embeds, components: m.discord.components ?? [] } }));
+    },
+  };
+}

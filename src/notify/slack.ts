@@ -1,0 +1,55 @@
+import { ErrorCode, WebClient } from '@slack/web-api';
+import { DeliveryError, type Notifier, type OutgoingMessage, type SendProgress, type Target } from './types.ts';
+
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'user_not_found', 'cannot_dm_bot', 'missing_scope', 'invalid_blocks', 'msg_too_long']);
+
+/**
+ * Posts through the official WebClient with its own retries off: our retries live in the delivery rows,
+ * so they honour Retry-After and survive a restart instead of sleeping in one process's memory.
+ */
+export function slackNotifier(opts: { token: string; apiUrl?: string }): Notifier {
+  const client = new WebClient(opts.token, { slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toDeliveryError(e);
+    }
+  };
+
+  return {
+    platform: 'slack',
+    async send(target: Target, m: OutgoingMessage, progress: SendProgress) {
+      let ref = progress.ref;
+      if (!ref) {
+        const channel = target.kind === 'user' ? (await call(() => client.conversations.open({ users: target.id }))).channel?.id : target.id;
+        if (!channel) throw new DeliveryError('conversations.open returned no channel', undefined, true);
+        const posted = await call(() => client.chat.postMessage({ channel, text: m.text, blocks: m.slack.blocks as never, unfurl_links: false }));
+        ref = `${channel}:${posted.ts}`;
+        await progress.saveRef(ref);
+      }
+      if (m.file) {
+        const [channel, ts] = ref.split(':') as [string, string];
+        await call(() => client.filesUploadV2({ channel_id: channel, thread_ts: ts, file: m.file!.data, filename: m.file!.name, title: m.file!.title }));
+      }
+      return ref;
+    },
+    async update(ref, m) {
+      const [channel, ts] = ref.split(':') as [string, string];
+      await call(() => client.chat.update({ channel, ts, text: m.text, blocks: m.slack.blocks as never }));
+    },
+  };
+}
+
+function toDeliveryError(e: unknown): DeliveryError {
+  const err = e as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
+  if (err.code === ErrorCode.RateLimitedError) return new DeliveryError('slack rate limited', (err.retryAfter ?? 1) * 1000);
+  if (err.code === ErrorCode.PlatformError) {
+    const code = err.data?.error ?? 'unknown';
+    if (code === 'ratelimited') return new DeliveryError('slack rate limited', 1000);
+    return new DeliveryError(`slack: ${code}`, undefined, PERMANENT.has(code));
+  }
+  if (err.code === ErrorCode.HTTPError) return new DeliveryError(`slack http ${err.statusCode}`);
+  return new DeliveryError(`slack request failed: ${err.message ?? String(e)}`);
+}

@@ -1,0 +1,44 @@
+import type { ChatPlatform } from '../../db/schema/constants.ts';
+
+/** One message, already formatted for every platform; a notifier picks its own part. */
+export interface OutgoingMessage {
+  text: string;
+  slack: { blocks: unknown[] };
+  discord: { embeds: unknown[]; components?: unknown[] };
+  file?: { name: string; data: Buffer; title: string };
+}
+
+/** `channel:<id>` posts in a channel; `user:<id>` goes by direct message. */
+export type Target = { kind: 'channel' | 'user'; id: string };
+
+export function parseTarget(target: string): Target {
+  const [kind, ...rest] = target.split(':');
+  if ((kind !== 'channel' && kind !== 'user') || !rest.length) throw new Error(`bad delivery target "${target}"`);
+  return { kind, id: rest.join(':') };
+}
+
+/** Progress of a delivery that takes more than one call (a message, then its chart), kept in its row. */
+export interface SendProgress {
+  ref: string | null;
+  saveRef(ref: string): Promise<void>;
+}
+
+export interface Notifier {
+  platform: ChatPlatform;
+  send(target: Target, message: OutgoingMessage, progress: SendProgress): Promise<string>;
+  /** Replaces a sent message (the Acknowledge button); `ref` is what `send` returned. */
+  update(ref: string, message: OutgoingMessage): Promise<void>;
+}
+
+/** A failed send. `retryAfterMs` comes from the platform (429); `permanent` means retrying cannot help. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    readonly permanent = false,
+  ) {
+    super(message);
+  }
+}
+
+export type Notifiers = Partial<Record<ChatPlatform, Notifier>>;
