@@ -4,6 +4,8 @@ import { lookup, lookupArgs } from './lookup.ts';
 import { metrics, metricsArgs } from './metrics.ts';
 import { parseArgs, tokenize, UsageError } from './parse.ts';
 import { roles, rolesArgs } from './roles.ts';
+import { alerts, alertsArgs } from './alerts.ts';
+import { digest, digestArgs } from './digest.ts';
 import { top, topArgs } from './top.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 import { AppError } from '../src/errors.ts';
@@ -20,6 +22,8 @@ export const COMMANDS: Record<string, CommandDef<z.ZodType>> = {
   metrics: def({ args: metricsArgs, run: metrics }),
   top: def({ args: topArgs, run: top }),
   roles: def({ args: rolesArgs, run: roles }),
+  alerts: def({ args: alertsArgs, run: alerts }),
+  digest: def({ args: digestArgs, run: digest }),
   help: def({ args: z.array(z.string()), run: () => help() }),
 };
 

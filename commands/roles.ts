@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { grantRole, isRole, listRoleGrants, revokeRole } from '../src/access/roles.ts';
 import type { Tx } from '../db/client.ts';
 import { auditLog, ROLES, type ChatPlatform, type Role } from '../db/schema/index.ts';
-import type { CommandContext, CommandResult } from './types.ts';
+import { notice, type CommandContext, type CommandResult } from './types.ts';
 
 /**
  * Roles are per chat platform, so the command needs to know who the configured admins are to explain
@@ -61,7 +61,6 @@ export function mentionOf(platform: ChatPlatform, subject: string): string {
   return platform === 'slack' || platform === 'discord' ? `<@${subject}>` : subject;
 }
 
-const notice = (ok: boolean, title: string, ...lines: string[]): CommandResult => ({ kind: 'notice', ok, title, lines });
 
 /** `roles [list]`, `roles grant <@user> <role>`, `roles revoke <@user>`: who may see personal data. */
 export async function roles(input: RolesInput, ctx: RolesContext): Promise<CommandResult> {

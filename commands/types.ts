@@ -1,6 +1,7 @@
 import type { Store } from '../db/client.ts';
 import type { ChatPlatform, Role } from '../db/schema/constants.ts';
 import type { IdentityConfig } from '../src/config.ts';
+import type { Digest } from '../src/digest/model.ts';
 import type { Metrics } from '../src/metrics/query.ts';
 import type { Profile } from '../src/profile/profile.ts';
 import type { Clock } from '../src/time.ts';
@@ -30,9 +31,15 @@ export type CommandResult =
   | { kind: 'top'; range: Metrics['range']; customers: Metrics['assetpro']['top_customers'] }
   | { kind: 'help'; usage: readonly UsageLine[] }
   | { kind: 'usage_error'; message: string; usage: readonly UsageLine[] }
+  | { kind: 'digest'; digest: Digest }
   | { kind: 'notice'; title: string; lines: string[]; ok: boolean };
 
 export interface UsageLine {
   syntax: string;
   summary: string;
 }
+
+export const notice = (ok: boolean, title: string, ...lines: string[]): CommandResult => ({ kind: 'notice', ok, title, lines });
+
+/** Compliance tools (alerts, the digest) are for these roles only. */
+export const mayRunCompliance = (c: Caller) => c.role === 'compliance' || c.role === 'admin';

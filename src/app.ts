@@ -17,6 +17,8 @@ export interface AppDeps {
   log: Logger;
   /** Chat adapters mount themselves here (`/slack/events`, `/discord/interactions`) when configured. */
   mounts?: Array<{ path: string; app: Hono }>;
+  /** Called when ingest wrote compliance alerts, so they go out now rather than at the next poll. */
+  onAlerts?: () => void;
 }
 
 /** Builds the whole HTTP surface from its dependencies; it never listens (that is main.ts). */
@@ -39,7 +41,7 @@ export function createApp(deps: AppDeps) {
 
   const v1 = new Hono();
   v1.use('*', requireApiKey(store.db));
-  v1.route('/', ingestApi({ store, identity: config.identity, clock, maxBodyBytes: config.maxBodyBytes }));
+  v1.route('/', ingestApi({ store, identity: config.identity, clock, maxBodyBytes: config.maxBodyBytes, onAlerts: deps.onAlerts }));
   v1.route('/', readApi({ store, identity: config.identity, clock }));
   app.route('/v1', v1);
 

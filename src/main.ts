@@ -8,6 +8,8 @@ import { createLogger } from './logger.ts';
 import { seedDemo } from './seed/demo.ts';
 import { systemClock } from './time.ts';
 import { startDeliveryWorker } from './delivery/worker.ts';
+import { fanOutAlerts } from './alerts/fanout.ts';
+import { alertDeliveryRenderer } from './alerts/render.ts';
 import { deliveryRenderer } from './delivery/render.ts';
 import { catchUpDigests, runDailyDigest } from './digest/job.ts';
 import { scheduleDigest } from './digest/schedule.ts';
@@ -47,14 +49,15 @@ async function main() {
   const mounts: NonNullable<AppDeps['mounts']> = [];
   if (config.slack) mounts.push({ path: '/slack', app: slackRoutes({ ...deps, log, slack: config.slack }) });
   if (config.discord) mounts.push({ path: '/discord', app: discordRoutes({ ...deps, log, discord: config.discord }) });
-  const app = createApp({ store, config, clock, log, mounts });
 
   // Digests and alerts go out through notifiers; without chat settings the jobs still run and record.
   const notifiers: Notifiers = {};
   if (config.slack) notifiers.slack = slackNotifier({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
   if (config.discord?.botToken) notifiers.discord = discordNotifier({ token: config.discord.botToken, apiUrl: config.discord.apiUrl });
-  const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock) };
-  const worker = startDeliveryWorker(delivery);
+  const admins = { slack: config.slack?.admins ?? [], discord: config.discord?.admins ?? [] };
+  const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, admins)) };
+  const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
+  const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick });
   const digestTask = scheduleDigest(config.digest, () => runDailyDigest(delivery, clock().getTime()), log);
   catchUpDigests(delivery, clock().getTime())
     .then((r) => r.enqueued && log.info(r, 'sent digests missed while the service was down'))

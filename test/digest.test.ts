@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { deliveries } from '../db/schema/index.ts';
 import { processDueDeliveries } from '../src/delivery/deliveries.ts';
 import { deliveryRenderer } from '../src/delivery/render.ts';
+import { alertDeliveryRenderer } from '../src/alerts/render.ts';
 import { volumeChartPng } from '../src/digest/chart.ts';
 import { catchUpDigests, runDailyDigest } from '../src/digest/job.ts';
 import { buildDigest } from '../src/digest/model.ts';
@@ -38,7 +39,7 @@ async function setup() {
   const deps = {
     store, clock, log: createLogger('silent'),
     notifiers: { slack: slackNotifier({ token: 'xoxb-test', apiUrl: slack.url }), discord: discordNotifier({ token: 'bot', apiUrl: discord.url }) },
-    render: deliveryRenderer(store.db, clock),
+    render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, {})),
     retry: { baseMs: 1000, maxBackoffMs: 60_000, giveUpAfterMs: 3_600_000, leaseMs: 30_000 },
     random: () => 1,
   };

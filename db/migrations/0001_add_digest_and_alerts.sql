@@ -90,5 +90,5 @@ CREATE TABLE `alert_subscriptions` (
 	`min_level` text,
 	`subscribed_by` text NOT NULL,
 	`created_at` integer NOT NULL,
-	PRIMARY KEY(`platform`, `target`)
+	PRIMARY KEY(`platform`, `target`, `filter`)
 );

@@ -11,7 +11,12 @@ import { listConflicts } from '../identity/conflicts.ts';
 import { splitCustomer } from '../identity/split.ts';
 import { renderText } from '../render/text.ts';
 import { seedDemo } from '../seed/demo.ts';
-import { formatGmt8, systemClock } from '../time.ts';
+import { formatGmt8, gmt8Day, isValidDay, systemClock } from '../time.ts';
+import { writeFileSync } from 'node:fs';
+import { failedDeliveries } from '../delivery/deliveries.ts';
+import { volumeChartPng } from '../digest/chart.ts';
+import { buildDigest } from '../digest/model.ts';
+import { digestText } from '../digest/render.ts';
 import { cliContext, openCli } from './context.ts';
 import { ImportError, importNdjson } from './import.ts';
 
@@ -135,6 +140,32 @@ program
       const id = c.identifierType ? `  ${c.identifierType} ${maskIdentifier(c.identifierType, c.identifierValue ?? '')}` : '';
       print(`#${c.id} ${formatGmt8(c.createdAt)}  ${c.kind}  ${c.customerIds.join(' / ')}${id}\n    ${c.detail}${c.recordId ? ` (record ${c.recordType} ${c.recordId})` : ''}`);
     }
+  });
+
+const digestCmd = program.command('digest').description('the 23:59 GMT+8 daily digest');
+digestCmd
+  .command('preview')
+  .option('--date <YYYY-MM-DD>', 'the GMT+8 day (default today)')
+  .option('--png <file>', 'where to write the 30-day chart', 'digest-chart.png')
+  .action(async (o: { date?: string; png: string }) => {
+    const env = await openCli();
+    const day = o.date ?? gmt8Day(Date.now());
+    if (!isValidDay(day)) throw new AppError('invalid_date', `--date takes a day like 2026-11-24, not "${day}"`);
+    const d = await buildDigest(env.store.db, day, Date.now());
+    print(digestText(d));
+    writeFileSync(o.png, await volumeChartPng(d.series, `Transaction volume, 30 days to ${day} (USDT)`));
+    print(`\nChart written to ${o.png}`);
+  });
+
+const alertsCmd = program.command('alerts').description('compliance alerts');
+alertsCmd
+  .command('failed')
+  .description('alert deliveries that were given up, with the last error')
+  .action(async () => {
+    const env = await openCli();
+    const rows = await failedDeliveries(env.store.db, 'alert');
+    if (!rows.length) return print('No failed alert deliveries.');
+    for (const r of rows) print(`alert #${r.subject} -> ${r.platform} ${r.target}  ${r.attempts} attempt(s), made ${formatGmt8(r.createdAt)}: ${r.lastError ?? 'no error recorded'}`);
   });
 
 program

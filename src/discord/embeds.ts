@@ -4,6 +4,7 @@ import type { CommandResult } from '../../commands/types.ts';
 import { fmtInt, fmtUsdt, RISK_BADGE, type Field } from '../render/format.ts';
 import { COLOR, embed, escapeMarkdown, type DiscordMessage, type EmbedSpec } from './limits.ts';
 import { profileMessage } from './profile-embeds.ts';
+import { digestLines } from '../digest/render.ts';
 
 export { checkDiscordLimits, clip, escapeMarkdown, fitLines, LIMITS, type DiscordMessage } from './limits.ts';
 export { parseSectionCustomId, sectionCustomId } from './profile-embeds.ts';
@@ -56,6 +57,10 @@ export function renderDiscord(r: CommandResult): DiscordMessage {
         fields: r.usage.length ? [{ name: 'Usage', value: r.usage.map((u) => `/user360 ${u.syntax}`).join('\n') }] : [],
         color: COLOR.orange,
       });
+    case 'digest': {
+      const d = digestLines(r.digest);
+      return only({ title: d.title, fields: d.sections.map((s) => ({ name: s.name, value: s.lines.map(escapeMarkdown).join('\n') })), footer: 'The daily post carries the 30-day volume chart.', color: COLOR.green });
+    }
     case 'notice':
       return only({ title: r.title, lines: r.lines.map(escapeMarkdown), color: r.ok ? COLOR.green : COLOR.red });
   }

@@ -9,11 +9,14 @@ import type { Store } from '../../db/client.ts';
 import { runCommandText } from '../../commands/index.ts';
 import { lookup, sectionSchema } from '../../commands/lookup.ts';
 import type { RolesContext } from '../../commands/roles.ts';
-import type { CommandResult } from '../../commands/types.ts';
+import { mayRunCompliance, type CommandResult } from '../../commands/types.ts';
 import { resolveRole } from '../access/roles.ts';
 import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
+import { acknowledgeAlert } from '../alerts/ack.ts';
+import { alertMessage, customerBrief } from '../alerts/message.ts';
+import { canSeePersonalData } from '../access/mask.ts';
 import { COMMAND_NAME, interactionText, type InteractionOption } from './command.ts';
 import { parseSectionCustomId, renderDiscord, type DiscordMessage } from './embeds.ts';
 import { discordRest } from './rest.ts';
@@ -133,6 +136,24 @@ export function discordRoutes(deps: DiscordDeps): Hono {
         log.info({ interaction: i.id, user: ctx.caller.userId, subcommand: text.split(' ')[0] }, 'discord command');
         const reply = await answer(i, () => run(text, ctx), { now: CALLBACK.message, later: CALLBACK.deferredMessage, flags: EPHEMERAL });
         return c.json(reply);
+      }
+
+      if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith('u360:open:')) {
+        // An alert's "Open profile": the card as a new ephemeral reply, so the alert itself stays.
+        const unifiedId = i.data.custom_id.slice('u360:open:'.length);
+        return c.json(await answer(i, () => lookup({ identifier: unifiedId, section: 'card' }, ctx), { now: CALLBACK.message, later: CALLBACK.deferredMessage, flags: EPHEMERAL }));
+      }
+      if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith('u360:ack:')) {
+        if (!mayRunCompliance(ctx.caller)) {
+          const refusal = renderDiscord({ kind: 'notice', ok: false, title: 'Only compliance and admin roles can acknowledge alerts', lines: [`Your role is ${ctx.caller.role}.`] });
+          return c.json({ type: CALLBACK.message, data: { ...refusal, flags: EPHEMERAL } });
+        }
+        const alert = await acknowledgeAlert(store, Number(i.data.custom_id.slice('u360:ack:'.length)), `discord:${ctx.caller.userId}`, clock().getTime());
+        if (!alert) return c.json({ code: 'invalid_interaction', message: 'unknown alert' }, 400);
+        // Outside a guild the message is a DM to this subscriber, the only place personal data may show.
+        const personal = !i.member && canSeePersonalData(ctx.caller.role) ? await customerBrief(store.db, alert.unifiedId) : undefined;
+        const m = alertMessage(alert, 'discord', personal);
+        return c.json({ type: CALLBACK.updateMessage, data: { embeds: m.discord.embeds, components: m.discord.components } });
       }
 
       if (i.type === INTERACTION.component) {

@@ -43,7 +43,7 @@ function parseNdjson(text: string): unknown[] {
   return records;
 }
 
-export function ingestApi(deps: IngestDeps & { maxBodyBytes: number }) {
+export function ingestApi(deps: IngestDeps & { maxBodyBytes: number; onAlerts?: () => void }) {
   const app = new Hono<ApiEnv>();
   const limit = bodyLimit({
     maxSize: deps.maxBodyBytes,
@@ -56,7 +56,9 @@ export function ingestApi(deps: IngestDeps & { maxBodyBytes: number }) {
     if (raw.length === 0) throw new AppError('empty_batch', 'the batch holds no records');
     const { records, issues } = prepareRecords(raw, deps.identity);
     if (issues.length) refuse(issues);
-    return ingestRecords(deps, records, actor);
+    const result = await ingestRecords(deps, records, actor);
+    if (result.alerts) deps.onAlerts?.();
+    return result;
   }
 
   app.post('/batch', limit, async (c) => {

@@ -42,6 +42,8 @@ export class IdentityResolver {
     private readonly cfg: IdentityConfig,
     private readonly now: number,
     private readonly actor: string,
+    /** Wraps every merge, so the caller can compare what the two customers were before and after. */
+    private readonly aroundMerge?: (keep: string, fold: string, ref: RecordRef, merge: () => Promise<void>) => Promise<void>,
   ) {}
 
   /** Loads the current owner of every identifier the batch mentions, in a few large queries. */
@@ -160,6 +162,11 @@ export class IdentityResolver {
   }
 
   private async merge(keep: string, fold: string, ref: RecordRef): Promise<void> {
+    const apply = () => this.applyMerge(keep, fold, ref);
+    return this.aroundMerge ? this.aroundMerge(keep, fold, ref, apply) : apply();
+  }
+
+  private async applyMerge(keep: string, fold: string, ref: RecordRef): Promise<void> {
     await this.tx.update(customers).set({ rootId: keep }).where(eq(customers.rootId, fold));
     await this.tx.update(customers).set({ parentId: keep }).where(eq(customers.id, fold));
     await this.tx.insert(merges).values({ winnerId: keep, loserId: fold, recordType: ref.record?.type, recordId: ref.record?.id, actor: this.actor, createdAt: this.now });

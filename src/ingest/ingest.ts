@@ -1,11 +1,12 @@
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/client.ts';
-import { complianceForms, customers, ingestedRecords, kycChanges, kycStates, kycTasks, type KycStatus, type RiskLevel } from '../../db/schema/index.ts';
+import { complianceForms, customers, ingestedRecords, kycChanges, kycStates, kycTasks } from '../../db/schema/index.ts';
 import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
 import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
 import { FactBuffer } from './facts.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
+import { NO_KYC, recordKycAlert, type KycView } from '../alerts/outbox.ts';
 import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
 import { ingestRecord, toMicros, type IngestRecord } from './records.ts';
@@ -28,6 +29,8 @@ export interface IngestResult {
   /** Records whose every identifier was a blocked placeholder: nothing to file them under. */
   ignored: number;
   unifiedIds: string[];
+  /** Compliance alerts this batch wrote to the outbox. */
+  alerts: number;
 }
 
 /** Validates every record before anything is stored, so a batch is refused whole or taken whole. */
@@ -56,9 +59,16 @@ export interface IngestDeps {
 export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[], actor: string): Promise<IngestResult> {
   const now = deps.clock().getTime();
   return deps.store.write(async (tx) => {
-    const result: IngestResult = { accepted: 0, duplicates: 0, ignored: 0, unifiedIds: [] };
+    const result: IngestResult = { accepted: 0, duplicates: 0, ignored: 0, unifiedIds: [], alerts: 0 };
     const fresh = await claimRecordIds(tx, records, now);
-    const resolver = new IdentityResolver(tx, deps.identity, now, actor);
+    const resolver = new IdentityResolver(tx, deps.identity, now, actor, async (keep, fold, ref, merge) => {
+      const [a, b] = [await currentKyc(tx, keep), await currentKyc(tx, fold)];
+      await merge();
+      if (!a || !b || (a.status === b.status && a.riskLevel === b.riskLevel)) return;
+      const after = (await currentKyc(tx, keep))!;
+      const before = after.customerId === a.customerId ? b : a;
+      if (await recordKycAlert(tx, { unifiedId: keep, before, after, at: ref.at, now, recordId: ref.record?.id, kind: 'merge', reason: `merged ${fold} into ${keep}` })) result.alerts++;
+    });
     await resolver.preload(records.flatMap((r) => r.ids));
     const facts = new FactBuffer();
     for (const [index, { record, ids, at }] of records.entries()) {
@@ -78,7 +88,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
         }
       }
       facts.touch(who.customerId, at);
-      await collectFacts(tx, facts, record, who, at, now);
+      if (await collectFacts(tx, facts, record, who, at, now)) result.alerts++;
       result.accepted++;
       result.unifiedIds.push(who.unifiedId);
     }
@@ -110,7 +120,8 @@ async function claimRecordIds(tx: Tx, records: PreparedRecord[], now: number): P
   return fresh;
 }
 
-async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Resolution, at: number, now: number): Promise<void> {
+/** Returns true when the record raised a compliance alert. */
+async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Resolution, at: number, now: number): Promise<boolean> {
   const customerId = who.customerId;
   const day = gmt8Day(at);
   if (r.type === 'transaction' || r.type === 'purchase' || r.type === 'kyc') facts.days.add(day);
@@ -121,7 +132,7 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
       const platforms = [...(t.platforms ?? []), ...(t.platform ? [t.platform] : [])].map((p) => p.toLowerCase());
       for (const value of t.tags ?? []) facts.labels.set(`${customerId}\u0000tag\u0000${value}`, { customerId, kind: 'tag', value });
       for (const value of platforms) facts.labels.set(`${customerId}\u0000platform\u0000${value}`, { customerId, kind: 'platform', value });
-      return;
+      return false;
     }
     case 'kyc':
       return storeKyc(tx, r, who, at, now);
@@ -129,7 +140,7 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
       facts.transactions.push({
         customerId, recordId: r.id, at, day, chain: r.chain, token: r.token, amount: r.amount, usdtMicros: toMicros(r.usdt_value), direction: r.direction, txHash: r.tx_hash,
       });
-      return;
+      return false;
     case 'event': {
       facts.events.push({ customerId, recordId: r.id, at, day, name: r.name, sessionId: r.session_id, deviceId: r.device?.id });
       const d = r.device;
@@ -138,31 +149,25 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
           customerId, deviceId: d.id, model: d.model, os: d.os, browser: d.browser, libraryVersion: d.library_version, country: d.country, city: d.city, language: d.language, timezone: d.timezone, lastSeenAt: at,
         });
       }
-      return;
+      return false;
     }
     case 'purchase':
       facts.purchases.push({
         row: { customerId, recordId: r.id, orderId: r.order_id, at, day, amount: Number(r.amount), currency: r.currency },
         items: r.items.map((i) => ({ name: i.name, category: i.category, quantity: i.quantity, price: Number(i.price) })),
       });
-      return;
+      return false;
   }
 }
 
-export interface KycSnapshot {
-  status: KycStatus;
-  riskScore: number | null;
-  riskLevel: RiskLevel | null;
-}
-
 /** The unified customer's current KYC state: the newest state held by any customer merged into it. */
-export async function currentKyc(tx: Tx, unifiedId: string): Promise<KycSnapshot & { customerId: string } | undefined> {
+export async function currentKyc(tx: Tx, unifiedId: string): Promise<(KycView & { customerId: string }) | undefined> {
   const group = tx.select({ id: customers.id }).from(customers).where(eq(customers.rootId, unifiedId));
   const [row] = await tx.select().from(kycStates).where(inArray(kycStates.customerId, group)).orderBy(desc(kycStates.updatedAt)).limit(1);
   return row && { customerId: row.customerId, status: row.status, riskScore: row.riskScore, riskLevel: row.riskLevel };
 }
 
-async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: Resolution, at: number, now: number): Promise<void> {
+async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: Resolution, at: number, now: number): Promise<boolean> {
   const before = await currentKyc(tx, who.unifiedId);
   const riskScore = r.risk_score ?? before?.riskScore ?? null;
   const riskLevel = riskScore === null ? null : riskLevelOf(riskScore);
@@ -198,4 +203,5 @@ async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: 
       .values({ customerId: who.customerId, taskId: t.id, name: t.name, status: t.status, updatedAt: at })
       .onConflictDoUpdate({ target: [kycTasks.customerId, kycTasks.taskId], set: { name: t.name, status: t.status, updatedAt: at } });
   }
+  return recordKycAlert(tx, { unifiedId: who.unifiedId, before: before ?? NO_KYC, after: { status: r.status, riskScore, riskLevel }, at, now, reason: r.reason, recordId: r.id });
 }

@@ -1,4 +1,5 @@
 import type { CommandResult } from '../../commands/types.ts';
+import { digestText } from '../digest/render.ts';
 import type { Metrics } from '../metrics/query.ts';
 import { fmtInt, fmtUsdt, KYC_BADGE, riskText, SECTION_TITLES, sectionFields, type Field } from './format.ts';
 
@@ -35,6 +36,8 @@ export function renderText(r: CommandResult): string {
       return ['Usage: /user360 <subcommand>', ...r.usage.map((u) => `  ${u.syntax.padEnd(48)} ${u.summary}`)].join('\n');
     case 'usage_error':
       return [r.message, ...(r.usage.length ? ['', 'Usage:', ...r.usage.map((u) => `  ${u.syntax}`)] : [])].join('\n');
+    case 'digest':
+      return digestText(r.digest);
     case 'notice':
       return [r.title, ...r.lines.map((l) => `  ${l}`)].join('\n');
   }

@@ -3,6 +3,7 @@ import type { CommandResult, UsageLine } from '../../commands/types.ts';
 import { fmtInt, fmtUsdt, RISK_BADGE, type Field } from '../render/format.ts';
 import { clip, esc, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
 import { profileMessage } from './profile-blocks.ts';
+import { digestLines } from '../digest/render.ts';
 
 export { checkSlackLimits, type SlackMessage } from './limits.ts';
 export { SECTION_ACTION_PREFIX } from './profile-blocks.ts';
@@ -27,6 +28,10 @@ export function renderSlack(r: CommandResult): SlackMessage {
         section(`⚠️ ${esc(r.message)}`),
         ...(r.usage.length ? usageBlocks(r.usage) : [context('Type `/user360 help` for the list of subcommands.')]),
       ]);
+    case 'digest': {
+      const d = digestLines(r.digest);
+      return plain(d.title, [header(d.title), ...d.sections.map((s) => section(`*${esc(s.name)}*\n${s.lines.map(esc).join('\n')}`)), context('The daily post carries the 30-day volume chart.')]);
+    }
     case 'notice':
       return plain(r.title, [section(`${r.ok ? '✅' : '⛔'} *${esc(r.title)}*${r.lines.length ? '\n' : ''}${r.lines.map(esc).join('\n')}`)]);
   }

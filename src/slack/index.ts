@@ -5,7 +5,7 @@ import type { Store } from '../../db/client.ts';
 import { runCommandText } from '../../commands/index.ts';
 import { lookup } from '../../commands/lookup.ts';
 import type { RolesContext } from '../../commands/roles.ts';
-import { PROFILE_SECTIONS, type Caller, type CommandResult } from '../../commands/types.ts';
+import { mayRunCompliance, PROFILE_SECTIONS, type Caller, type CommandResult } from '../../commands/types.ts';
 import { resolveRole } from '../access/roles.ts';
 import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -14,6 +14,9 @@ import { errorMessage, renderSlack, SECTION_ACTION_PREFIX, type SlackMessage } f
 import type { CardView } from './profile-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { HonoReceiver } from './receiver.ts';
+import { acknowledgeAlert } from '../alerts/ack.ts';
+import { ALERT_ACTION, alertMessage, customerBrief } from '../alerts/message.ts';
+import { canSeePersonalData } from '../access/mask.ts';
 
 export interface SlackDeps {
   store: Store;
@@ -110,6 +113,35 @@ export function slackRoutes(deps: SlackDeps): Hono {
       message = failed(e, 'profile button');
     }
     await respond({ ...ephemeral(message), replace_original: true });
+  });
+
+  // An alert's "Open profile": the card for whoever clicked, as a new ephemeral message (the alert stays).
+  bolt.action<BlockAction<ButtonAction>>({ action_id: ALERT_ACTION.open }, async ({ ack, body, action, respond }) => {
+    await ack();
+    let message: SlackMessage;
+    try {
+      const ctx = await contextFor(body.user.id, body.channel?.id);
+      message = renderSlack(await lookup({ identifier: action.value ?? '', section: 'card' }, ctx));
+    } catch (e) {
+      message = failed(e, 'alert profile button');
+    }
+    await respond({ ...ephemeral(message), replace_original: false });
+  });
+
+  // An alert's "Acknowledge": stored once (the first click wins) and shown on the alert message.
+  bolt.action<BlockAction<ButtonAction>>({ action_id: ALERT_ACTION.ack }, async ({ ack, body, action, respond }) => {
+    await ack();
+    const ctx = await contextFor(body.user.id, body.channel?.id);
+    if (!mayRunCompliance(ctx.caller)) {
+      await respond({ ...ephemeral(errorMessage(`Only compliance and admin roles can acknowledge alerts; your role is ${ctx.caller.role}.`)), replace_original: false });
+      return;
+    }
+    const alert = await acknowledgeAlert(store, Number(action.value), `slack:${body.user.id}`, clock().getTime());
+    if (!alert) return;
+    // A DM channel id starts with D; only there may the message carry personal data.
+    const personal = body.channel?.id?.startsWith('D') && canSeePersonalData(ctx.caller.role) ? await customerBrief(store.db, alert.unifiedId) : undefined;
+    const m = alertMessage(alert, 'slack', personal);
+    await respond({ replace_original: true, text: m.text, blocks: m.slack.blocks as SlackMessage['blocks'] });
   });
 
   return receiver.routes;

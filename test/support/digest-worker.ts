@@ -1,6 +1,7 @@
 // A separate service instance for the exactly-once test: same database file, its own notifiers.
 import { createStore, prepareDatabase } from '../../db/client.ts';
 import { deliveryRenderer } from '../../src/delivery/render.ts';
+import { alertDeliveryRenderer } from '../../src/alerts/render.ts';
 import { runDailyDigest } from '../../src/digest/job.ts';
 import { createLogger } from '../../src/logger.ts';
 import { discordNotifier } from '../../src/notify/discord.ts';
@@ -14,7 +15,7 @@ const clock = () => new Date(now);
 const deps = {
   store, clock, log: createLogger('silent'),
   notifiers: { slack: slackNotifier({ token: 'xoxb-test', apiUrl: process.env.SLACK_API_URL }), discord: discordNotifier({ token: 'bot', apiUrl: process.env.DISCORD_API_URL }) },
-  render: deliveryRenderer(store.db, clock),
+  render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, {})),
 };
 while (Date.now() < Number(process.env.START_AT)) await new Promise((r) => setTimeout(r, 5));
 process.stdout.write(JSON.stringify(await runDailyDigest(deps, now)));
