@@ -25,10 +25,10 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-/** Escapes mrkdwn control characters in data while keeping the user mentions we write ourselves. */
+/** Escapes mrkdwn control characters in data while keeping the user and channel mentions we write ourselves. */
 export function esc(s: string): string {
   return s
-    .split(/(<@[A-Z0-9]+>)/)
+    .split(/(<[@#][A-Z0-9]+>)/)
     .map((part, i) => (i % 2 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
     .join('');
 }

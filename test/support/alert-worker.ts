@@ -1,0 +1,31 @@
+// A separate service instance for the "two workers" test: same database file, its own notifier,
+// running fan-out and delivery until nothing is left to send.
+import { sql } from 'drizzle-orm';
+import { createStore, prepareDatabase } from '../../db/client.ts';
+import { fanOutAlerts } from '../../src/alerts/fanout.ts';
+import { alertDeliveryRenderer } from '../../src/alerts/render.ts';
+import { processDueDeliveries } from '../../src/delivery/deliveries.ts';
+import { deliveryRenderer } from '../../src/delivery/render.ts';
+import { createLogger } from '../../src/logger.ts';
+import { slackNotifier } from '../../src/notify/slack.ts';
+
+const [url] = process.argv.slice(2) as [string];
+const store = createStore(url);
+await prepareDatabase(store);
+const clock = () => new Date();
+const deps = {
+  store, clock, log: createLogger('silent'),
+  notifiers: { slack: slackNotifier({ token: 'xoxb-test', apiUrl: process.env.SLACK_API_URL }) },
+  render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, {})),
+};
+while (Date.now() < Number(process.env.START_AT)) await new Promise((r) => setTimeout(r, 5));
+let sent = 0;
+for (let round = 0; round < 200; round++) {
+  await fanOutAlerts(store, Date.now());
+  sent += (await processDueDeliveries(deps, 5)).sent;
+  const [{ left }] = (await store.db.all<{ left: number }>(sql`SELECT count(*) AS left FROM deliveries WHERE status = 'pending'`)) as [{ left: number }];
+  const [{ fresh }] = (await store.db.all<{ fresh: number }>(sql`SELECT count(*) AS fresh FROM alerts WHERE fanned_out_at IS NULL`)) as [{ fresh: number }];
+  if (!left && !fresh) break;
+}
+process.stdout.write(JSON.stringify({ sent }));
+store.close();
