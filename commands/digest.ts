@@ -11,7 +11,7 @@ export const digestArgs = z.union([
     .rest(z.string().refine(isValidDay, 'preview takes a date like 2026-11-24'))
     .refine((w) => w.length <= 2, 'preview takes at most one date')
     .transform(([, day]) => ({ action: 'preview' as const, day })),
-], { error: 'digest takes subscribe, unsubscribe or preview [YYYY-MM-DD]' });
+], { error: 'digest takes subscribe, unsubscribe or preview [YYYY-MM-DD], with a real date like 2026-11-24' });
 
 export type DigestInput = z.infer<typeof digestArgs>;
 

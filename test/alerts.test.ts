@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createStore } from '../db/client.ts';
-import { alerts, alertSubscriptions, deliveries } from '../db/schema/index.ts';
+import { alerts, alertSubscriptions, deliveries, digestSubscriptions } from '../db/schema/index.ts';
 import { grantRole } from '../src/access/roles.ts';
 import { fanOutAlerts } from '../src/alerts/fanout.ts';
 import { alertDeliveryRenderer } from '../src/alerts/render.ts';
@@ -197,4 +197,15 @@ describe('compliance alerts', () => {
     expect(channelPosts).toHaveLength(6);
     expect(new Set(channelPosts).size).toBe(6);
   }, 40_000);
+
+  it('subscribes a Slack channel to the digest for compliance and admin only, and previews it for anyone', async () => {
+    expect(await say('digest subscribe', VIEW, 'C5')).toContain('Only compliance and admin roles');
+    expect(await say('digest subscribe', COMP, 'C5')).toContain('This channel will get the daily digest at 23:59 GMT+8');
+    expect(await say('digest subscribe', COMP, 'C5')).toContain('already gets the daily digest');
+    const [row] = await h.store.db.select().from(digestSubscriptions).where(eq(digestSubscriptions.channelId, 'C5'));
+    expect(row).toMatchObject({ platform: 'slack', subscribedBy: COMP });
+    expect(await say('digest preview 2026-11-20', VIEW, 'C5')).toContain('daily digest for 2026-11-20');
+    expect(await say('digest preview 2026-02-31', VIEW, 'C5')).toContain('with a real date like 2026-11-24');
+    expect(await say('digest unsubscribe', ADMIN, 'C5')).toContain('will no longer get the daily digest');
+  });
 });

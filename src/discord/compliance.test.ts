@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { alerts, alertSubscriptions, digestSubscriptions } from '../../db/schema/index.ts';
+import { startFakeDiscordApi, type FakeDiscordApi } from '../../test/fakes/discord-api.ts';
+import { generateDiscordKeys, signDiscordRequest } from '../../test/fakes/discord-sign.ts';
+import { createTestStore, settableClock, testConfig } from '../../test/support/db.ts';
+import { ingest, uniq } from '../../test/support/factories.ts';
+import { createApp } from '../app.ts';
+import { createLogger } from '../logger.ts';
+import { discordRoutes } from './index.ts';
+
+const APP_ID = '555000000000000009';
+const ADMIN = '910000000000000001';
+const VIEWER = '910000000000000002';
+const keys = generateDiscordKeys();
+const clock = settableClock(Date.now());
+const store = await createTestStore();
+let api: FakeDiscordApi;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  api = await startFakeDiscordApi();
+  const config = testConfig({ DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: api.url, DISCORD_ADMINS: ADMIN });
+  const log = createLogger('silent');
+  app = createApp({ store, config, clock, log, mounts: [{ path: '/discord', app: discordRoutes({ store, identity: config.identity, clock, log, discord: config.discord! }) }] });
+});
+afterAll(() => api.close());
+
+const send = async (payload: object) => {
+  const body = JSON.stringify(payload);
+  const res = await app.request('/discord/interactions', { method: 'POST', headers: signDiscordRequest(keys.privateKey, body, String(Math.floor(clock().getTime() / 1000))), body });
+  return { status: res.status, json: (await res.json()) as { type: number; data?: { flags?: number; embeds?: unknown[]; components?: unknown[] } } };
+};
+const member = (id: string) => ({ user: { id }, roles: [] });
+const command = (user: string, group: string, sub: string, options: object[] = []) =>
+  send({ id: uniq('i'), type: 2, token: uniq('t'), channel_id: '42', guild_id: '7', member: member(user), data: { name: 'user360', options: [{ name: group, type: 2, options: [{ name: sub, type: 1, options }] }] } });
+const button = (user: string, customId: string, inGuild = true) =>
+  send({ id: uniq('i'), type: 3, token: uniq('t'), channel_id: '42', ...(inGuild ? { guild_id: '7', member: member(user) } : { user: { id: user } }), data: { custom_id: customId, component_type: 2 } });
+
+describe('compliance tools on Discord', () => {
+  it('subscribes this channel to the digest for an admin and refuses a viewer', async () => {
+    const ok = await command(ADMIN, 'digest', 'subscribe');
+    expect(JSON.stringify(ok.json)).toContain('This channel will get the daily digest');
+    expect(await store.db.select().from(digestSubscriptions).where(eq(digestSubscriptions.channelId, '42'))).toHaveLength(1);
+    const no = await command(VIEWER, 'digest', 'unsubscribe');
+    expect(JSON.stringify(no.json)).toContain('Only compliance and admin roles');
+    const preview = await command(VIEWER, 'digest', 'preview');
+    expect(JSON.stringify(preview.json)).toContain('daily digest for');
+  });
+
+  it('subscribes the caller to risk alerts from a level, and refuses a viewer', async () => {
+    const ok = await command(ADMIN, 'alerts', 'subscribe', [{ name: 'kind', type: 3, value: 'risk' }, { name: 'min-level', type: 3, value: 'high' }]);
+    expect(ok.json.data?.flags).toBe(64);
+    const [sub] = await store.db.select().from(alertSubscriptions).where(eq(alertSubscriptions.target, `user:${ADMIN}`));
+    expect(sub).toMatchObject({ platform: 'discord', filter: 'risk', minLevel: 'high' });
+    const no = await command(VIEWER, 'alerts', 'subscribe');
+    expect(JSON.stringify(no.json)).toContain('Only compliance and admin roles can subscribe');
+  });
+
+  it('acknowledges an alert once, from a compliance user, updating the message; Open profile answers privately', async () => {
+    const email = `${uniq('d')}@example.com`;
+    await ingest({ store, identity: testConfig().identity, clock }, [
+      { type: 'identify', id: uniq(), timestamp: '2026-11-20T10:00:00+08:00', identifiers: { email }, traits: { name: 'Disco Person' } },
+      { type: 'kyc', id: uniq(), timestamp: '2026-11-20T11:00:00+08:00', identifiers: { email }, status: 'pending', risk_score: 80 },
+    ]);
+    const [alert] = await store.db.select().from(alerts).orderBy(alerts.id).limit(1);
+    const refused = await button(VIEWER, `u360:ack:${alert!.id}`);
+    expect(refused.json).toMatchObject({ type: 4, data: { flags: 64 } });
+    const acked = await button(ADMIN, `u360:ack:${alert!.id}`);
+    expect(acked.json.type).toBe(7);
+    const shown = JSON.stringify(acked.json.data);
+    expect(shown).toContain(`Acknowledged by <@${ADMIN}>`);
+    expect(shown).not.toContain('u360:ack:');
+    expect(shown, 'a guild channel message carries no personal data').not.toContain('Disco Person');
+    expect((await store.db.select().from(alerts).where(eq(alerts.id, alert!.id)))[0]!.acknowledgedBy).toBe(`discord:${ADMIN}`);
+    const again = await button(ADMIN, `u360:ack:${alert!.id}`);
+    expect(JSON.stringify(again.json.data)).toContain(`Acknowledged by <@${ADMIN}>`);
+
+    const open = await button(VIEWER, `u360:open:${alert!.unifiedId}`);
+    expect(open.json).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(open.json.data)).toContain(alert!.unifiedId);
+    expect(JSON.stringify(open.json.data)).not.toContain(email);
+  });
+});
