@@ -28,7 +28,7 @@ afterAll(() => api.close());
 
 const send = async (payload: object) => {
   const body = JSON.stringify(payload);
-  const res = await app.request('/discord/interactions', { method: 'POST', headers: signDiscordRequest(keys.privateKey, body, String(Math.floor(clock().getTime() / 1000))), body });
+  const res = await app.request('/discord/interactions', { method: 'POST', headers: { ...signDiscordRequest(keys.privateKey, body, String(Math.floor(clock().getTime() / 1000))) }, body });
   return { status: res.status, json: (await res.json()) as { type: number; data?: { flags?: number; embeds?: unknown[]; components?: unknown[] } } };
 };
 const member = (id: string) => ({ user: { id }, roles: [] });

@@ -3,19 +3,15 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
 import type { Profile } from '../profile/profile.ts';
-import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields } from '../render/format.ts';
+import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields, sectionHeading, TURTLE_NOTE, VIEW_LABELS } from '../render/format.ts';
 import { COLOR, embed, embedChars, escapeMarkdown, LIMITS, type DiscordMessage, type EmbedSpec } from './limits.ts';
 
 export type CardView = ProfileSection | 'card';
 
-const BUTTON_LABELS: Record<CardView, string> = {
-  card: 'Overview', general: 'General', compliance: 'Compliance', wallets: 'Wallets', assetpro: 'AssetPro', purchases: 'Purchases', device: 'Device',
-};
 const CARD_FIELD_CHARS = 600;
 const CARD_WALLETS = 5;
 /** What each later section of the card is promised, so a huge first section cannot starve them. */
 const CARD_SECTION_RESERVE = 500;
-const TURTLE_NOTE = '🐢 Purchases are refreshed daily, as of the end of the previous day (GMT+8).';
 
 const RISK_COLOR: Record<string, number> = { low: COLOR.green, low_medium: COLOR.yellow, medium: COLOR.orange, high: COLOR.red, very_high: COLOR.darkRed };
 const KYC_COLOR: Record<string, number> = { unverified: COLOR.grey, pending: COLOR.yellow, verified: COLOR.green, rejected: COLOR.red };
@@ -38,14 +34,14 @@ function sectionButtons(unifiedId: string, view: CardView): APIActionRowComponen
   const buttons = (['card', ...PROFILE_SECTIONS] as const).map((v) =>
     new ButtonBuilder()
       .setCustomId(sectionCustomId(unifiedId, v))
-      .setLabel(BUTTON_LABELS[v])
+      .setLabel(VIEW_LABELS[v])
       .setStyle(v === view ? ButtonStyle.Primary : ButtonStyle.Secondary)
       .setDisabled(v === view),
   );
   return [buttons.slice(0, 4), buttons.slice(4)].map((row) => new ActionRowBuilder<ButtonBuilder>().addComponents(row).toJSON());
 }
 
-const heading = (s: ProfileSection) => `${SECTION_TITLES[s]}${s === 'purchases' ? ' 🐢' : ''}`;
+const heading = sectionHeading;
 
 function walletLine(w: Profile['wallets'][number]): string {
   const address = escapeMarkdown(w.address);

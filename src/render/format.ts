@@ -25,6 +25,12 @@ export const SECTION_TITLES = {
 
 export type Field = { name: string; value: string };
 
+/** Labels of the profile card's section buttons, the same on Slack and Discord. */
+export const VIEW_LABELS = { card: 'Overview', general: 'General', compliance: 'Compliance', wallets: 'Wallets', assetpro: 'AssetPro', purchases: 'Purchases', device: 'Device' } as const;
+export const TURTLE_NOTE = '🐢 Purchases are refreshed daily, as of the end of the previous day (GMT+8).';
+/** A section heading; the daily-refreshed section carries the 🐢. */
+export const sectionHeading = (s: keyof typeof SECTION_TITLES) => `${SECTION_TITLES[s]}${s === 'purchases' ? ' 🐢' : ''}`;
+
 /** Each profile section as labelled fields; renderers lay these out within their platform's limits. */
 export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES): Field[] {
   switch (section) {

@@ -1,27 +1,17 @@
 import type { types } from '@slack/bolt';
 import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
 import type { Profile } from '../profile/profile.ts';
-import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields, type Field } from '../render/format.ts';
+import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields, TURTLE_NOTE, VIEW_LABELS, type Field } from '../render/format.ts';
 import { clip, esc, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
 
 /** Button action ids are `user360_section:<section>`; the button's value is the unified ID to look up. */
 export const SECTION_ACTION_PREFIX = 'user360_section:';
 export type CardView = ProfileSection | 'card';
 
-const BUTTON_LABELS: Record<CardView, string> = {
-  card: 'Overview',
-  general: 'General',
-  compliance: 'Compliance',
-  wallets: 'Wallets',
-  assetpro: 'AssetPro',
-  purchases: 'Purchases',
-  device: 'Device',
-};
 const CARD_FIELD_CHARS = 600;
 const CARD_WALLETS = 5;
 /** What the wallet list may use of the message, leaving room for the header, notes and buttons. */
 const WALLET_LIST_CHARS = 9000;
-const TURTLE_NOTE = '🐢 Purchases are refreshed daily, as of the end of the previous day (GMT+8).';
 
 const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text });
 const fieldText = (f: Field, max: number) => mrkdwn(clip(`*${esc(f.name)}*\n${esc(f.value)}`, max));
@@ -93,7 +83,7 @@ function buttons(p: Profile, view: CardView): Block {
     elements: views.map((v) => ({
       type: 'button',
       action_id: `${SECTION_ACTION_PREFIX}${v}`,
-      text: { type: 'plain_text', text: BUTTON_LABELS[v], emoji: true },
+      text: { type: 'plain_text', text: VIEW_LABELS[v], emoji: true },
       value: p.unified_id,
       ...(v === view ? { style: 'primary' as const } : {}),
     })),
