@@ -12,7 +12,7 @@ import { fanOutAlerts } from './alerts/fanout.ts';
 import { alertDeliveryRenderer } from './alerts/render.ts';
 import { deliveryRenderer } from './delivery/render.ts';
 import { catchUpDigests, runDailyDigest } from './digest/job.ts';
-import { scheduleDigest } from './digest/schedule.ts';
+import { dailyRunPassed, scheduleDigest } from './digest/schedule.ts';
 import { discordRoutes } from './discord/index.ts';
 import { discordNotifier } from './notify/discord.ts';
 import { slackNotifier } from './notify/slack.ts';
@@ -60,7 +60,12 @@ async function main() {
   const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick });
   const digestTask = scheduleDigest(config.digest, () => runDailyDigest(delivery, clock().getTime()), log);
   catchUpDigests(delivery, clock().getTime())
-    .then((r) => r.enqueued && log.info(r, 'sent digests missed while the service was down'))
+    .then(async (r) => {
+      if (r.enqueued) log.info(r, 'sent digests missed while the service was down');
+      // Started after today's run time (a restart at 23:59): today's digest is ours to send; the
+      // delivery rows keep it to once per channel if another instance already sent it.
+      if (dailyRunPassed(config.digest.cron, config.digest.timezone, clock().getTime())) await runDailyDigest(delivery, clock().getTime());
+    })
     .catch((e) => log.error({ err: { message: (e as Error).message } }, 'digest catch-up failed'));
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, slack: Boolean(config.slack), discord: Boolean(config.discord) }, 'user360 listening');

@@ -10,7 +10,7 @@ import { alertDeliveryRenderer } from '../src/alerts/render.ts';
 import { volumeChartPng } from '../src/digest/chart.ts';
 import { catchUpDigests, runDailyDigest } from '../src/digest/job.ts';
 import { buildDigest } from '../src/digest/model.ts';
-import { scheduleDigest } from '../src/digest/schedule.ts';
+import { dailyRunPassed, scheduleDigest } from '../src/digest/schedule.ts';
 import { subscribeDigest } from '../src/digest/subscriptions.ts';
 import { createLogger } from '../src/logger.ts';
 import { discordNotifier } from '../src/notify/discord.ts';
@@ -96,6 +96,9 @@ describe('the daily digest', () => {
     expect(next.getTime()).toBeGreaterThan(Date.now());
     expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([15, 59]);
     task.destroy();
+    // A process starting at 23:59:30 Taipei time has missed that tick; one at 23:58 has not.
+    expect(dailyRunPassed('59 23 * * *', 'Asia/Taipei', Date.parse('2026-11-24T23:59:30+08:00'))).toBe(true);
+    expect(dailyRunPassed('59 23 * * *', 'Asia/Taipei', Date.parse('2026-11-24T23:58:00+08:00'))).toBe(false);
   });
 
   it('renders the 30-day chart as a real PNG', async () => {
