@@ -92,3 +92,17 @@ CREATE TABLE `alert_subscriptions` (
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`platform`, `target`, `filter`)
 );
+--> statement-breakpoint
+CREATE TABLE `kyc_counts` (
+	`status` text NOT NULL,
+	`level` text NOT NULL,
+	`n` integer NOT NULL,
+	PRIMARY KEY(`status`, `level`)
+);
+--> statement-breakpoint
+INSERT INTO `kyc_counts` (`status`, `level`, `n`)
+SELECT status, coalesce(level, ''), count(*) FROM (
+  SELECT k.status AS status, k.risk_level AS level,
+         row_number() OVER (PARTITION BY c.root_id ORDER BY k.updated_at DESC, k.customer_id DESC) AS rn
+  FROM `kyc_states` k JOIN `customers` c ON c.id = k.customer_id
+) WHERE rn = 1 GROUP BY 1, 2;

@@ -27,3 +27,4 @@ export * from './digest-subscriptions.ts';
 export * from './deliveries.ts';
 export * from './alerts.ts';
 export * from './alert-subscriptions.ts';
+export * from './kyc-counts.ts';

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { dailyRollups } from '../../db/schema/index.ts';
 import { queryMetrics } from '../metrics/query.ts';
 import { addDays, gmt8DayStart } from '../time.ts';
 
@@ -17,6 +19,9 @@ export async function buildDigest(db: Db, day: string, now: number) {
     range(addDays(day, -7), addDays(day, -1)),
     range(addDays(day, -29), day),
   ]);
+  // The queue and the levels as they stood at the day's end: the rollup's snapshot, when the day has one.
+  const [rolled] = await db.select().from(dailyRollups).where(eq(dailyRollups.day, day));
+  const snapshot = rolled ? { pending: rolled.pendingQueue, levels: rolled.riskLevels as typeof today.compliance.customers_by_risk_level } : null;
   const value = today.assetpro.transaction_value_usdt;
   const prev = yesterday.assetpro.transaction_value_usdt;
   const avg7 = round2(week.assetpro.transaction_value_usdt / 7);
@@ -29,10 +34,10 @@ export async function buildDigest(db: Db, day: string, now: number) {
       submitted: today.compliance.kyc_submitted,
       verified: today.compliance.kyc_verified,
       rejected: today.compliance.kyc_rejected,
-      pending_queue: today.compliance.pending_queue,
+      pending_queue: snapshot?.pending ?? today.compliance.pending_queue,
     },
     risk: {
-      by_level: today.compliance.customers_by_risk_level,
+      by_level: snapshot?.levels ?? today.compliance.customers_by_risk_level,
       new_high: today.compliance.new_high_risk,
       new_very_high: today.compliance.new_very_high_risk,
     },

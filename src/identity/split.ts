@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { customers, merges } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import { currentKyc, shiftKycCounts } from '../kyc/state.ts';
 
 export interface SplitResult {
   restored: string;
@@ -34,6 +35,7 @@ export async function splitCustomer(tx: Tx, customerId: string, actor: string, n
     .limit(1);
   if (!merge) throw new AppError('no_merge_log', `no open merge log entry for ${customerId}`, 409);
 
+  const before = await currentKyc(tx, customer.rootId);
   await tx.update(customers).set({ parentId: null }).where(eq(customers.id, customerId));
   await tx.run(sql`
     WITH RECURSIVE subtree(id) AS (
@@ -42,5 +44,6 @@ export async function splitCustomer(tx: Tx, customerId: string, actor: string, n
     )
     UPDATE customers SET root_id = ${customerId} WHERE id IN (SELECT id FROM subtree)`);
   await tx.update(merges).set({ splitAt: now, splitBy: actor }).where(eq(merges.id, merge.id));
+  await shiftKycCounts(tx, [before], [await currentKyc(tx, customer.rootId), await currentKyc(tx, customerId)]);
   return { restored: customerId, from: customer.rootId, mergeId: merge.id };
 }

@@ -1,12 +1,13 @@
-import { desc, eq, inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/client.ts';
-import { complianceForms, customers, ingestedRecords, kycChanges, kycStates, kycTasks } from '../../db/schema/index.ts';
+import { complianceForms, ingestedRecords, kycChanges, kycStates, kycTasks } from '../../db/schema/index.ts';
 import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
 import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
 import { FactBuffer } from './facts.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
-import { NO_KYC, recordKycAlert, type KycView } from '../alerts/outbox.ts';
+import { NO_KYC, recordKycAlert } from '../alerts/outbox.ts';
+import { currentKyc, shiftKycCounts } from '../kyc/state.ts';
 import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
 import { ingestRecord, toMicros, type IngestRecord } from './records.ts';
@@ -64,8 +65,10 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     const resolver = new IdentityResolver(tx, deps.identity, now, actor, async (keep, fold, ref, merge) => {
       const [a, b] = [await currentKyc(tx, keep), await currentKyc(tx, fold)];
       await merge();
-      if (!a || !b || (a.status === b.status && a.riskLevel === b.riskLevel)) return;
+      if (!a && !b) return;
       const after = (await currentKyc(tx, keep))!;
+      await shiftKycCounts(tx, [a, b], [after]);
+      if (!a || !b || (a.status === b.status && a.riskLevel === b.riskLevel)) return;
       const before = after.customerId === a.customerId ? b : a;
       if (await recordKycAlert(tx, { unifiedId: keep, before, after, at: ref.at, now, recordId: ref.record?.id, kind: 'merge', reason: `merged ${fold} into ${keep}` })) result.alerts++;
     });
@@ -160,13 +163,6 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
   }
 }
 
-/** The unified customer's current KYC state: the newest state held by any customer merged into it. */
-export async function currentKyc(tx: Tx, unifiedId: string): Promise<(KycView & { customerId: string }) | undefined> {
-  const group = tx.select({ id: customers.id }).from(customers).where(eq(customers.rootId, unifiedId));
-  const [row] = await tx.select().from(kycStates).where(inArray(kycStates.customerId, group)).orderBy(desc(kycStates.updatedAt)).limit(1);
-  return row && { customerId: row.customerId, status: row.status, riskScore: row.riskScore, riskLevel: row.riskLevel };
-}
-
 async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: Resolution, at: number, now: number): Promise<boolean> {
   const before = await currentKyc(tx, who.unifiedId);
   const riskScore = r.risk_score ?? before?.riskScore ?? null;
@@ -181,7 +177,11 @@ async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: 
     updatedAt: at,
   };
   const set = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
-  await tx.insert(kycStates).values({ customerId: who.customerId, ...state }).onConflictDoUpdate({ target: kycStates.customerId, set });
+  // A record older than the state it would replace (it arrived late) is history only.
+  await tx
+    .insert(kycStates)
+    .values({ customerId: who.customerId, ...state })
+    .onConflictDoUpdate({ target: kycStates.customerId, set, setWhere: sql`${kycStates.updatedAt} <= ${at}` });
   await tx.insert(kycChanges).values({
     customerId: who.customerId,
     recordId: r.id,
@@ -203,5 +203,7 @@ async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: 
       .values({ customerId: who.customerId, taskId: t.id, name: t.name, status: t.status, updatedAt: at })
       .onConflictDoUpdate({ target: [kycTasks.customerId, kycTasks.taskId], set: { name: t.name, status: t.status, updatedAt: at } });
   }
-  return recordKycAlert(tx, { unifiedId: who.unifiedId, before: before ?? NO_KYC, after: { status: r.status, riskScore, riskLevel }, at, now, reason: r.reason, recordId: r.id });
+  const after = await currentKyc(tx, who.unifiedId);
+  await shiftKycCounts(tx, [before], [after]);
+  return recordKycAlert(tx, { unifiedId: who.unifiedId, before: before ?? NO_KYC, after: after ?? NO_KYC, at, now, reason: r.reason, recordId: r.id });
 }

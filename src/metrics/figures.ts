@@ -91,7 +91,7 @@ export async function kycSnapshot(db: Db, atMs: number): Promise<{ pendingQueue:
   const rows = await db.all<{ status: string; level: RiskLevel | null; n: number }>(sql`
     SELECT status, level, count(*) AS n FROM (
       SELECT k.to_status AS status, k.to_level AS level,
-             row_number() OVER (PARTITION BY c.root_id ORDER BY k.at DESC, k.id DESC) AS rn
+             row_number() OVER (PARTITION BY c.root_id ORDER BY k.at DESC, k.customer_id DESC, k.id DESC) AS rn
       FROM kyc_changes k JOIN customers c ON c.id = k.customer_id WHERE k.at < ${atMs}
     ) WHERE rn = 1 GROUP BY status, level`);
   const riskLevels = Object.fromEntries(RISK_LEVELS.map((l) => [l, 0])) as Record<RiskLevel, number>;

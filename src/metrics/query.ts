@@ -2,7 +2,8 @@ import { and, between, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
-import { addFigures, emptyFigures, kycSnapshot, liveFigures, liveVolumeByRoot, type DayFigures } from './figures.ts';
+import { kycNow } from '../kyc/state.ts';
+import { addFigures, emptyFigures, liveFigures, liveVolumeByRoot, type DayFigures } from './figures.ts';
 import type { DayRange } from './range.ts';
 
 const usdt = (micros: number) => Math.round(micros / 1e4) / 100;
@@ -44,7 +45,7 @@ export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 
   let figures = await rolledFigures(db, finalDays);
   const liveRuns = runs(liveDays);
   for (const [a, b] of liveRuns) figures = addFigures(figures, await liveFigures(db, a, b));
-  const [snapshot, top] = await Promise.all([kycSnapshot(db, now + 1), topCustomers(db, finalDays, liveRuns, topN)]);
+  const [snapshot, top] = await Promise.all([kycNow(db), topCustomers(db, finalDays, liveRuns, topN)]);
 
   const group = (key: 'token' | 'chain') => {
     const m = new Map<string, { count: number; micros: number }>();

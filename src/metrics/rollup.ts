@@ -2,6 +2,7 @@ import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Store } from '../../db/client.ts';
 import { dailyCustomerVolume, dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
+import { kycNow } from '../kyc/state.ts';
 import { kycSnapshot, liveFigures } from './figures.ts';
 
 /**
@@ -12,7 +13,8 @@ export async function computeRollup(store: Store, day: string, now: number): Pro
   const end = Math.min(now, gmt8DayStart(addDays(day, 1)));
   await store.write(async (tx) => {
     const f = await liveFigures(tx, day, day);
-    const snap = await kycSnapshot(tx, end);
+    // While the day runs, the counters are the state at its end so far; a past day needs its history.
+    const snap = end >= now ? await kycNow(tx) : await kycSnapshot(tx, end);
     await tx.delete(dailyTxRollups).where(eq(dailyTxRollups.day, day));
     await tx.delete(dailyCustomerVolume).where(eq(dailyCustomerVolume.day, day));
     if (f.byTokenChain.length) await tx.insert(dailyTxRollups).values(f.byTokenChain.map((r) => ({ day, ...r })));
