@@ -1,4 +1,4 @@
-import { createClient, type Client } from '@libsql/client';
+import { createClient, type Client, type InStatement, type InValue, type Transaction } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { mkdirSync } from 'node:fs';
@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/**
+ * A write transaction: drizzle over the raw libSQL transaction, which stays reachable as `$client` for
+ * the few hot statements that skip the query builder (bulk inserts in ingest).
+ */
+export type Tx = Db & { $client: Transaction };
 /** Read helpers take either, so the same query serves a request and a job's transaction. */
 export type Queryable = Db | Tx;
 
@@ -34,8 +38,21 @@ export function createStore(url: string, authToken?: string): Store {
   const client = createClient({ url, authToken, timeout: 10_000 });
   const db = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
+  const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const raw = await client.transaction('write');
+    try {
+      const result = await fn(drizzle(raw as unknown as Client, { schema }) as unknown as Tx);
+      await raw.commit();
+      return result;
+    } catch (e) {
+      await raw.rollback().catch(() => undefined);
+      throw e;
+    } finally {
+      raw.close();
+    }
+  };
   const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = queue.then(() => db.transaction(fn));
+    const run = queue.then(() => inTransaction(fn));
     queue = run.catch(() => undefined);
     return run;
   };
@@ -63,4 +80,22 @@ export function isUniqueViolation(e: unknown): boolean {
     if (String(err.message).includes('UNIQUE constraint failed')) return true;
   }
   return false;
+}
+
+/** Rows per multi-row INSERT: amortises the statement while staying far below SQLite's variable limit. */
+const ROWS_PER_INSERT = 200;
+
+/**
+ * Inserts many rows with plain SQL, a few hundred per statement: the hot path of bulk ingest, where
+ * building each statement through the query builder cost more than running it.
+ */
+export async function insertMany(tx: Tx, table: string, columns: readonly string[], rows: readonly unknown[][], tail = ''): Promise<void> {
+  const one = `(${columns.map(() => '?').join(',')})`;
+  const head = `INSERT INTO ${table} (${columns.join(',')}) VALUES `;
+  const statements: InStatement[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    statements.push({ sql: `${head}${Array(chunk.length).fill(one).join(',')} ${tail}`, args: chunk.flat() as InValue[] });
+  }
+  for (const s of statements) await tx.$client.execute(s);
 }

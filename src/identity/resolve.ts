@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
-import type { Tx } from '../../db/client.ts';
+import { randomBytes } from 'node:crypto';
+import { encodeTime } from 'ulid';
+import { insertMany, type Tx } from '../../db/client.ts';
 import { customers, identifiers, identityConflicts, merges, type ConflictKind } from '../../db/schema/index.ts';
 import type { IdentityConfig } from '../config.ts';
 import { FALLBACK_IDENTIFIER_LIMIT } from '../config.ts';
@@ -25,7 +26,30 @@ interface Owner {
   rootId: string;
 }
 
-export const newUnifiedId = () => `u_${ulid()}`;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+let pool = randomBytes(0);
+let used = 0;
+let last = { time: 0, random: [] as number[] };
+/**
+ * `u_` + a monotonic ULID: ids made later sort later, even within one millisecond, so "the older
+ * customer" is well defined. The random part comes from a pooled buffer: the ulid package draws from
+ * the OS once per character, which dominated the cost of creating customers in bulk.
+ */
+export function newUnifiedId(now = Date.now()): string {
+  let random: number[];
+  if (now <= last.time) {
+    random = [...last.random];
+    for (let i = 15; i >= 0 && ++random[i]! === 32; i--) random[i] = 0;
+    now = last.time;
+  } else {
+    if (used + 16 > pool.length) (pool = randomBytes(4096)), (used = 0);
+    random = Array.from({ length: 16 }, () => pool[used++]! & 31);
+    // Leave headroom so a burst within one millisecond cannot overflow the random part.
+    random[0]! &= 15;
+  }
+  last = { time: now, random };
+  return `u_${encodeTime(now, 10)}${random.map((d) => CROCKFORD[d]).join('')}`;
+}
 const keyOf = (id: { type: string; value: string }) => `${id.type}\u0000${id.value}`;
 const priority = (type: string) => IDENTIFIER_TYPES.indexOf(type as never);
 
@@ -36,6 +60,10 @@ const priority = (type: string) => IDENTIFIER_TYPES.indexOf(type as never);
  */
 export class IdentityResolver {
   private readonly owners = new Map<string, Owner>();
+  // New customers and identifiers wait here and go in with a few multi-row statements; anything that
+  // reads or updates those tables first calls flush(), so the database is never seen half-written.
+  private newCustomers: unknown[][] = [];
+  private newIdentifiers: unknown[][] = [];
 
   constructor(
     private readonly tx: Tx,
@@ -73,11 +101,12 @@ export class IdentityResolver {
 
     let primary: string;
     if (roots.length === 0) {
-      primary = newUnifiedId();
-      await this.tx.insert(customers).values({ id: primary, rootId: primary, createdAt: this.now, firstSeenAt: ref.at, lastActivityAt: ref.at });
+      primary = newUnifiedId(this.now);
+      this.newCustomers.push([primary, primary, this.now, ref.at, ref.at]);
     } else if (roots.length === 1) {
       primary = roots[0]!;
     } else {
+      await this.flush();
       const ordered = await this.tx.select({ id: customers.id }).from(customers).where(inArray(customers.id, roots)).orderBy(customers.createdAt, customers.id);
       primary = ordered[0]!.id;
       for (const { id: other } of ordered.slice(1)) {
@@ -100,7 +129,7 @@ export class IdentityResolver {
   /** Gives `primary` the identifiers no one holds yet, up to the per-type limits. */
   private async link(primary: string, fresh: LinkedIdentifier[], ref: RecordRef, isNew: boolean) {
     const counts = isNew ? new Map<string, number>() : await this.identifierCounts(primary);
-    const rows: (typeof identifiers.$inferInsert)[] = [];
+
     for (const id of fresh) {
       const count = counts.get(id.type) ?? 0;
       const limit = this.limit(id.type);
@@ -109,10 +138,16 @@ export class IdentityResolver {
         continue;
       }
       counts.set(id.type, count + 1);
-      rows.push({ customerId: primary, type: id.type, value: id.value, createdAt: this.now });
+      this.newIdentifiers.push([primary, id.type, id.value, this.now]);
       this.owners.set(keyOf(id), { customerId: primary, rootId: primary });
     }
-    if (rows.length) await this.tx.insert(identifiers).values(rows);
+  }
+
+  async flush(): Promise<void> {
+    await insertMany(this.tx, 'customers', ['id', 'root_id', 'created_at', 'first_seen_at', 'last_activity_at'], this.newCustomers);
+    await insertMany(this.tx, 'identifiers', ['customer_id', 'type', 'value', 'created_at'], this.newIdentifiers);
+    this.newCustomers = [];
+    this.newIdentifiers = [];
   }
 
   private limit(type: string) {
@@ -120,11 +155,13 @@ export class IdentityResolver {
   }
 
   private async groupOf(rootId: string): Promise<string[]> {
+    await this.flush();
     const rows = await this.tx.select({ id: customers.id }).from(customers).where(eq(customers.rootId, rootId));
     return rows.map((r) => r.id);
   }
 
   private async identifierCounts(rootId: string): Promise<Map<string, number>> {
+    await this.flush();
     const rows = await this.tx
       .select({ type: identifiers.type, n: sql<number>`count(*)` })
       .from(identifiers)
@@ -167,6 +204,7 @@ export class IdentityResolver {
   }
 
   private async applyMerge(keep: string, fold: string, ref: RecordRef): Promise<void> {
+    await this.flush();
     await this.tx.update(customers).set({ rootId: keep }).where(eq(customers.rootId, fold));
     await this.tx.update(customers).set({ parentId: keep }).where(eq(customers.id, fold));
     await this.tx.insert(merges).values({ winnerId: keep, loserId: fold, recordType: ref.record?.type, recordId: ref.record?.id, actor: this.actor, createdAt: this.now });

@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../db/client.ts';
-import { devices, events, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
+import { insertMany, type Tx } from '../../db/client.ts';
+import type { devices, events, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
 
 type Insert<T extends { $inferInsert: unknown }> = T['$inferInsert'];
-
-/** Rows per INSERT statement: large enough to amortise the round trip, small enough for SQLite's variable limit. */
-const CHUNK = 500;
 
 /**
  * Facts collected while a batch is resolved and written at the end in multi-row statements: one
@@ -49,51 +46,43 @@ export class FactBuffer {
   }
 
   async flush(tx: Tx): Promise<void> {
-    const chunks = <T>(rows: T[]) => Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
-    for (const c of chunks([...this.wallets.values()])) await tx.insert(wallets).values(c).onConflictDoNothing();
-    for (const c of chunks(this.transactions)) await tx.insert(transactions).values(c);
-    for (const c of chunks(this.events)) await tx.insert(events).values(c);
-    for (const c of chunks([...this.labels.values()])) await tx.insert(labels).values(c).onConflictDoNothing();
+    const n = (v: unknown) => (v === undefined ? null : v);
+    await insertMany(tx, 'wallets', ['customer_id', 'chain', 'address', 'first_seen_at'], [...this.wallets.values()].map((w) => [w.customerId, w.chain, w.address, w.firstSeenAt]), 'ON CONFLICT DO NOTHING');
+    await insertMany(
+      tx, 'transactions', ['customer_id', 'record_id', 'at', 'day', 'chain', 'token', 'amount', 'usdt_micros', 'direction', 'tx_hash'],
+      this.transactions.map((t) => [t.customerId, n(t.recordId), t.at, t.day, t.chain, t.token, t.amount, t.usdtMicros, t.direction, n(t.txHash)]),
+    );
+    await insertMany(tx, 'events', ['customer_id', 'record_id', 'at', 'day', 'name', 'session_id', 'device_id'], this.events.map((e) => [e.customerId, n(e.recordId), e.at, e.day, e.name, n(e.sessionId), n(e.deviceId)]));
+    await insertMany(tx, 'labels', ['customer_id', 'kind', 'value'], [...this.labels.values()].map((l) => [l.customerId, l.kind, l.value]), 'ON CONFLICT DO NOTHING');
     if (this.purchases.length) {
       // The write lock is held, so ids can be handed out here and the items point at them without a read-back.
       const [{ max }] = (await tx.all<{ max: number | null }>(sql`SELECT max(id) AS max FROM purchases`)) as [{ max: number | null }];
       let id = Number(max ?? 0);
-      const rows = this.purchases.map((p) => ({ ...p, row: { ...p.row, id: ++id } }));
-      for (const c of chunks(rows)) await tx.insert(purchases).values(c.map((p) => p.row));
-      const items = rows.flatMap((p) => p.items.map((i) => ({ ...i, purchaseId: p.row.id })));
-      for (const c of chunks(items)) await tx.insert(purchaseItems).values(c);
+      const rows = this.purchases.map((p) => ({ id: ++id, ...p }));
+      await insertMany(tx, 'purchases', ['id', 'customer_id', 'record_id', 'order_id', 'at', 'day', 'amount', 'currency'], rows.map((p) => [p.id, p.row.customerId, n(p.row.recordId), p.row.orderId, p.row.at, p.row.day, p.row.amount, p.row.currency]));
+      await insertMany(tx, 'purchase_items', ['purchase_id', 'name', 'category', 'quantity', 'price'], rows.flatMap((p) => p.items.map((i) => [p.id, i.name, n(i.category), i.quantity, i.price])));
     }
-    for (const c of chunks([...this.devices.values()])) {
-      await tx
-        .insert(devices)
-        .values(c)
-        .onConflictDoUpdate({
-          target: [devices.customerId, devices.deviceId],
-          set: Object.fromEntries(
-            (['model', 'os', 'browser', 'library_version', 'country', 'city', 'language', 'timezone', 'last_seen_at'] as const).map((col) => [
-              col.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase()),
-              sql.raw(`excluded.${col}`),
-            ]),
-          ),
-          setWhere: sql`${devices.lastSeenAt} <= excluded.last_seen_at`,
-        });
-    }
-    for (const c of chunks([...this.traits.values()])) {
-      const keep = (col: string) => sql.raw(`CASE WHEN excluded.updated_at >= traits.updated_at THEN coalesce(excluded.${col}, traits.${col}) ELSE coalesce(traits.${col}, excluded.${col}) END`);
-      await tx
-        .insert(traits)
-        .values(c)
-        .onConflictDoUpdate({
-          target: traits.customerId,
-          set: { name: keep('name'), gender: keep('gender'), birthDate: keep('birth_date'), membershipLevel: keep('membership_level'), updatedAt: sql.raw('max(excluded.updated_at, traits.updated_at)') },
-        });
-    }
-    for (const c of chunks([...this.activity.entries()])) {
-      const values = sql.join(c.map(([id, a]) => sql`(${id}, ${a.first}, ${a.last})`), sql`, `);
-      await tx.run(sql`
-        WITH v(id, first, last) AS (VALUES ${values})
-        UPDATE customers SET first_seen_at = min(customers.first_seen_at, v.first), last_activity_at = max(customers.last_activity_at, v.last)
-        FROM v WHERE customers.id = v.id`);
+    const deviceCols = ['model', 'os', 'browser', 'library_version', 'country', 'city', 'language', 'timezone'] as const;
+    await insertMany(
+      tx, 'devices', ['customer_id', 'device_id', ...deviceCols, 'last_seen_at'],
+      [...this.devices.values()].map((d) => [d.customerId, d.deviceId, n(d.model), n(d.os), n(d.browser), n(d.libraryVersion), n(d.country), n(d.city), n(d.language), n(d.timezone), d.lastSeenAt]),
+      `ON CONFLICT (customer_id, device_id) DO UPDATE SET ${[...deviceCols, 'last_seen_at'].map((c) => `${c} = excluded.${c}`).join(', ')} WHERE devices.last_seen_at <= excluded.last_seen_at`,
+    );
+    const keep = (col: string) => `${col} = CASE WHEN excluded.updated_at >= traits.updated_at THEN coalesce(excluded.${col}, traits.${col}) ELSE coalesce(traits.${col}, excluded.${col}) END`;
+    await insertMany(
+      tx, 'traits', ['customer_id', 'name', 'gender', 'birth_date', 'membership_level', 'updated_at'],
+      [...this.traits.values()].map((t) => [t.customerId, n(t.name), n(t.gender), n(t.birthDate), n(t.membershipLevel), t.updatedAt]),
+      `ON CONFLICT (customer_id) DO UPDATE SET ${['name', 'gender', 'birth_date', 'membership_level'].map(keep).join(', ')}, updated_at = max(excluded.updated_at, traits.updated_at)`,
+    );
+    const activity = [...this.activity.entries()];
+    for (let i = 0; i < activity.length; i += 300) {
+      const chunk = activity.slice(i, i + 300);
+      await tx.$client.execute({
+        sql: `WITH v(id, first, last) AS (VALUES ${chunk.map(() => '(?,?,?)').join(',')})
+              UPDATE customers SET first_seen_at = min(customers.first_seen_at, v.first), last_activity_at = max(customers.last_activity_at, v.last)
+              FROM v WHERE customers.id = v.id`,
+        args: chunk.flatMap(([id, a]) => [id, a.first, a.last]),
+      });
     }
   }
 }

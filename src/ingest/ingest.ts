@@ -91,10 +91,13 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
         }
       }
       facts.touch(who.customerId, at);
+      // KYC state is read back per unified customer, so the customers it involves must be stored first.
+      if (record.type === 'kyc') await resolver.flush();
       if (await collectFacts(tx, facts, record, who, at, now)) result.alerts++;
       result.accepted++;
       result.unifiedIds.push(who.unifiedId);
     }
+    await resolver.flush();
     await facts.flush(tx);
     const past = [...facts.days].filter((d) => d < gmt8Day(now));
     if (past.length) await tx.run(markDirtySql(past, now));

@@ -1,0 +1,119 @@
+/**
+ * Cold start: spawn `node --import tsx src/main.ts` on the bench database and time until `/healthz`
+ * answers 200 and until a profile is served; the same for a minimal raw server. Afterwards a short
+ * load over a real port shows the server process's own peak memory (VmHWM).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { SLACK_BOT, type FakeSlackApi } from '../../fakes/slack-api.ts';
+import { signSlackRequest, slashCommandBody } from '../../fakes/slack-sign.ts';
+import { closedLoop, type Sample } from '../load.ts';
+import { SIGNING_SECRET } from '../service.ts';
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+async function until(url: string, headers: Record<string, string>, deadline: number, child: ChildProcess): Promise<number | undefined> {
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) return undefined;
+    try {
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return performance.now();
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return undefined;
+}
+
+const memOf = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { hwmMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) };
+};
+
+export interface ColdStart {
+  healthMs?: number;
+  firstAnswerMs?: number;
+  stderr: string;
+}
+
+async function startAndTime(script: string, env: Record<string, string>, firstPath: string, headers: Record<string, string>, keep = false) {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const health = await until(`${base}/healthz`, {}, t0 + 60_000, child);
+  const first = health ? await until(`${base}${firstPath}`, headers, t0 + 60_000, child) : undefined;
+  const result: ColdStart = { healthMs: health && health - t0, firstAnswerMs: first && first - t0, stderr: stderr.slice(-2000) };
+  if (!keep) await stopChild(child);
+  return { result, child, base };
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 6000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+export async function coldStart(o: {
+  dbPath: string;
+  apiKey: string;
+  api: FakeSlackApi;
+  identifier: { text: string; type: string; value: string };
+  /** identifiers for the real-port lookup load */
+  texts: string[];
+  runs: number;
+  loadMs: number;
+  batchBody: string;
+}) {
+  const db = resolve(o.dbPath);
+  const serviceEnv = {
+    DATABASE_URL: `file:${db}`, SEED_DEMO: 'false', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: SLACK_BOT.token, SLACK_API_URL: o.api.url,
+  };
+  const profilePath = `/v1/profiles/${encodeURIComponent(o.identifier.text)}`;
+  const auth = { authorization: `Bearer ${o.apiKey}` };
+  const service: ColdStart[] = [];
+  const raw: ColdStart[] = [];
+  for (let k = 0; k < o.runs; k++) {
+    service.push((await startAndTime('src/main.ts', serviceEnv, profilePath, auth)).result);
+    raw.push((await startAndTime('test/bench/raw-server.ts', { DATABASE_PATH: db }, `/profile?type=${o.identifier.type}&value=${encodeURIComponent(o.identifier.value)}`, {})).result);
+  }
+
+  // One more start, kept running: real-port load, then the server's own high-water mark.
+  const { child, base } = await startAndTime('src/main.ts', serviceEnv, profilePath, auth, true);
+  let load: { lookups?: Sample; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number } } = {};
+  try {
+    const slash = async (i: number) => {
+      const body = slashCommandBody({ text: `lookup ${o.texts[i % o.texts.length]}`, user_id: 'U1', channel_id: 'C1', response_url: o.api.responseUrl('cold') });
+      const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: { ...signSlackRequest(SIGNING_SECRET, body) }, body });
+      const text = await res.text();
+      if (res.status !== 200 || !text.includes('"blocks"')) return `HTTP ${res.status}: ${text.slice(0, 120)}`;
+    };
+    const lookups = await closedLoop(16, Number.MAX_SAFE_INTEGER, o.loadMs, slash);
+    let t = performance.now();
+    const ing = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: o.batchBody });
+    await ing.text();
+    const ingestMs = performance.now() - t;
+    t = performance.now();
+    await (await fetch(`${base}/v1/metrics?range=all`, { headers: auth })).text();
+    load = { lookups, ingestMs, metricsMs: performance.now() - t, mem: memOf(child.pid!) };
+  } finally {
+    await stopChild(child);
+  }
+  return { service, raw, load };
+}

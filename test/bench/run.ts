@@ -1,0 +1,202 @@
+/**
+ * `npm run bench -- --scale 0.01`: every figure of issue 7 and its baseline, in one process and on one
+ * database, printed as a table and written to bench-output/bench.json.
+ *
+ *   --scale 0.01|0.1|1     data set size (1 = 1,000,000 customers); generated once, cached by scale and seed
+ *   --sizes 10000,100000   instead: lookup and ingest at several store sizes (the scaling curve)
+ *   --only lookup,ingest,metrics,alerts,coldstart   a subset (for profiling with node --cpu-prof)
+ *   --fresh                regenerate the cached data set
+ *   --trace-sql            print the SQL statements one lookup and one ingest batch run
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { detectIdentifier } from '../../src/identity/normalize.ts';
+import { ensureDataset, workingCopy } from './dataset.ts';
+import { chatFigures, lookupTexts } from './figures/chat.ts';
+import { freshBatches, ingestRaw, ingestViaApi } from './figures/ingest.ts';
+import { alertFigure, rawAlert } from './figures/alerts.ts';
+import { backfillNightlyRollups, finishPeakDay, measureMetrics, metricsAllWithoutRollups, nightOfPeakDay } from './figures/metrics.ts';
+import { coldStart } from './figures/cold-start.ts';
+import { checkLookup } from './figures/chat.ts';
+import { DEFAULT_NOW, makePlan } from './model.ts';
+import { rawClient } from './raw.ts';
+import { environment, figure, markdownTable, textTable, type Figure } from './report.ts';
+import { startService } from './service.ts';
+import { installSqlTrace, sqlReport, traceSql } from './sql-trace.ts';
+import { runScaling } from './scaling.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '0.01' },
+    seed: { type: 'string', default: '360' },
+    now: { type: 'string', default: DEFAULT_NOW },
+    sizes: { type: 'string' },
+    only: { type: 'string' },
+    fresh: { type: 'boolean', default: false },
+    'trace-sql': { type: 'boolean', default: false },
+    'ingest-records': { type: 'string', default: '50000' },
+    'ingest-batch': { type: 'string', default: '2000' },
+    'cold-runs': { type: 'string', default: '3' },
+  },
+});
+const OUT = 'bench-output';
+const log = (line: string) => process.stderr.write(`${line}\n`);
+if (args['trace-sql']) installSqlTrace();
+
+async function main() {
+  if (args.sizes) {
+    await runScaling(args.sizes.split(',').map(Number), Number(args.seed), args.now!, { fresh: args.fresh!, ingestRecords: Number(args['ingest-records']), ingestBatch: Number(args['ingest-batch']) });
+    return;
+  }
+  const only = new Set((args.only ?? 'lookup,ingest,metrics,alerts,coldstart').split(','));
+  const started = performance.now();
+  const plan = makePlan(Number(args.scale), Number(args.seed), args.now);
+  const { path, info } = ensureDataset(plan, args.fresh!);
+  const work = workingCopy(path, `work-scale-${plan.scale}`);
+  const svc = await startService(work, plan.now);
+  const raw = rawClient(work);
+  const figures: Figure[] = [];
+  const extra: Record<string, unknown> = {};
+  const s = plan.scale;
+  const phase = (name: string) => log(`[bench] ${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+
+  if (only.has('lookup')) {
+    phase('lookup: one client, 16 clients, Bolt ceiling, raw libSQL');
+    const c = await chatFigures(svc, plan, raw, { oneClient: 2000, concurrent: 8000, clients: 16, maxMs: 12_000 });
+    extra.lookup = c;
+    const errs = c.lookupOne.errors + c.lookupMany.errors;
+    const note = errs ? `${errs} wrong answers, first: ${c.lookupOne.firstError ?? c.lookupMany.firstError}` : `${c.lookupOne.count} lookups, every answer a profile card`;
+    figures.push(
+      figure({ figure: 'lookup via signed Slack request, 1 client, p50', unit: 'ms', value: c.lookupOne.p50, baseline: c.rawOne.p50, baselineName: 'raw libSQL', goal: '≤ 1 ms, ≤ 10× raw', max: 1, ratioMax: 10, note }),
+      figure({ figure: 'lookup via signed Slack request, 1 client, p99', unit: 'ms', value: c.lookupOne.p99, baseline: c.rawOne.p99, baselineName: 'raw libSQL', goal: '≤ 5 ms, ≤ 10× raw', max: 5, ratioMax: 10 }),
+      figure({ figure: 'lookups/s, 16 concurrent clients', unit: '/s', value: c.lookupMany.perSecond, baseline: c.ceilingMany.perSecond, baselineName: "Bolt's ceiling", goal: '≥ 2,000/s, ≥ 0.5× Bolt', min: 2000, ratioMin: 0.5 }),
+      figure({ figure: 'lookup, 16 concurrent clients, p99', unit: 'ms', value: c.lookupMany.p99, baseline: c.ceilingMany.p99, baselineName: "Bolt's ceiling" }),
+      figure({ figure: "Bolt's ceiling, 1 client, p50 / p99", unit: 'ms', value: c.ceilingOne.p50, baseline: c.ceilingOne.p99, baselineName: 'its p99' }),
+      figure({ figure: 'raw libSQL lookups/s, 16 clients', unit: '/s', value: c.rawMany.perSecond }),
+    );
+    if (args['trace-sql']) {
+      const texts = lookupTexts(plan, 200, 99);
+      traceSql(true);
+      for (const t of texts) await checkLookup(await svc.slash(`lookup ${t}`));
+      traceSql(false);
+      log(`SQL per lookup:\n${sqlReport(texts.length, 30)}`);
+    }
+  }
+
+  if (only.has('ingest')) {
+    phase('ingest: POST /v1/batch and raw multi-row inserts');
+    const n = Number(args['ingest-records']);
+    const size = Number(args['ingest-batch']);
+    const apiBatches = freshBatches(plan, plan.customers + 1_000, n, size);
+    const rawBatches = freshBatches(plan, plan.customers + 2_000_000, n, size);
+    if (args['trace-sql']) traceSql(true);
+    const api = await ingestViaApi(svc, apiBatches);
+    if (args['trace-sql']) (traceSql(false), log(`SQL per 1,000 ingested records:\n${sqlReport(api.records / 1000, 30)}`));
+    const rawResult = await ingestRaw(raw, rawBatches, svc.clock().getTime());
+    extra.ingest = { api, raw: rawResult };
+    figures.push(
+      figure({
+        figure: `ingest via POST /v1/batch (${size.toLocaleString('en-US')}/request), identity resolution`, unit: 'rec/s', value: api.perSecond, baseline: rawResult.perSecond,
+        baselineName: 'raw multi-row INSERT', goal: '≥ 20,000/s, ≥ 0.25× raw', min: 20_000, ratioMin: 0.25,
+        note: `${api.records.toLocaleString('en-US')} records, ${api.accepted.toLocaleString('en-US')} accepted${api.errors.length ? `, errors: ${api.errors[0]}` : ''}`,
+      }),
+      figure({ figure: 'data generator through prepareRecords + ingestRecords (5,000/batch)', unit: 'rec/s', value: info.load.recordsPerSecond, note: `${info.load.records.toLocaleString('en-US')} records into an empty store; last 10%: ${Math.round(info.load.tailRecordsPerSecond)}/s` }),
+    );
+  }
+
+  if (only.has('metrics')) {
+    phase('metrics before any rollup');
+    const cold = await metricsAllWithoutRollups(svc);
+    phase('nightly rollups of the days before the peak day');
+    const backfill = await backfillNightlyRollups(svc, plan);
+    phase(`the peak day's 23:59 rollup + digest`);
+    const night = await nightOfPeakDay(svc, plan, raw);
+    phase('metrics the morning after (peak day rolled at 23:59, not final)');
+    const morning = await measureMetrics(svc, undefined, 5, 5_000);
+    const finishSeconds = await finishPeakDay(svc, plan);
+    phase('metrics after the nightly rollups of every past day');
+    const m = await measureMetrics(svc, raw, 20, 5_000);
+    extra.metrics = { withoutRollups: cold, backfill, night, morning, final: m, finishPeakDaySeconds: finishSeconds };
+    for (const r of ['1d', '30d', 'all'] as const) {
+      const x = m[r]!;
+      figures.push(
+        figure({
+          figure: `metrics ${r} (GET /v1/metrics, past days from nightly rollups), p50`, unit: 'ms', value: x.app.p50, baseline: x.raw?.p50, baselineName: 'raw SQL on facts', goal: '≤ 50 ms', max: 50,
+          note: `${x.rollupDays} rollup days + ${x.liveDays} live, ${x.txCount.toLocaleString('en-US')} tx; p99 ${x.app.p99.toFixed(1)} ms`,
+        }),
+      );
+    }
+    figures.push(
+      figure({
+        figure: `nightly rollup + digest of the peak day (${night.transactions.toLocaleString('en-US')} tx)`, unit: 's', value: night.totalMs / 1000, baseline: night.raw.p50 / 1000, baselineName: 'raw SQL for the digest figures',
+        goal: '≤ 2 s (1,000,000 tx at scale 1)', max: 2, note: `job ${(night.jobMs / 1000).toFixed(2)} s, until the chart reached Slack ${(night.totalMs / 1000).toFixed(2)} s`,
+      }),
+      figure({ figure: 'metrics all, no rollups yet (first start)', unit: 'ms', value: cold.p50 }),
+      figure({ figure: 'metrics 30d the morning after the peak day (its 23:59 rollup not final)', unit: 'ms', value: morning['30d']!.app.p50, note: `${morning['30d']!.liveDays} live days` }),
+      figure({ figure: 'metrics all the morning after the peak day', unit: 'ms', value: morning.all!.app.p50 }),
+      figure({ figure: 'nightly rollup of one ordinary past day (mean of the backfill)', unit: 'ms', value: (backfill.seconds / backfill.days) * 1000, note: `${backfill.days} days in ${backfill.seconds.toFixed(1)} s` }),
+      figure({ figure: "finishing the peak day's rollup the next night", unit: 's', value: finishSeconds }),
+    );
+  }
+
+  if (only.has('alerts')) {
+    phase('KYC change → alert at the Slack API');
+    const trials = 100;
+    const idle = await alertFigure(svc, plan, trials, 11);
+    const rawSample = await rawAlert(svc, raw, trials);
+    const texts = lookupTexts(plan, 500, 5);
+    const busy = await alertFigure(svc, plan, 30, 12, async (i) => checkLookup(await svc.slash(`lookup ${texts[i % texts.length]}`)));
+    extra.alerts = { idle, raw: rawSample, underLookupLoad: busy };
+    figures.push(
+      figure({
+        figure: 'KYC change ingested → alert at the Slack API, p99', unit: 'ms', value: idle.sample.p99, baseline: rawSample.p99, baselineName: 'raw insert + chat.postMessage', goal: '≤ 1,000 ms', max: 1000,
+        note: `${idle.sample.count} alerts, p50 ${idle.sample.p50.toFixed(1)} ms${idle.sample.errors ? `, ${idle.sample.errors} never arrived: ${idle.sample.firstError}` : ''}`,
+      }),
+      figure({ figure: 'KYC → alert p99 while 4 clients run lookups', unit: 'ms', value: busy.sample.p99, note: `p50 ${busy.sample.p50.toFixed(1)} ms; lookups meanwhile ${busy.load?.perSecond.toFixed(0)}/s` }),
+    );
+  }
+
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  figures.push(figure({ figure: 'peak RSS of this process (service + clients + fakes)', unit: 'MB', value: rssMb, goal: '≤ 256 MB', max: 256 }));
+
+  if (only.has('coldstart')) {
+    phase('cold start of src/main.ts and of a raw server');
+    const text = lookupTexts(plan, 1, 3)[0]!;
+    const d = detectIdentifier(text, svc.config.identity);
+    const batchBody = JSON.stringify(freshBatches(plan, plan.customers + 3_000_000, 2000, 2000)[0]);
+    await svc.stop();
+    raw.close();
+    const cs = await coldStart({ dbPath: work, apiKey: svc.key, api: svc.api, identifier: { text, type: d.type, value: d.value }, texts: lookupTexts(plan, 500, 21), runs: Number(args['cold-runs']), loadMs: 5_000, batchBody });
+    extra.coldStart = cs;
+    const med = (xs: (number | undefined)[]) => {
+      const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+      return v.length ? v[Math.floor(v.length / 2)]! : null;
+    };
+    figures.push(
+      figure({
+        figure: 'cold start → /healthz 200 (median of runs)', unit: 'ms', value: med(cs.service.map((r) => r.healthMs)), baseline: med(cs.raw.map((r) => r.healthMs)), baselineName: 'node:http + @libsql/client',
+        goal: '≤ 1,500 ms', max: 1500, note: cs.service.some((r) => !r.healthMs) ? `a start failed: ${cs.service.find((r) => !r.healthMs)?.stderr.slice(-300)}` : undefined,
+      }),
+      figure({ figure: 'cold start → first profile answered', unit: 'ms', value: med(cs.service.map((r) => r.firstAnswerMs)), baseline: med(cs.raw.map((r) => r.firstAnswerMs)), baselineName: 'raw lookup', goal: '≤ 1,500 ms', max: 1500 }),
+      figure({ figure: 'server process peak RSS (VmHWM) after 5 s of lookups over a real port', unit: 'MB', value: cs.load.mem?.hwmMb ?? null, goal: '≤ 256 MB', max: 256, note: `lookups over HTTP, 16 clients: ${cs.load.lookups?.perSecond.toFixed(0)}/s, p99 ${cs.load.lookups?.p99.toFixed(1)} ms${cs.load.lookups?.errors ? `, ${cs.load.lookups.errors} errors: ${cs.load.lookups.firstError}` : ''}` }),
+    );
+  } else {
+    await svc.stop();
+    raw.close();
+  }
+
+  const env = environment();
+  const result = { ...env, scale: plan.scale, seed: plan.seed, dataNow: new Date(plan.now).toISOString(), peakDay: plan.peakDay, dataset: { counts: info.counts, load: info.load }, benchSeconds: (performance.now() - started) / 1000, figures, details: extra };
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(`${OUT}/bench.json`, JSON.stringify(result, null, 2));
+  writeFileSync(`${OUT}/bench-scale-${plan.scale}.json`, JSON.stringify(result, null, 2));
+  const header = `User 360 bench · scale ${plan.scale} (${plan.customers.toLocaleString('en-US')} customers) · ${env.date.slice(0, 16)}Z · ${env.cpus} cores (${env.cpuModel}) · node ${env.node} · commit ${env.commit}`;
+  writeFileSync(`${OUT}/bench-scale-${plan.scale}.md`, `${header}\n\n${markdownTable(figures)}\n\n${figures.filter((f) => f.note).map((f) => `- ${f.figure}: ${f.note}`).join('\n')}\n`);
+  console.log(`\n${header}\n\n${textTable(figures)}\n`);
+  for (const f of figures.filter((f) => f.note)) console.log(`  · ${f.figure}: ${f.note}`);
+  console.log(`\nwritten ${OUT}/bench.json in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (!existsSync('package.json')) throw new Error('run from the repository root (npm run bench)');
+await main();
+process.exit(0);
