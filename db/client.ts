@@ -41,6 +41,8 @@ export function createStore(url: string, authToken?: string): Store {
   const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const raw = await client.transaction('write');
     try {
+      // SQLite's default page cache is 2 MB; bulk writes into large indexes need far more of it.
+      if (client.protocol === 'file') await raw.execute('PRAGMA cache_size = -65536');
       const result = await fn(drizzle(raw as unknown as Client, { schema }) as unknown as Tx);
       await raw.commit();
       return result;

@@ -1,6 +1,6 @@
 import type { IdentityConfig } from '../config.ts';
 import type { Identifiers } from '../ingest/records.ts';
-import { IDENTIFIER_TYPES, IdentifierError, isBlockedValue, normalizeIdentifier, normalizeWallet, type IdentifierType, type WalletChain } from './normalize.ts';
+import { IDENTIFIER_TYPES, IdentifierError, isBlockedValue, normalizeIdentifier, normalizeWallet, type IdentifierType, type NormalizedWallet, type WalletChain } from './normalize.ts';
 
 export interface LinkedIdentifier {
   type: IdentifierType;
@@ -12,6 +12,26 @@ export interface LinkedIdentifier {
 export interface IdentifierIssue {
   path: string;
   message: string;
+}
+
+// Source systems repeat the same wallets and phones record after record, and checksumming an address
+// (keccak) or parsing a phone costs far more than a map lookup. Bounded, so memory stays flat.
+const memo = new Map<string, string | NormalizedWallet | IdentifierError>();
+const MEMO_MAX = 200_000;
+function remember<T extends string | NormalizedWallet>(key: string, make: () => T): T {
+  let hit = memo.get(key);
+  if (hit === undefined) {
+    try {
+      hit = make();
+    } catch (e) {
+      if (!(e instanceof IdentifierError)) throw e;
+      hit = e;
+    }
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(key, hit);
+  }
+  if (hit instanceof IdentifierError) throw hit;
+  return hit as T;
 }
 
 /**
@@ -35,7 +55,7 @@ export function collectIdentifiers(raw: Identifiers, cfg: IdentityConfig): { ids
       if (isBlockedValue(v, cfg.blocked)) return;
       const path = Array.isArray(value) ? `identifiers.${type}.${i}` : `identifiers.${type}`;
       try {
-        add({ type, value: normalizeIdentifier(type, v, cfg) });
+        add({ type, value: remember(`${type}\u0000${cfg.defaultRegion}\u0000${v}`, () => normalizeIdentifier(type, v, cfg)) });
       } catch (e) {
         if (!(e instanceof IdentifierError)) throw e;
         issues.push({ path, message: e.message });
@@ -44,7 +64,7 @@ export function collectIdentifiers(raw: Identifiers, cfg: IdentityConfig): { ids
   }
   (raw.wallets ?? []).forEach((w, i) => {
     try {
-      const n = normalizeWallet(w.chain, w.address);
+      const n = remember(`wallet\u0000${w.chain}\u0000${w.address}`, () => normalizeWallet(w.chain, w.address));
       add({ type: 'wallet', value: n.key, wallet: { chain: n.chain, address: n.address } });
     } catch (e) {
       if (!(e instanceof IdentifierError)) throw e;
