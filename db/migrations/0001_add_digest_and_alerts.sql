@@ -11,7 +11,8 @@ CREATE TABLE `daily_rollups` (
 	`tx_count` integer NOT NULL,
 	`tx_micros` integer NOT NULL,
 	`purchase_count` integer NOT NULL,
-	`computed_at` integer NOT NULL
+	`computed_at` integer NOT NULL,
+	`in_totals` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `daily_tx_rollups` (
@@ -99,6 +100,14 @@ CREATE TABLE `kyc_counts` (
 	`n` integer NOT NULL,
 	PRIMARY KEY(`status`, `level`)
 );
+--> statement-breakpoint
+CREATE TABLE `root_volume` (
+	`root_id` text PRIMARY KEY NOT NULL,
+	`count` integer NOT NULL,
+	`micros` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `root_volume_micros_idx` ON `root_volume` (`micros`);
 --> statement-breakpoint
 INSERT INTO `kyc_counts` (`status`, `level`, `n`)
 SELECT status, coalesce(level, ''), count(*) FROM (

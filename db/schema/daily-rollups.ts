@@ -20,4 +20,6 @@ export const dailyRollups = sqliteTable('daily_rollups', {
   txMicros: integer('tx_micros').notNull(),
   purchaseCount: integer('purchase_count').notNull(),
   computedAt: epochMs('computed_at').notNull(),
+  /** 1 when this day's per-customer volume is added into `root_volume`. */
+  inTotals: integer('in_totals').notNull().default(0),
 });

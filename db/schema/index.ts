@@ -28,3 +28,4 @@ export * from './deliveries.ts';
 export * from './alerts.ts';
 export * from './alert-subscriptions.ts';
 export * from './kyc-counts.ts';
+export * from './root-volume.ts';

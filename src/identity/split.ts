@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.ts';
 import { customers, merges } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { currentKyc, shiftKycCounts } from '../kyc/state.ts';
+import { recountTotals } from '../metrics/root-volume.ts';
 
 export interface SplitResult {
   restored: string;
@@ -45,5 +46,6 @@ export async function splitCustomer(tx: Tx, customerId: string, actor: string, n
     UPDATE customers SET root_id = ${customerId} WHERE id IN (SELECT id FROM subtree)`);
   await tx.update(merges).set({ splitAt: now, splitBy: actor }).where(eq(merges.id, merge.id));
   await shiftKycCounts(tx, [before], [await currentKyc(tx, customer.rootId), await currentKyc(tx, customerId)]);
+  await recountTotals(tx, [customer.rootId, customerId]);
   return { restored: customerId, from: customer.rootId, mergeId: merge.id };
 }

@@ -6,6 +6,7 @@ import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.t
 import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
 import { FactBuffer } from './facts.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
+import { mergeTotals } from '../metrics/root-volume.ts';
 import { NO_KYC, recordKycAlert } from '../alerts/outbox.ts';
 import { currentKyc, shiftKycCounts } from '../kyc/state.ts';
 import { riskLevelOf } from '../risk.ts';
@@ -65,6 +66,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     const resolver = new IdentityResolver(tx, deps.identity, now, actor, async (keep, fold, ref, merge) => {
       const [a, b] = [await currentKyc(tx, keep), await currentKyc(tx, fold)];
       await merge();
+      await mergeTotals(tx, keep, fold);
       if (!a && !b) return;
       const after = (await currentKyc(tx, keep))!;
       await shiftKycCounts(tx, [a, b], [after]);

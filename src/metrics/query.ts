@@ -4,6 +4,7 @@ import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/i
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
 import { kycNow } from '../kyc/state.ts';
 import { addFigures, emptyFigures, liveFigures, liveVolumeByRoot, type DayFigures } from './figures.ts';
+import { topWithTotals } from './root-volume.ts';
 import type { DayRange } from './range.ts';
 
 const usdt = (micros: number) => Math.round(micros / 1e4) / 100;
@@ -32,11 +33,16 @@ function runs(days: string[]): [string, string][] {
 export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 10) {
   const { from, to } = range;
   const today = gmt8Day(now);
-  const [rolled, dirty] = await Promise.all([
-    db.select({ day: dailyRollups.day, computedAt: dailyRollups.computedAt }).from(dailyRollups).where(between(dailyRollups.day, from, to)),
+  const [rolled, dirty, [counted]] = await Promise.all([
+    db.select({ day: dailyRollups.day, computedAt: dailyRollups.computedAt, inTotals: dailyRollups.inTotals }).from(dailyRollups).where(between(dailyRollups.day, from, to)),
     db.select({ day: rollupDirtyDays.day }).from(rollupDirtyDays).where(between(rollupDirtyDays.day, from, to)),
+    db.all<{ first: string | null; last: string | null }>(sql`SELECT min(day) AS first, max(day) AS last FROM daily_rollups WHERE in_totals = 1`),
   ]);
   const dirtySet = new Set(dirty.map((d) => d.day));
+  // When the range holds every day counted into the all-time totals, the top list starts from those;
+  // counted days touched since (dirty) are taken back out and read live.
+  const totalsFit = counted?.first != null && counted.first >= from && counted.last! <= to;
+  const staleDays = rolled.filter((r) => r.inTotals && dirtySet.has(r.day)).map((r) => r.day);
   const finalDays = rolled.filter((r) => r.day < today && r.computedAt >= gmt8DayStart(addDays(r.day, 1)) && !dirtySet.has(r.day)).map((r) => r.day);
   const finalSet = new Set(finalDays);
   const liveDays: string[] = [];
@@ -45,7 +51,10 @@ export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 
   let figures = await rolledFigures(db, finalDays);
   const liveRuns = runs(liveDays);
   for (const [a, b] of liveRuns) figures = addFigures(figures, await liveFigures(db, a, b));
-  const [snapshot, top] = await Promise.all([kycNow(db), topCustomers(db, finalDays, liveRuns, topN)]);
+  const [snapshot, top] = await Promise.all([
+    kycNow(db),
+    totalsFit ? topFromTotals(db, staleDays, liveRuns, topN) : topCustomers(db, finalDays, liveRuns, topN),
+  ]);
 
   const group = (key: 'token' | 'chain') => {
     const m = new Map<string, { count: number; micros: number }>();
@@ -147,4 +156,22 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
     .sort((x, y) => y[1].micros - x[1].micros || x[0].localeCompare(y[0]))
     .slice(0, n)
     .map(([id, v]) => ({ unified_id: id, count: v.count, value_usdt: usdt(v.micros) }));
+}
+
+async function topFromTotals(db: Db, staleDays: string[], liveRuns: [string, string][], n: number) {
+  const live = new Map<string, { count: number; micros: number }>();
+  for (const [a, b] of liveRuns) {
+    for (const r of await liveVolumeByRoot(db, a, b)) {
+      const prev = live.get(r.unified_id) ?? { count: 0, micros: 0 };
+      live.set(r.unified_id, { count: prev.count + Number(r.count), micros: prev.micros + Number(r.micros) });
+    }
+  }
+  const stale = new Map<string, { count: number; micros: number }>();
+  if (staleDays.length) {
+    const rows = await db.all<{ id: string; count: number; micros: number }>(sql`
+      SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
+      WHERE v.day IN (${sql.join(staleDays.map((d) => sql`${d}`), sql`, `)}) GROUP BY c.root_id`);
+    for (const r of rows) stale.set(r.id, { count: Number(r.count), micros: Number(r.micros) });
+  }
+  return (await topWithTotals(db, n, live, stale)).map(([id, v]) => ({ unified_id: id, count: v.count, value_usdt: usdt(v.micros) }));
 }

@@ -4,6 +4,7 @@ import { dailyCustomerVolume, dailyRollups, dailyTxRollups, rollupDirtyDays } fr
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
 import { kycNow } from '../kyc/state.ts';
 import { kycSnapshot, liveFigures } from './figures.ts';
+import { applyDayToTotals } from './root-volume.ts';
 
 /**
  * Computes the 🐢 rollup of one GMT+8 day and replaces any earlier one, in one transaction. Run at 23:59
@@ -11,7 +12,10 @@ import { kycSnapshot, liveFigures } from './figures.ts';
  */
 export async function computeRollup(store: Store, day: string, now: number): Promise<void> {
   const end = Math.min(now, gmt8DayStart(addDays(day, 1)));
+  const final = now >= gmt8DayStart(addDays(day, 1));
   await store.write(async (tx) => {
+    const [old] = await tx.select({ inTotals: dailyRollups.inTotals }).from(dailyRollups).where(eq(dailyRollups.day, day));
+    if (old?.inTotals) await applyDayToTotals(tx, day, -1);
     const f = await liveFigures(tx, day, day);
     // While the day runs, the counters are the state at its end so far; a past day needs its history.
     const snap = end >= now ? await kycNow(tx) : await kycSnapshot(tx, end);
@@ -24,7 +28,10 @@ export async function computeRollup(store: Store, day: string, now: number): Pro
     const row = {
       day, newCustomers: f.newCustomers, kycSubmitted: f.kycSubmitted, kycVerified: f.kycVerified, kycRejected: f.kycRejected, newHigh: f.newHigh, newVeryHigh: f.newVeryHigh,
       pendingQueue: snap.pendingQueue, riskLevels: snap.riskLevels, txCount: f.txCount, txMicros: f.txMicros, purchaseCount: f.purchaseCount, computedAt: now,
+      inTotals: final ? 1 : 0,
     };
+    // Only a final day counts into the all-time totals; a day still running is read live instead.
+    if (final) await applyDayToTotals(tx, day, 1);
     await tx.insert(dailyRollups).values(row).onConflictDoUpdate({ target: dailyRollups.day, set: row });
     await tx.delete(rollupDirtyDays).where(eq(rollupDirtyDays.day, day));
   });
