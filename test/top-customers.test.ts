@@ -34,7 +34,7 @@ describe('top customers over rollups, all-time totals and live days', () => {
     for (const d of days.slice(0, -1)) await computeRollup(store, d, clock().getTime());
 
     const check = async (label: string) => {
-      for (const [from, to] of [[days[0]!, today], [addDays(today, -29), today], [days[3]!, today], [days[2]!, days[5]!]] as const) {
+      for (const [from, to] of [[days[0]!, today], [addDays(today, -29), today], [addDays(today, -6), today], [days[3]!, today], [days[2]!, days[5]!]] as const) {
         const m = await queryMetrics(store.db, { from, to, label: `${from}..${to}` }, clock().getTime(), 7);
         expect(m.assetpro.top_customers, `${label} ${from}..${to}`).toEqual(await bruteTop(store, from, to, 7));
       }

@@ -102,12 +102,19 @@ CREATE TABLE `kyc_counts` (
 );
 --> statement-breakpoint
 CREATE TABLE `root_volume` (
-	`root_id` text PRIMARY KEY NOT NULL,
+	`scope` text NOT NULL,
+	`root_id` text NOT NULL,
 	`count` integer NOT NULL,
-	`micros` integer NOT NULL
+	`micros` integer NOT NULL,
+	PRIMARY KEY(`scope`, `root_id`)
 );
 --> statement-breakpoint
-CREATE INDEX `root_volume_micros_idx` ON `root_volume` (`micros`);
+CREATE INDEX `root_volume_scope_micros_idx` ON `root_volume` (`scope`,`micros`);--> statement-breakpoint
+CREATE TABLE `volume_scopes` (
+	`scope` text PRIMARY KEY NOT NULL,
+	`first_day` text NOT NULL,
+	`last_day` text NOT NULL
+);
 --> statement-breakpoint
 INSERT INTO `kyc_counts` (`status`, `level`, `n`)
 SELECT status, coalesce(level, ''), count(*) FROM (

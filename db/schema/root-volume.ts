@@ -1,16 +1,24 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /**
- * Transaction volume per unified customer over every day whose final rollup is counted in
- * (`daily_rollups.in_totals`). Kept in step by the nightly rollup, merges and splits, so the
- * all-time top list reads a few rows by index instead of summing millions.
+ * Transaction volume per unified customer over a span of final days: `all` (every counted day) and
+ * sliding windows ending yesterday (`w29`, `w6`, which with today make 30d and 7d). Kept in step by the
+ * nightly rollup, merges and splits, so a top list reads a few rows by index instead of summing millions.
  */
 export const rootVolume = sqliteTable(
   'root_volume',
   {
-    rootId: text('root_id').primaryKey(),
+    scope: text('scope').notNull(),
+    rootId: text('root_id').notNull(),
     count: integer('count').notNull(),
     micros: integer('micros').notNull(),
   },
-  (t) => [index('root_volume_micros_idx').on(t.micros)],
+  (t) => [primaryKey({ columns: [t.scope, t.rootId] }), index('root_volume_scope_micros_idx').on(t.scope, t.micros)],
 );
+
+/** The days each scope of `root_volume` holds. */
+export const volumeScopes = sqliteTable('volume_scopes', {
+  scope: text('scope').primaryKey(),
+  firstDay: text('first_day').notNull(),
+  lastDay: text('last_day').notNull(),
+});

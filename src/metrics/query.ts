@@ -4,7 +4,7 @@ import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/i
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
 import { kycNow } from '../kyc/state.ts';
 import { addFigures, emptyFigures, liveFigures, liveVolumeByRoot, type DayFigures } from './figures.ts';
-import { topWithTotals } from './root-volume.ts';
+import { scopeSpans, topWithTotals } from './root-volume.ts';
 import type { DayRange } from './range.ts';
 
 const usdt = (micros: number) => Math.round(micros / 1e4) / 100;
@@ -33,16 +33,12 @@ function runs(days: string[]): [string, string][] {
 export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 10) {
   const { from, to } = range;
   const today = gmt8Day(now);
-  const [rolled, dirty, [counted]] = await Promise.all([
+  const [rolled, dirty, spans] = await Promise.all([
     db.select({ day: dailyRollups.day, computedAt: dailyRollups.computedAt, inTotals: dailyRollups.inTotals }).from(dailyRollups).where(between(dailyRollups.day, from, to)),
     db.select({ day: rollupDirtyDays.day }).from(rollupDirtyDays).where(between(rollupDirtyDays.day, from, to)),
-    db.all<{ first: string | null; last: string | null }>(sql`SELECT min(day) AS first, max(day) AS last FROM daily_rollups WHERE in_totals = 1`),
+    scopeSpans(db),
   ]);
   const dirtySet = new Set(dirty.map((d) => d.day));
-  // When the range holds every day counted into the all-time totals, the top list starts from those;
-  // counted days touched since (dirty) are taken back out and read live.
-  const totalsFit = counted?.first != null && counted.first >= from && counted.last! <= to;
-  const staleDays = rolled.filter((r) => r.inTotals && dirtySet.has(r.day)).map((r) => r.day);
   const finalDays = rolled.filter((r) => r.day < today && r.computedAt >= gmt8DayStart(addDays(r.day, 1)) && !dirtySet.has(r.day)).map((r) => r.day);
   const finalSet = new Set(finalDays);
   const liveDays: string[] = [];
@@ -51,9 +47,15 @@ export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 
   let figures = await rolledFigures(db, finalDays);
   const liveRuns = runs(liveDays);
   for (const [a, b] of liveRuns) figures = addFigures(figures, await liveFigures(db, a, b));
+  // A volume scope fits when it lies inside the range and holds every final day of it; the rest of
+  // the range is live. Counted days touched since (dirty) are taken back out and read live.
+  const fit = spans
+    .filter((s) => s.firstDay >= from && s.lastDay <= to && finalDays.every((d) => d >= s.firstDay && d <= s.lastDay))
+    .sort((a, b) => b.firstDay.localeCompare(a.firstDay))[0];
+  const staleDays = fit ? rolled.filter((r) => r.inTotals && dirtySet.has(r.day) && r.day >= fit.firstDay && r.day <= fit.lastDay).map((r) => r.day) : [];
   const [snapshot, top] = await Promise.all([
     kycNow(db),
-    totalsFit ? topFromTotals(db, staleDays, liveRuns, topN) : topCustomers(db, finalDays, liveRuns, topN),
+    fit ? topFromTotals(db, fit.scope, staleDays, liveRuns, topN) : topCustomers(db, finalDays, liveRuns, topN),
   ]);
 
   const group = (key: 'token' | 'chain') => {
@@ -158,7 +160,7 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
     .map(([id, v]) => ({ unified_id: id, count: v.count, value_usdt: usdt(v.micros) }));
 }
 
-async function topFromTotals(db: Db, staleDays: string[], liveRuns: [string, string][], n: number) {
+async function topFromTotals(db: Db, scope: string, staleDays: string[], liveRuns: [string, string][], n: number) {
   const live = new Map<string, { count: number; micros: number }>();
   for (const [a, b] of liveRuns) {
     for (const r of await liveVolumeByRoot(db, a, b)) {
@@ -173,5 +175,5 @@ async function topFromTotals(db: Db, staleDays: string[], liveRuns: [string, str
       WHERE v.day IN (${sql.join(staleDays.map((d) => sql`${d}`), sql`, `)}) GROUP BY c.root_id`);
     for (const r of rows) stale.set(r.id, { count: Number(r.count), micros: Number(r.micros) });
   }
-  return (await topWithTotals(db, n, live, stale)).map(([id, v]) => ({ unified_id: id, count: v.count, value_usdt: usdt(v.micros) }));
+  return (await topWithTotals(db, scope, n, live, stale)).map(([id, v]) => ({ unified_id: id, count: v.count, value_usdt: usdt(v.micros) }));
 }

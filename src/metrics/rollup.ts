@@ -4,7 +4,7 @@ import { dailyCustomerVolume, dailyRollups, dailyTxRollups, rollupDirtyDays } fr
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
 import { kycNow } from '../kyc/state.ts';
 import { kycSnapshot, liveFigures } from './figures.ts';
-import { applyDayToTotals } from './root-volume.ts';
+import { putDayIn, takeDayOut } from './root-volume.ts';
 
 /**
  * Computes the 🐢 rollup of one GMT+8 day and replaces any earlier one, in one transaction. Run at 23:59
@@ -15,7 +15,7 @@ export async function computeRollup(store: Store, day: string, now: number): Pro
   const final = now >= gmt8DayStart(addDays(day, 1));
   await store.write(async (tx) => {
     const [old] = await tx.select({ inTotals: dailyRollups.inTotals }).from(dailyRollups).where(eq(dailyRollups.day, day));
-    if (old?.inTotals) await applyDayToTotals(tx, day, -1);
+    if (old?.inTotals) await takeDayOut(tx, day);
     const f = await liveFigures(tx, day, day);
     // While the day runs, the counters are the state at its end so far; a past day needs its history.
     const snap = end >= now ? await kycNow(tx) : await kycSnapshot(tx, end);
@@ -30,9 +30,9 @@ export async function computeRollup(store: Store, day: string, now: number): Pro
       pendingQueue: snap.pendingQueue, riskLevels: snap.riskLevels, txCount: f.txCount, txMicros: f.txMicros, purchaseCount: f.purchaseCount, computedAt: now,
       inTotals: final ? 1 : 0,
     };
-    // Only a final day counts into the all-time totals; a day still running is read live instead.
-    if (final) await applyDayToTotals(tx, day, 1);
+    // Only a final day counts into the volume scopes; a day still running is read live instead.
     await tx.insert(dailyRollups).values(row).onConflictDoUpdate({ target: dailyRollups.day, set: row });
+    if (final) await putDayIn(tx, day);
     await tx.delete(rollupDirtyDays).where(eq(rollupDirtyDays.day, day));
   });
 }

@@ -1,42 +1,103 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.ts';
+import { volumeScopes } from '../../db/schema/index.ts';
+import { addDays } from '../time.ts';
 
-/** Adds (sign 1) or removes (sign -1) one day's per-customer volume to the totals of their current roots. */
-export async function applyDayToTotals(tx: Tx, day: string, sign: 1 | -1): Promise<void> {
+/** `all` holds every final day; the windows hold the final days before today (with today: 30d and 7d). */
+export const SCOPES = [
+  { name: 'all', days: Infinity },
+  { name: 'w29', days: 29 },
+  { name: 'w6', days: 6 },
+] as const;
+type Scope = (typeof SCOPES)[number];
+export type ScopeSpan = { scope: string; firstDay: string; lastDay: string };
+type Volume = { count: number; micros: number };
+
+/** Adds (sign 1) or removes (sign -1) one day's per-customer volume to a scope, by current root. */
+async function applyDay(tx: Tx, scope: string, day: string, sign: 1 | -1): Promise<void> {
   await tx.run(sql`
-    INSERT INTO root_volume (root_id, count, micros)
-    SELECT c.root_id, ${sign} * sum(v.count), ${sign} * sum(v.micros)
+    INSERT INTO root_volume (scope, root_id, count, micros)
+    SELECT ${scope}, c.root_id, ${sign} * sum(v.count), ${sign} * sum(v.micros)
     FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id WHERE v.day = ${day} GROUP BY c.root_id
-    ON CONFLICT (root_id) DO UPDATE SET count = root_volume.count + excluded.count, micros = root_volume.micros + excluded.micros`);
+    ON CONFLICT (scope, root_id) DO UPDATE SET count = root_volume.count + excluded.count, micros = root_volume.micros + excluded.micros`);
 }
 
-/** A merge folds one unified customer's totals into the other's. */
+async function spanOf(tx: Tx, scope: string): Promise<ScopeSpan | undefined> {
+  const [row] = await tx.select().from(volumeScopes).where(eq(volumeScopes.scope, scope));
+  return row;
+}
+
+async function setSpan(tx: Tx, scope: string, firstDay: string, lastDay: string) {
+  await tx.insert(volumeScopes).values({ scope, firstDay, lastDay }).onConflictDoUpdate({ target: volumeScopes.scope, set: { firstDay, lastDay } });
+}
+
+/** Before a day's rollup is replaced: its old volume leaves every scope that holds it. */
+export async function takeDayOut(tx: Tx, day: string): Promise<void> {
+  for (const s of SCOPES) {
+    const span = await spanOf(tx, s.name);
+    if (span && day >= span.firstDay && day <= span.lastDay) await applyDay(tx, s.name, day, -1);
+  }
+}
+
+/** A day that became final joins `all`, and slides each window forward (or lands inside it again). */
+export async function putDayIn(tx: Tx, day: string): Promise<void> {
+  for (const s of SCOPES) await putInScope(tx, s, day);
+}
+
+async function putInScope(tx: Tx, s: Scope, day: string) {
+  const span = await spanOf(tx, s.name);
+  if (s.days === Infinity) {
+    await applyDay(tx, s.name, day, 1);
+    return setSpan(tx, s.name, span && span.firstDay < day ? span.firstDay : day, span && span.lastDay > day ? span.lastDay : day);
+  }
+  if (span && day >= span.firstDay && day <= span.lastDay) return applyDay(tx, s.name, day, 1);
+  if (span && day < span.firstDay) return;
+  const first = addDays(day, 1 - s.days);
+  if (span && addDays(span.lastDay, 1) === day) {
+    await applyDay(tx, s.name, day, 1);
+    for (let d = span.firstDay; d < first; d = addDays(d, 1)) await applyDay(tx, s.name, d, -1);
+  } else {
+    // A gap (first run, or nights without a run): build the window again from the counted days.
+    await tx.run(sql`DELETE FROM root_volume WHERE scope = ${s.name}`);
+    await tx.run(sql`
+      INSERT INTO root_volume (scope, root_id, count, micros)
+      SELECT ${s.name}, c.root_id, sum(v.count), sum(v.micros) FROM daily_customer_volume v
+      JOIN daily_rollups r ON r.day = v.day AND r.in_totals = 1
+      JOIN customers c ON c.id = v.customer_id WHERE v.day BETWEEN ${first} AND ${day} GROUP BY c.root_id`);
+  }
+  await setSpan(tx, s.name, first, day);
+}
+
+/** A merge folds one unified customer's volume into the other's, in every scope. */
 export async function mergeTotals(tx: Tx, keep: string, fold: string): Promise<void> {
   await tx.run(sql`
-    INSERT INTO root_volume (root_id, count, micros) SELECT ${keep}, count, micros FROM root_volume WHERE root_id = ${fold}
-    ON CONFLICT (root_id) DO UPDATE SET count = root_volume.count + excluded.count, micros = root_volume.micros + excluded.micros`);
+    INSERT INTO root_volume (scope, root_id, count, micros) SELECT scope, ${keep}, count, micros FROM root_volume WHERE root_id = ${fold} AND true
+    ON CONFLICT (scope, root_id) DO UPDATE SET count = root_volume.count + excluded.count, micros = root_volume.micros + excluded.micros`);
   await tx.run(sql`DELETE FROM root_volume WHERE root_id = ${fold}`);
 }
 
-/** After a split the two unified customers' totals are summed again from the counted days. */
+/** After a split the two unified customers' volumes are summed again from the days each scope holds. */
 export async function recountTotals(tx: Tx, roots: string[]): Promise<void> {
   const ids = sql.join(roots.map((r) => sql`${r}`), sql`, `);
   await tx.run(sql`DELETE FROM root_volume WHERE root_id IN (${ids})`);
   await tx.run(sql`
-    INSERT INTO root_volume (root_id, count, micros)
-    SELECT c.root_id, sum(v.count), sum(v.micros) FROM daily_customer_volume v
-    JOIN daily_rollups r ON r.day = v.day AND r.in_totals = 1
-    JOIN customers c ON c.id = v.customer_id WHERE c.root_id IN (${ids}) GROUP BY c.root_id`);
+    INSERT INTO root_volume (scope, root_id, count, micros)
+    SELECT s.scope, c.root_id, sum(v.count), sum(v.micros) FROM volume_scopes s
+    JOIN daily_rollups r ON r.in_totals = 1 AND r.day BETWEEN s.first_day AND s.last_day
+    JOIN daily_customer_volume v ON v.day = r.day
+    JOIN customers c ON c.id = v.customer_id WHERE c.root_id IN (${ids}) GROUP BY s.scope, c.root_id`);
 }
 
-type Volume = { count: number; micros: number };
+export async function scopeSpans(db: Queryable): Promise<ScopeSpan[]> {
+  return db.select().from(volumeScopes);
+}
 
 /**
- * The exact top `n` of totals − `stale` + `live` without reading every total: a threshold algorithm
- * over the totals (by index, largest first) and the live volumes (largest first). It stops once the
- * n-th best exact score beats anything an unseen customer could still reach.
+ * The exact top `n` of a scope's volume − `stale` + `live` without reading every row: a threshold
+ * algorithm over the scope (by index, largest first) and the live volumes (largest first). It stops
+ * once the n-th best exact score beats anything an unseen customer could still reach.
  */
-export async function topWithTotals(db: Queryable, n: number, live: Map<string, Volume>, stale: Map<string, Volume>) {
+export async function topWithTotals(db: Queryable, scope: string, n: number, live: Map<string, Volume>, stale: Map<string, Volume>) {
   const exact = new Map<string, Volume>();
   const liveSorted = [...live.entries()].sort((a, b) => b[1].micros - a[1].micros);
   const page = Math.max(50, n * 2);
@@ -49,7 +110,7 @@ export async function topWithTotals(db: Queryable, n: number, live: Map<string, 
   let li = 0;
   for (;;) {
     const rows = await db.all<{ root_id: string; count: number; micros: number }>(
-      sql`SELECT root_id, count, micros FROM root_volume ORDER BY micros DESC LIMIT ${page} OFFSET ${offset}`,
+      sql`SELECT root_id, count, micros FROM root_volume WHERE scope = ${scope} ORDER BY micros DESC LIMIT ${page} OFFSET ${offset}`,
     );
     offset += rows.length;
     for (const r of rows) if (!exact.has(r.root_id)) settle(r.root_id, { count: Number(r.count), micros: Number(r.micros) });
@@ -57,7 +118,7 @@ export async function topWithTotals(db: Queryable, n: number, live: Map<string, 
     li += page;
     if (fromLive.length) {
       const totals = await db.all<{ root_id: string; count: number; micros: number }>(
-        sql`SELECT root_id, count, micros FROM root_volume WHERE root_id IN (${sql.join(fromLive.map((id) => sql`${id}`), sql`, `)})`,
+        sql`SELECT root_id, count, micros FROM root_volume WHERE scope = ${scope} AND root_id IN (${sql.join(fromLive.map((id) => sql`${id}`), sql`, `)})`,
       );
       const byId = new Map(totals.map((t) => [t.root_id, { count: Number(t.count), micros: Number(t.micros) }]));
       for (const id of fromLive) settle(id, byId.get(id));
