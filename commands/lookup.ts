@@ -25,7 +25,7 @@ export async function lookup(input: LookupInput, ctx: CommandContext): Promise<C
   const full = canSeePersonalData(caller.role);
   let found;
   try {
-    found = await findCustomer(store.db, input.identifier, ctx.identity);
+    found = await findCustomer(store, input.identifier, ctx.identity);
   } catch (e) {
     if (e instanceof IdentifierError) return { kind: 'usage_error', message: e.message, usage: [] };
     throw e;
@@ -44,6 +44,6 @@ export async function lookup(input: LookupInput, ctx: CommandContext): Promise<C
   });
   const shown = full ? detected.value : maskIdentifier(detected.type, detected.value);
   if (!unifiedId) return { kind: 'not_found', query: shown, message: `No customer found for ${detected.type.replace('_', ' ')} ${shown}.` };
-  const profile = (await buildProfile(store.db, unifiedId, ctx.clock().getTime()))!;
+  const profile = (await buildProfile(store, unifiedId, ctx.clock().getTime()))!;
   return { kind: 'profile', profile: full ? profile : maskProfile(profile), section: input.section ?? 'card', masked: !full };
 }

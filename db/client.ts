@@ -1,4 +1,5 @@
 import { createClient, type Client, type InStatement, type InValue, type Transaction } from '@libsql/client';
+import Database from 'libsql';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { mkdirSync } from 'node:fs';
@@ -6,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
 
-export type Db = LibSQLDatabase<typeof schema>;
+/** drizzle over the client; `$client` is the raw libSQL client for the few hand-written hot statements. */
+export type Db = LibSQLDatabase<typeof schema> & { $client: Client | Transaction };
 /**
  * A write transaction: drizzle over the raw libSQL transaction, which stays reachable as `$client` for
  * the few hot statements that skip the query builder (bulk inserts in ingest).
@@ -25,6 +27,14 @@ export interface Store {
    * (BEGIN IMMEDIATE) serialises them; nothing here is relied on for that.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A read of a fixed, hand-written statement on the hot path (a lookup). On an embedded file it runs
+   * on a read-only connection of its own with the statement prepared once: preparing the profile's
+   * statements cost more than running them. On a libSQL server it is an ordinary query.
+   */
+  read(sql: string, args: InValue[]): Promise<Record<string, unknown>[]>;
+  /** One statement as its own write transaction, in the same queue as `write` (an audit row). */
+  writeOne(stmt: InStatement): Promise<void>;
   close(): void;
 }
 
@@ -41,8 +51,6 @@ export function createStore(url: string, authToken?: string): Store {
   const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
     const raw = await client.transaction('write');
     try {
-      // SQLite's default page cache is 2 MB; bulk writes into large indexes need far more of it.
-      if (client.protocol === 'file') await raw.execute('PRAGMA cache_size = -65536');
       const result = await fn(drizzle(raw as unknown as Client, { schema }) as unknown as Tx);
       await raw.commit();
       return result;
@@ -53,12 +61,30 @@ export function createStore(url: string, authToken?: string): Store {
       raw.close();
     }
   };
-  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = queue.then(() => inTransaction(fn));
+  const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job);
     queue = run.catch(() => undefined);
     return run;
   };
-  return { db, client, write, close: () => client.close() };
+  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => enqueue(() => inTransaction(fn));
+  const writeOne = (stmt: InStatement) => enqueue(() => client.batch([stmt], 'write').then(() => undefined));
+  let reader: Database.Database | undefined;
+  const prepared = new Map<string, Database.Statement>();
+  const filePath = url.startsWith('file:') && !url.includes(':memory:') ? url.slice('file:'.length).replace(/^\/\/(localhost)?/, '') : undefined;
+  const read = async (sql: string, args: InValue[]): Promise<Record<string, unknown>[]> => {
+    if (!filePath) return (await client.execute({ sql, args })).rows as unknown as Record<string, unknown>[];
+    reader ??= new Database(filePath, { readonly: true });
+    let stmt = prepared.get(sql);
+    if (!stmt) prepared.set(sql, (stmt = reader.prepare(sql)));
+    return stmt.all(args) as Record<string, unknown>[];
+  };
+  return {
+    db, client, write, read, writeOne,
+    close: () => {
+      reader?.close();
+      client.close();
+    },
+  };
 }
 
 export async function prepareDatabase(store: Store): Promise<void> {

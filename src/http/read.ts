@@ -19,7 +19,7 @@ export function readApi(deps: { store: Store; identity: IdentityConfig; clock: C
     const input = c.req.param('identifier');
     let found;
     try {
-      found = await findCustomer(db, input, deps.identity);
+      found = await findCustomer(deps.store, input, deps.identity);
     } catch (e) {
       if (e instanceof IdentifierError) throw new AppError('invalid_identifier', e.message);
       throw e;
@@ -29,7 +29,7 @@ export function readApi(deps: { store: Store; identity: IdentityConfig; clock: C
     await writeAudit(deps.store, {
       at: now, platform: 'api', callerId: c.var.apiKey.name, command: 'profile', identifierType: found.detected.type, identifier: found.detected.value, unifiedId: found.unifiedId,
     });
-    const profile = found.unifiedId ? await buildProfile(db, found.unifiedId, now) : null;
+    const profile = found.unifiedId ? await buildProfile(deps.store, found.unifiedId, now) : null;
     if (!profile) throw notFound(`no customer found for ${found.detected.type} "${found.detected.value}"`);
     return c.json(profile);
   });

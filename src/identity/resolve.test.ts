@@ -10,7 +10,7 @@ const store = await createTestStore();
 const config = testConfig({ IDENTIFIER_LIMITS: 'email=2,wallet=500' });
 const clock = settableClock('2026-11-25T12:00:00+08:00');
 const deps = { store, identity: config.identity, clock };
-const find = async (q: string) => (await findCustomer(store.db, q, config.identity)).unifiedId;
+const find = async (q: string) => (await findCustomer(store, q, config.identity)).unifiedId;
 
 describe('identity resolution', () => {
   it('links every identifier of a record to one customer, found by any spelling', async () => {

@@ -61,6 +61,8 @@ export interface IngestDeps {
 export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[], actor: string): Promise<IngestResult> {
   const now = deps.clock().getTime();
   return deps.store.write(async (tx) => {
+    // SQLite's default page cache is 2 MB; bulk writes into large indexes need far more of it.
+    if (deps.store.client.protocol === 'file') await tx.$client.execute('PRAGMA cache_size = -65536');
     const result: IngestResult = { accepted: 0, duplicates: 0, ignored: 0, unifiedIds: [], alerts: 0 };
     const fresh = await claimRecordIds(tx, records, now);
     const resolver = new IdentityResolver(tx, deps.identity, now, actor, async (keep, fold, ref, merge) => {

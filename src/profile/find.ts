@@ -1,6 +1,4 @@
-import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { customers, identifiers } from '../../db/schema/index.ts';
+import type { Store } from '../../db/client.ts';
 import type { IdentityConfig } from '../config.ts';
 import { detectIdentifier, type DetectedIdentifier } from '../identity/normalize.ts';
 
@@ -9,20 +7,15 @@ export interface Found {
   unifiedId: string | null;
 }
 
+const BY_ID = 'SELECT root_id FROM customers WHERE id = ?';
+const BY_IDENTIFIER = 'SELECT c.root_id FROM identifiers i JOIN customers c ON c.id = i.customer_id WHERE i.type = ? AND i.value = ?';
+
 /**
  * Finds the unified customer behind whatever a person typed. A unified ID that was merged away still
  * finds the customer it was merged into. Throws IdentifierError when the input is no identifier at all.
  */
-export async function findCustomer(db: Db, input: string, cfg: IdentityConfig): Promise<Found> {
+export async function findCustomer(store: Pick<Store, 'read'>, input: string, cfg: IdentityConfig): Promise<Found> {
   const detected = detectIdentifier(input, cfg);
-  if (detected.type === 'unified_id') {
-    const [row] = await db.select({ rootId: customers.rootId }).from(customers).where(eq(customers.id, detected.value));
-    return { detected, unifiedId: row?.rootId ?? null };
-  }
-  const [row] = await db
-    .select({ rootId: customers.rootId })
-    .from(identifiers)
-    .innerJoin(customers, eq(customers.id, identifiers.customerId))
-    .where(and(eq(identifiers.type, detected.type), eq(identifiers.value, detected.value)));
-  return { detected, unifiedId: row?.rootId ?? null };
+  const rows = detected.type === 'unified_id' ? await store.read(BY_ID, [detected.value]) : await store.read(BY_IDENTIFIER, [detected.type, detected.value]);
+  return { detected, unifiedId: (rows[0]?.root_id as string | undefined) ?? null };
 }

@@ -1,9 +1,5 @@
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.ts';
-import {
-  complianceForms, customers, devices, events, identifiers, kycStates, kycTasks, labels, traits, transactions, wallets,
-} from '../../db/schema/index.ts';
+import type { Store } from '../../db/client.ts';
+import type { KycStatus, RiskLevel } from '../../db/schema/constants.ts';
 import { explorerUrl } from './explorers.ts';
 import { purchaseStats } from './purchases.ts';
 import { gmt8Day } from '../time.ts';
@@ -11,100 +7,95 @@ import { gmt8Day } from '../time.ts';
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 const usdt = (micros: number | null | undefined) => Math.round(Number(micros ?? 0) / 1e4) / 100;
 
+const inGroup = 'customer_id IN (SELECT id FROM g)';
+const LIST = (cols: string, from: string) => `(SELECT json_group_array(json_array(${cols})) FROM (${from}))`;
+// The whole profile but purchases in one statement: a lookup is latency-bound, and every statement
+// costs a prepare and a step. Each column is one section, as JSON.
+const SQL = `
+  WITH g AS MATERIALIZED (SELECT id, created_at, first_seen_at, last_activity_at FROM customers WHERE root_id = ?1)
+  SELECT
+    ${LIST('id, first_seen_at, last_activity_at', 'SELECT * FROM g ORDER BY created_at, id')} AS grp,
+    ${LIST('type, value', `SELECT type, value FROM identifiers WHERE ${inGroup} ORDER BY id`)} AS ids,
+    ${LIST('name, gender, birth_date, membership_level', `SELECT * FROM traits WHERE ${inGroup} ORDER BY updated_at DESC`)} AS traits,
+    ${LIST('kind, value', `SELECT kind, value FROM labels WHERE ${inGroup} ORDER BY value`)} AS labels,
+    (SELECT json_array(status, risk_score, risk_level, applied_at, approved_at, document_id, updated_at) FROM kyc_states
+      WHERE ${inGroup} ORDER BY updated_at DESC, customer_id DESC LIMIT 1) AS kyc,
+    ${LIST('form_number', `SELECT form_number FROM compliance_forms WHERE ${inGroup} ORDER BY submitted_at`)} AS forms,
+    ${LIST('task_id, name, status', `SELECT * FROM kyc_tasks WHERE ${inGroup} ORDER BY updated_at`)} AS tasks,
+    ${LIST('chain, address, first_seen_at', `SELECT * FROM wallets WHERE ${inGroup} ORDER BY first_seen_at, id`)} AS wallets,
+    (SELECT json_array(count(*), coalesce(sum(usdt_micros), 0), min(at), max(at)) FROM transactions WHERE ${inGroup}) AS tx,
+    ${LIST('token, n, m', `SELECT token, count(*) AS n, sum(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY token ORDER BY m DESC`)} AS by_token,
+    ${LIST('chain, n, m', `SELECT chain, count(*) AS n, sum(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY chain ORDER BY m DESC`)} AS by_chain,
+    (SELECT json_array(count(*), count(DISTINCT session_id)) FROM events WHERE ${inGroup}) AS activity,
+    (SELECT json_array(device_id, model, os, browser, library_version, country, city, language, timezone, last_seen_at) FROM devices
+      WHERE ${inGroup} ORDER BY last_seen_at DESC LIMIT 1) AS device`;
+
+type J = unknown[];
+const json = <T = J[]>(v: unknown): T => JSON.parse(String(v ?? 'null')) as T;
+
 /** The User DNA of SPEC §1 for one unified customer, in the JSON shape of `GET /v1/profiles/:identifier`. */
-export async function buildProfile(db: Db, unifiedId: string, now: number) {
-  const group = await db.select().from(customers).where(eq(customers.rootId, unifiedId)).orderBy(asc(customers.createdAt));
+export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string, now: number) {
+  const [rows, purchases] = await Promise.all([store.read(SQL, [unifiedId]), purchaseStats(store, unifiedId, gmt8Day(now))]);
+  const r = rows[0]!;
+  const group = json<[string, number, number][]>(r.grp);
   if (group.length === 0) return null;
-  const ids = group.map((c) => c.id);
-  const inGroup = (col: SQLiteColumn) => inArray(col, ids);
-
-  const [idRows, traitRows, labelRows, kycRows, formRows, taskRows, walletRows, txTotals, byToken, byChain, activity, device, purchases] = await Promise.all([
-    db.select({ type: identifiers.type, value: identifiers.value }).from(identifiers).where(inGroup(identifiers.customerId)).orderBy(identifiers.id),
-    db.select().from(traits).where(inGroup(traits.customerId)).orderBy(desc(traits.updatedAt)),
-    db.select({ kind: labels.kind, value: labels.value }).from(labels).where(inGroup(labels.customerId)),
-    db.select().from(kycStates).where(inGroup(kycStates.customerId)).orderBy(desc(kycStates.updatedAt)).limit(1),
-    db.select({ formNumber: complianceForms.formNumber }).from(complianceForms).where(inGroup(complianceForms.customerId)).orderBy(complianceForms.submittedAt),
-    db.select().from(kycTasks).where(inGroup(kycTasks.customerId)).orderBy(kycTasks.updatedAt),
-    db.select().from(wallets).where(inGroup(wallets.customerId)).orderBy(wallets.firstSeenAt, wallets.id),
-    db
-      .select({ n: sql<number>`count(*)`, micros: sql<number>`coalesce(sum(${transactions.usdtMicros}), 0)`, first: sql<number | null>`min(${transactions.at})`, last: sql<number | null>`max(${transactions.at})` })
-      .from(transactions)
-      .where(inGroup(transactions.customerId)),
-    db
-      .select({ token: transactions.token, n: sql<number>`count(*)`, micros: sql<number>`sum(${transactions.usdtMicros})` })
-      .from(transactions)
-      .where(inGroup(transactions.customerId))
-      .groupBy(transactions.token)
-      .orderBy(sql`3 desc`),
-    db
-      .select({ chain: transactions.chain, n: sql<number>`count(*)`, micros: sql<number>`sum(${transactions.usdtMicros})` })
-      .from(transactions)
-      .where(inGroup(transactions.customerId))
-      .groupBy(transactions.chain)
-      .orderBy(sql`3 desc`),
-    db
-      .select({ n: sql<number>`count(*)`, sessions: sql<number>`count(distinct ${events.sessionId})` })
-      .from(events)
-      .where(inGroup(events.customerId)),
-    db.select().from(devices).where(inGroup(devices.customerId)).orderBy(desc(devices.lastSeenAt)).limit(1),
-    purchaseStats(db, ids, gmt8Day(now)),
-  ]);
-
+  const ids = group.map(([id]) => id);
+  const traitRows = json<(string | null)[][]>(r.traits);
   // Traits: the newest value of each field wins across merged customers.
-  const pick = <K extends 'name' | 'gender' | 'birthDate' | 'membershipLevel'>(k: K) => traitRows.find((t) => t[k] != null)?.[k] ?? null;
-  const name = pick('name');
-  const birthDate = pick('birthDate');
-  const kyc = kycRows[0];
-  const totals = txTotals[0]!;
-  const d = device[0];
-  const firstSeen = Math.min(...group.map((c) => c.firstSeenAt));
-  const lastActivity = Math.max(...group.map((c) => c.lastActivityAt));
+  const pick = (i: number) => traitRows.find((t) => t[i] != null)?.[i] ?? null;
+  const name = pick(0);
+  const birthDate = pick(2);
+  const labelRows = json<[string, string][]>(r.labels);
+  const kyc = json<[string, number | null, string | null, number | null, number | null, string | null, number] | null>(r.kyc);
+  const [txCount, txMicros, txFirst, txLast] = json<[number, number, number | null, number | null]>(r.tx);
+  const [events, sessions] = json<[number, number]>(r.activity);
+  const d = json<[string, ...(string | null)[]] | null>(r.device);
 
   return {
     unified_id: unifiedId,
     merged_ids: ids.filter((id) => id !== unifiedId),
-    identifiers: idRows.map((r) => ({ type: r.type, value: r.type === 'wallet' ? r.value.slice(r.value.indexOf(':') + 1) : r.value })),
+    identifiers: json<[string, string][]>(r.ids).map(([type, value]) => ({ type, value: type === 'wallet' ? value.slice(value.indexOf(':') + 1) : value })),
     basic: {
       name,
       avatar_initial: (name ?? unifiedId.slice(2)).trim().charAt(0).toUpperCase(),
-      platforms: labelRows.filter((l) => l.kind === 'platform').map((l) => l.value).sort(),
-      membership_level: pick('membershipLevel'),
-      gender: pick('gender'),
+      platforms: labelRows.filter(([k]) => k === 'platform').map(([, v]) => v),
+      membership_level: pick(3),
+      gender: pick(1),
       birth_date: birthDate,
       age_group: ageGroup(birthDate, now),
-      tags: labelRows.filter((l) => l.kind === 'tag').map((l) => l.value).sort(),
+      tags: labelRows.filter(([k]) => k === 'tag').map(([, v]) => v),
     },
     activity: {
-      first_seen: iso(firstSeen),
-      last_activity: iso(lastActivity),
-      events_count: Number(activity[0]?.n ?? 0),
-      sessions_count: Number(activity[0]?.sessions ?? 0),
+      first_seen: iso(Math.min(...group.map((c) => c[1]))),
+      last_activity: iso(Math.max(...group.map((c) => c[2]))),
+      events_count: events,
+      sessions_count: sessions,
     },
     compliance: {
-      kyc_status: kyc?.status ?? 'unverified',
-      risk_score: kyc?.riskScore ?? null,
-      risk_level: kyc?.riskLevel ?? null,
-      kyc_applied_at: iso(kyc?.appliedAt),
-      kyc_approved_at: iso(kyc?.approvedAt),
-      form_numbers: formRows.map((f) => f.formNumber),
-      document_id: kyc?.documentId ?? null,
-      tasks: taskRows.map((t) => ({ id: t.taskId, name: t.name, status: t.status })),
-      updated_at: iso(kyc?.updatedAt),
+      kyc_status: (kyc?.[0] ?? 'unverified') as KycStatus,
+      risk_score: kyc?.[1] ?? null,
+      risk_level: (kyc?.[2] ?? null) as RiskLevel | null,
+      kyc_applied_at: iso(kyc?.[3]),
+      kyc_approved_at: iso(kyc?.[4]),
+      form_numbers: json<[string][]>(r.forms).map(([f]) => f),
+      document_id: kyc?.[5] ?? null,
+      tasks: json<[string, string, string][]>(r.tasks).map(([id, taskName, status]) => ({ id, name: taskName, status })),
+      updated_at: iso(kyc?.[6]),
     },
-    wallets: walletRows.map((w) => ({ chain: w.chain, address: w.address, explorer_url: explorerUrl(w.chain, w.address), first_seen: iso(w.firstSeenAt) })),
+    wallets: json<[string, string, number][]>(r.wallets).map(([chain, address, seen]) => ({ chain, address, explorer_url: explorerUrl(chain, address), first_seen: iso(seen) })),
     assetpro: {
-      transaction_count: Number(totals.n),
-      transaction_value_usdt: usdt(totals.micros),
-      by_token: byToken.map((r) => ({ token: r.token, count: Number(r.n), value_usdt: usdt(r.micros) })),
-      by_chain: byChain.map((r) => ({ chain: r.chain, count: Number(r.n), value_usdt: usdt(r.micros) })),
-      first_transaction_at: iso(totals.first),
-      last_transaction_at: iso(totals.last),
+      transaction_count: txCount,
+      transaction_value_usdt: usdt(txMicros),
+      by_token: json<[string, number, number][]>(r.by_token).map(([token, count, m]) => ({ token, count, value_usdt: usdt(m) })),
+      by_chain: json<[string, number, number][]>(r.by_chain).map(([chain, count, m]) => ({ chain, count, value_usdt: usdt(m) })),
+      first_transaction_at: iso(txFirst),
+      last_transaction_at: iso(txLast),
     },
     purchases,
     device: d
       ? {
-          device_id: d.deviceId, model: d.model, os: d.os, browser: d.browser, library_version: d.libraryVersion,
-          country: d.country, city: d.city, language: d.language, timezone: d.timezone, last_seen: iso(d.lastSeenAt),
+          device_id: d[0], model: d[1] ?? null, os: d[2] ?? null, browser: d[3] ?? null, library_version: d[4] ?? null,
+          country: d[5] ?? null, city: d[6] ?? null, language: d[7] ?? null, timezone: d[8] ?? null, last_seen: iso(d[9] as unknown as number),
         }
       : null,
   };

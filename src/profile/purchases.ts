@@ -1,6 +1,4 @@
-import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { purchaseItems, purchases } from '../../db/schema/index.ts';
+import type { Store } from '../../db/client.ts';
 import { addDays } from '../time.ts';
 
 const WINDOWS = [
@@ -10,67 +8,56 @@ const WINDOWS = [
 ] as const;
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const round2 = (n: number) => Math.round(n * 100) / 100;
-// GMT+8 wall-clock fields of an epoch-ms column, for weekday and hour of purchase.
-const local = (fmt: string) => sql`cast(strftime(${fmt}, ${purchases.at} / 1000 + 28800, 'unixepoch') as integer)`;
+
+// One statement for every figure: a lookup is latency-bound, and each statement costs a round of
+// preparing and stepping whatever it returns. Weekday and hour are GMT+8 (28,800 s).
+const TOP = (col: string) => `(SELECT json_group_array(json_array(name, q, a)) FROM (
+    SELECT i.${col} AS name, sum(i.quantity) AS q, sum(i.quantity * i.price) AS a FROM purchase_items i JOIN pc ON pc.id = i.purchase_id
+    WHERE i.${col} IS NOT NULL GROUP BY i.${col} ORDER BY q DESC, a DESC, name LIMIT 3))`;
+const BUSIEST = (fmt: string) =>
+  `(SELECT cast(strftime('${fmt}', at / 1000 + 28800, 'unixepoch') AS integer) AS v FROM pc GROUP BY v ORDER BY count(*) DESC, sum(amount) DESC LIMIT 1)`;
+const SQL = `
+  WITH p AS MATERIALIZED (SELECT * FROM purchases WHERE customer_id IN (SELECT id FROM customers WHERE root_id = ?1) AND day < ?2),
+       cur AS (SELECT currency FROM p GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1),
+       pc AS MATERIALIZED (SELECT * FROM p WHERE currency = (SELECT currency FROM cur))
+  SELECT (SELECT currency FROM cur) AS currency,
+    (SELECT json_array(count(*), coalesce(sum(amount), 0), min(at), max(at)) FROM pc) AS total,
+    ${WINDOWS.map((_, i) => `(SELECT json_array(count(*), coalesce(sum(amount), 0)) FROM pc WHERE day >= ?${i + 3}) AS w${i}`).join(',\n    ')},
+    ${BUSIEST('%w')} AS weekday, ${BUSIEST('%H')} AS hour,
+    ${TOP('category')} AS categories, ${TOP('name')} AS items`;
 
 /**
  * DFINERY-style purchase statistics "as of the previous day": today's GMT+8 purchases are left out so
  * the figures agree with the nightly ones. Amounts are in the customer's main currency.
  */
-export async function purchaseStats(db: Db, customerIds: string[], today: string) {
-  const scope = and(inArray(purchases.customerId, customerIds), lt(purchases.day, today));
-  const [main] = await db
-    .select({ currency: purchases.currency })
-    .from(purchases)
-    .where(scope)
-    .groupBy(purchases.currency)
-    .orderBy(desc(sql`count(*)`))
-    .limit(1);
+export async function purchaseStats(store: Pick<Store, 'read'>, unifiedId: string, today: string) {
+  const rows = await store.read(SQL, [unifiedId, today, ...WINDOWS.map((w) => addDays(today, -w.days))]);
+  const r = rows[0]!;
   const asOf = addDays(today, -1);
-  if (!main) return { as_of: asOf, currency: null, count: 0, amount: 0, windows: {}, top_weekday: null, top_hour: null, first_purchase_at: null, last_purchase_at: null, top_categories: [], top_items: [] };
-
-  const inCurrency = and(scope, eq(purchases.currency, main.currency));
-  const totals = (where = inCurrency) =>
-    db.select({ n: sql<number>`count(*)`, amount: sql<number>`coalesce(sum(${purchases.amount}), 0)`, first: sql<number>`min(${purchases.at})`, last: sql<number>`max(${purchases.at})` }).from(purchases).where(where);
-  const busiest = (field: ReturnType<typeof local>) =>
-    db.select({ v: sql<number>`${field}` }).from(purchases).where(inCurrency).groupBy(field).orderBy(desc(sql`count(*)`), desc(sql`sum(${purchases.amount})`)).limit(1);
-  const top = (col: typeof purchaseItems.category | typeof purchaseItems.name) =>
-    db
-      .select({ name: col, quantity: sql<number>`sum(${purchaseItems.quantity})`, amount: sql<number>`sum(${purchaseItems.quantity} * ${purchaseItems.price})` })
-      .from(purchaseItems)
-      .innerJoin(purchases, eq(purchases.id, purchaseItems.purchaseId))
-      .where(and(inCurrency, isNotNull(col)))
-      .groupBy(col)
-      .orderBy(desc(sql`2`), desc(sql`3`), col)
-      .limit(3);
-
-  const [[all], windowTotals, [weekday], [hour], categories, items] = await Promise.all([
-    totals(),
-    Promise.all(WINDOWS.map((w) => totals(and(inCurrency, gte(purchases.day, addDays(today, -w.days)))))),
-    busiest(local('%w')),
-    busiest(local('%H')),
-    top(purchaseItems.category),
-    top(purchaseItems.name),
-  ]);
+  type Named = { name: string; quantity: number; amount: number };
+  if (r.currency == null) {
+    const none: Named[] = [];
+    return { as_of: asOf, currency: null, count: 0, amount: 0, windows: {}, top_weekday: null, top_hour: null, first_purchase_at: null, last_purchase_at: null, top_categories: none, top_items: none };
+  }
+  const [n, amount, first, last] = JSON.parse(String(r.total)) as [number, number, number, number];
   const windows = Object.fromEntries(
     WINDOWS.map((w, i) => {
-      const t = windowTotals[i]![0]!;
-      const n = Number(t.n);
-      return [w.key, { count: n, amount: round2(t.amount), average: n ? round2(t.amount / n) : 0 }];
+      const [count, sum] = JSON.parse(String(r[`w${i}`])) as [number, number];
+      return [w.key, { count, amount: round2(sum), average: count ? round2(sum / count) : 0 }];
     }),
   );
-  const named = (rows: { name: string | null; quantity: number; amount: number }[]) => rows.map((r) => ({ name: r.name!, quantity: Number(r.quantity), amount: round2(r.amount) }));
+  const named = (json: unknown): Named[] => (JSON.parse(String(json)) as [string, number, number][]).map(([name, quantity, a]) => ({ name, quantity, amount: round2(a) }));
   return {
     as_of: asOf,
-    currency: main.currency,
-    count: Number(all!.n),
-    amount: round2(all!.amount),
+    currency: String(r.currency),
+    count: n,
+    amount: round2(amount),
     windows,
-    top_weekday: weekday ? WEEKDAYS[weekday.v]! : null,
-    top_hour: hour ? Number(hour.v) : null,
-    first_purchase_at: new Date(all!.first).toISOString(),
-    last_purchase_at: new Date(all!.last).toISOString(),
-    top_categories: named(categories),
-    top_items: named(items),
+    top_weekday: r.weekday == null ? null : WEEKDAYS[Number(r.weekday)]!,
+    top_hour: r.hour == null ? null : Number(r.hour),
+    first_purchase_at: new Date(first).toISOString(),
+    last_purchase_at: new Date(last).toISOString(),
+    top_categories: named(r.categories),
+    top_items: named(r.items),
   };
 }

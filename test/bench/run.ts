@@ -58,7 +58,15 @@ async function main() {
   const figures: Figure[] = [];
   const extra: Record<string, unknown> = {};
   const s = plan.scale;
-  const phase = (name: string) => log(`[bench] ${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  const rssByPhase: { phase: string; rssMb: number; maxRssMb: number }[] = [];
+  extra.rssByPhase = rssByPhase;
+  let current = 'start';
+  const phase = (name: string) => {
+    const mem = { phase: current, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+    rssByPhase.push(mem);
+    current = name;
+    log(`[bench] ${name} (${((performance.now() - started) / 1000).toFixed(0)} s; RSS ${mem.rssMb} MB, peak ${mem.maxRssMb} MB)`);
+  };
 
   if (only.has('lookup')) {
     phase('lookup: one client, 16 clients, Bolt ceiling, raw libSQL');
@@ -156,6 +164,7 @@ async function main() {
     );
   }
 
+  phase('done');
   const rssMb = process.resourceUsage().maxRSS / 1024;
   figures.push(figure({ figure: 'peak RSS of this process (service + clients + fakes)', unit: 'MB', value: rssMb, goal: '≤ 256 MB', max: 256 }));
 
@@ -164,9 +173,10 @@ async function main() {
     const text = lookupTexts(plan, 1, 3)[0]!;
     const d = detectIdentifier(text, svc.config.identity);
     const batchBody = JSON.stringify(freshBatches(plan, plan.customers + 3_000_000, 2000, 2000)[0]);
-    await svc.stop();
+    await svc.stop(false);
     raw.close();
     const cs = await coldStart({ dbPath: work, apiKey: svc.key, api: svc.api, identifier: { text, type: d.type, value: d.value }, texts: lookupTexts(plan, 500, 21), runs: Number(args['cold-runs']), loadMs: 5_000, batchBody });
+    await svc.api.close();
     extra.coldStart = cs;
     const med = (xs: (number | undefined)[]) => {
       const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);

@@ -60,10 +60,11 @@ export async function startService(dbPath: string, anchor: number) {
 
   return {
     api, app, store, config, clock, log, deps, delivery, worker, key, slash, get, post,
-    async stop() {
+    /** Stops the service; the fake Slack API stays up unless `api` is true (a spawned server may still use it). */
+    async stop(closeApi = true) {
       worker.stop();
-      await api.close();
       store.close();
+      if (closeApi) await api.close();
     },
   };
 }
