@@ -38,7 +38,8 @@ export interface Store {
   close(): void;
 }
 
-export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+// Resolved from one folder below the project root, which holds for db/client.ts and for a bundle in dist/.
+export const migrationsFolder = fileURLToPath(new URL('../db/migrations', import.meta.url));
 
 export function createStore(url: string, authToken?: string): Store {
   if (url.startsWith('file:') && !url.includes(':memory:')) {

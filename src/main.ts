@@ -13,11 +13,7 @@ import { alertDeliveryRenderer } from './alerts/render.ts';
 import { deliveryRenderer } from './delivery/render.ts';
 import { catchUpDigests, runDailyDigest } from './digest/job.ts';
 import { dailyRunPassed, scheduleDigest } from './digest/schedule.ts';
-import { discordRoutes } from './discord/index.ts';
-import { discordNotifier } from './notify/discord.ts';
-import { slackNotifier } from './notify/slack.ts';
 import type { Notifiers } from './notify/types.ts';
-import { slackRoutes } from './slack/index.ts';
 
 /** The one file that listens: reads config, opens and migrates the database, serves, stops gracefully. */
 async function main() {
@@ -47,26 +43,28 @@ async function main() {
 
   const clock = systemClock;
   const mounts: NonNullable<AppDeps['mounts']> = [];
-  if (config.slack) mounts.push({ path: '/slack', app: slackRoutes({ ...deps, log, slack: config.slack }) });
-  if (config.discord) mounts.push({ path: '/discord', app: discordRoutes({ ...deps, log, discord: config.discord }) });
+  // Each chat SDK is loaded only when its platform is configured: they are the slowest part of start-up.
+  if (config.slack) mounts.push({ path: '/slack', app: (await import('./slack/index.ts')).slackRoutes({ ...deps, log, slack: config.slack }) });
+  if (config.discord) mounts.push({ path: '/discord', app: (await import('./discord/index.ts')).discordRoutes({ ...deps, log, discord: config.discord }) });
 
   // Digests and alerts go out through notifiers; without chat settings the jobs still run and record.
   const notifiers: Notifiers = {};
-  if (config.slack) notifiers.slack = slackNotifier({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
-  if (config.discord?.botToken) notifiers.discord = discordNotifier({ token: config.discord.botToken, apiUrl: config.discord.apiUrl });
+  if (config.slack) notifiers.slack = (await import('./notify/slack.ts')).slackNotifier({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
+  if (config.discord?.botToken) notifiers.discord = (await import('./notify/discord.ts')).discordNotifier({ token: config.discord.botToken, apiUrl: config.discord.apiUrl });
   const admins = { slack: config.slack?.admins ?? [], discord: config.discord?.admins ?? [] };
   const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, admins)) };
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
   const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick });
   const digestTask = scheduleDigest(config.digest, () => runDailyDigest(delivery, clock().getTime()), log);
-  catchUpDigests(delivery, clock().getTime())
+  // A moment after start, so the first requests are answered before rollups of missed days run.
+  const catchUp = setTimeout(() => void catchUpDigests(delivery, clock().getTime())
     .then(async (r) => {
       if (r.enqueued) log.info(r, 'sent digests missed while the service was down');
       // Started after today's run time (a restart at 23:59): today's digest is ours to send; the
       // delivery rows keep it to once per channel if another instance already sent it.
       if (dailyRunPassed(config.digest.cron, config.digest.timezone, clock().getTime())) await runDailyDigest(delivery, clock().getTime());
     })
-    .catch((e) => log.error({ err: { message: (e as Error).message } }, 'digest catch-up failed'));
+    .catch((e) => log.error({ err: { message: (e as Error).message } }, 'digest catch-up failed')), 2000);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, slack: Boolean(config.slack), discord: Boolean(config.discord) }, 'user360 listening');
     const base = `http://localhost:${info.port}`;
@@ -95,6 +93,7 @@ async function main() {
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
     digestTask.stop();
+    clearTimeout(catchUp);
     worker.stop();
     server.close(() => {
       store.close();

@@ -1,5 +1,4 @@
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
+import type * as Vega from 'vega';
 
 /**
  * The 30-day volume chart of the digest as a PNG: a vega bar-chart spec → SVG → resvg, in process with
@@ -7,7 +6,9 @@ import * as vega from 'vega';
  * patches `Set.prototype.toJSON` on import, which breaks discord.js's event emitter when both load.
  */
 export async function volumeChartPng(series: { day: string; value_usdt: number }[], title: string): Promise<Buffer> {
-  const spec: vega.Spec = {
+  // Loaded on first use: the charting stack is heavy and only the nightly digest needs it.
+  const [vega, { Resvg }] = await Promise.all([import('vega'), import('@resvg/resvg-js')]);
+  const spec: Vega.Spec = {
     width: 1000,
     height: 320,
     padding: 10,

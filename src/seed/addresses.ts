@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { base58, createBase58check } from '@scure/base';
-import { getAddress } from 'viem';
+import { getAddress } from 'viem/utils';
 
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
 const base58check = createBase58check(sha256);

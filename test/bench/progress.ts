@@ -2,6 +2,8 @@
 export class Progress {
   private readonly started = performance.now();
   private lastDraw = 0;
+  private lastValue = 0;
+  private lastMark: number | undefined;
   private value = 0;
   private extra: Record<string, number> = {};
   private readonly tty = Boolean(process.stderr.isTTY);
@@ -28,6 +30,10 @@ export class Progress {
   private draw(final: boolean) {
     const seconds = (performance.now() - this.started) / 1000;
     const rate = this.value / Math.max(seconds, 1e-3);
+    // The rate since the last line shows how ingest slows as the store grows.
+    const sinceLast = (this.value - this.lastValue) / Math.max((performance.now() - (this.lastMark ?? this.started)) / 1000, 1e-3);
+    this.lastValue = this.value;
+    this.lastMark = performance.now();
     const pct = Math.min(100, (this.value / this.total) * 100);
     const eta = rate > 0 ? Math.max(0, (this.total - this.value) / rate) : 0;
     const width = 24;
@@ -35,7 +41,7 @@ export class Progress {
     const extra = Object.entries(this.extra).map(([k, v]) => ` · ${k} ${v.toLocaleString('en-US')}`).join('');
     const line =
       `[${this.label}] [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct.toFixed(1)}% ${this.value.toLocaleString('en-US')}/~${this.total.toLocaleString('en-US')} ${this.unit}` +
-      ` · ${Math.round(rate).toLocaleString('en-US')} ${this.unit}/s${extra} · ${fmt(seconds)} elapsed${final ? '' : ` · ETA ${fmt(eta)}`}`;
+      ` · ${Math.round(rate).toLocaleString('en-US')} ${this.unit}/s (now ${Math.round(sinceLast).toLocaleString('en-US')}/s)${extra} · ${fmt(seconds)} elapsed${final ? '' : ` · ETA ${fmt(eta)}`}`;
     process.stderr.write(this.tty ? `\r${line.padEnd(150)}${final ? '\n' : ''}` : `${line}\n`);
   }
 }

@@ -1,6 +1,6 @@
 /** The bench's table (terminal and Markdown) and its JSON file. */
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface Figure {
@@ -71,19 +71,24 @@ const version = (pkg: string) => {
 };
 
 export function environment() {
-  let commit = 'unknown';
+  // A run from an exported tree (git archive) names its commit in SNAPSHOT_COMMIT.
+  let commit = existsSync('SNAPSHOT_COMMIT') ? `${readFileSync('SNAPSHOT_COMMIT', 'utf8').trim().slice(0, 7)} (snapshot)` : 'unknown';
   let dirty = false;
-  try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    dirty = execSync('git status --porcelain -- src db commands', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().length > 0;
-  } catch {
-    // not a git checkout
+  if (commit === 'unknown') {
+    try {
+      commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      dirty = execSync('git status --porcelain -- src db commands', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().length > 0;
+    } catch {
+      // not a git checkout
+    }
   }
   return {
     date: new Date().toISOString(),
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    /** 1/5/15-minute load average when the run ended: other work on the machine skews every figure. */
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     platform: `${os.platform()} ${os.release()}`,
     node: process.version,
     commit: dirty ? `${commit}+uncommitted src/db changes` : commit,

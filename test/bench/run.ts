@@ -172,7 +172,7 @@ async function main() {
     phase('cold start of src/main.ts and of a raw server');
     const text = lookupTexts(plan, 1, 3)[0]!;
     const d = detectIdentifier(text, svc.config.identity);
-    const batchBody = JSON.stringify(freshBatches(plan, plan.customers + 3_000_000, 2000, 2000)[0]);
+    const batchBody = JSON.stringify(freshBatches(plan, plan.customers + 3_000_000, 2000, 2000).next().value);
     await svc.stop(false);
     raw.close();
     const cs = await coldStart({ dbPath: work, apiKey: svc.key, api: svc.api, identifier: { text, type: d.type, value: d.value }, texts: lookupTexts(plan, 500, 21), runs: Number(args['cold-runs']), loadMs: 5_000, batchBody });
