@@ -96,7 +96,8 @@ export async function coldStart(o: {
 
   // One more start, kept running: real-port load, then the server's own high-water mark.
   const { child, base } = await startAndTime('src/main.ts', serviceEnv, profilePath, auth, true);
-  let load: { lookups?: Sample; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number } } = {};
+  const idleMem = memOf(child.pid!);
+  let load: { idleMem?: { hwmMb: number; rssMb: number }; lookups?: Sample; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number } } = { idleMem };
   try {
     const slash = async (i: number) => {
       const body = slashCommandBody({ text: `lookup ${o.texts[i % o.texts.length]}`, user_id: 'U1', channel_id: 'C1', response_url: o.api.responseUrl('cold') });
@@ -111,7 +112,7 @@ export async function coldStart(o: {
     const ingestMs = performance.now() - t;
     t = performance.now();
     await (await fetch(`${base}/v1/metrics?range=all`, { headers: auth })).text();
-    load = { lookups, ingestMs, metricsMs: performance.now() - t, mem: memOf(child.pid!) };
+    load = { idleMem, lookups, ingestMs, metricsMs: performance.now() - t, mem: memOf(child.pid!) };
   } finally {
     await stopChild(child);
   }
