@@ -1,4 +1,3 @@
-import type { Tx } from '../../db/client.ts';
 import { alerts, type AlertKind, type KycStatus, type RiskLevel } from '../../db/schema/index.ts';
 
 export interface KycView {
@@ -10,19 +9,21 @@ export interface KycView {
 /** A customer without a KYC record is `unverified` with no risk level (SPEC §5). */
 export const NO_KYC: KycView = { status: 'unverified', riskScore: null, riskLevel: null };
 
+export type AlertRow = typeof alerts.$inferInsert;
+
 /**
- * Writes the alert a KYC transition causes, inside the ingest transaction (the outbox): one alert when
- * the status changes, the risk level changes, or both. A score that stays inside its level is history only.
+ * The alert a KYC transition causes, if any: one alert when the status changes, the risk level changes,
+ * or both. A score that stays inside its level is history only. Ingest writes the rows in the same
+ * transaction as the KYC records (the outbox).
  */
-export async function recordKycAlert(
-  tx: Tx,
+export function kycAlert(
   a: { unifiedId: string; before: KycView; after: KycView; at: number; now: number; reason?: string | null; recordId?: string; kind?: 'merge' },
-): Promise<boolean> {
+): AlertRow | null {
   const statusChanged = a.before.status !== a.after.status;
   const levelChanged = a.before.riskLevel !== a.after.riskLevel && a.after.riskLevel !== null;
-  if (!statusChanged && !levelChanged) return false;
+  if (!statusChanged && !levelChanged) return null;
   const kind: AlertKind = a.kind ?? (statusChanged && levelChanged ? 'kyc_risk' : statusChanged ? 'kyc' : 'risk');
-  await tx.insert(alerts).values({
+  return {
     unifiedId: a.unifiedId,
     kind,
     fromStatus: statusChanged ? a.before.status : null,
@@ -34,8 +35,7 @@ export async function recordKycAlert(
     recordId: a.recordId,
     at: a.at,
     createdAt: a.now,
-  });
-  return true;
+  };
 }
 
 export const statusChanged = (a: { fromStatus: string | null; toStatus: string | null }) => a.fromStatus !== null && a.fromStatus !== a.toStatus;

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { insertMany, type Tx } from '../../db/client.ts';
-import type { devices, events, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
+import type { complianceForms, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
+import type { AlertRow, KycView } from '../alerts/outbox.ts';
+import { shiftKycCounts, type CurrentKyc } from '../kyc/state.ts';
 
 type Insert<T extends { $inferInsert: unknown }> = T['$inferInsert'];
 
@@ -18,6 +20,14 @@ export class FactBuffer {
   private readonly devices = new Map<string, Insert<typeof devices>>();
   private readonly traits = new Map<string, Insert<typeof traits>>();
   private readonly activity = new Map<string, { first: number; last: number }>();
+  readonly kycChanges: Insert<typeof kycChanges>[] = [];
+  readonly forms = new Map<string, Insert<typeof complianceForms>>();
+  readonly tasks = new Map<string, Insert<typeof kycTasks>>();
+  readonly alerts: AlertRow[] = [];
+  /** The unified KYC state per root as this batch leaves it, so repeated records skip the database. */
+  readonly kycByRoot = new Map<string, CurrentKyc | undefined>();
+  /** Unified KYC states that left and arrived, for the per-level counters. */
+  readonly kycMoves: { from: (KycView | undefined)[]; to: (KycView | undefined)[] } = { from: [], to: [] };
   /** GMT+8 days whose metrics this batch changes; past ones get their rollup recomputed. */
   readonly days = new Set<string>();
 
@@ -74,6 +84,20 @@ export class FactBuffer {
       [...this.traits.values()].map((t) => [t.customerId, n(t.name), n(t.gender), n(t.birthDate), n(t.membershipLevel), t.updatedAt]),
       `ON CONFLICT (customer_id) DO UPDATE SET ${['name', 'gender', 'birth_date', 'membership_level'].map(keep).join(', ')}, updated_at = max(excluded.updated_at, traits.updated_at)`,
     );
+    await insertMany(
+      tx, 'kyc_changes', ['customer_id', 'record_id', 'at', 'day', 'from_status', 'to_status', 'from_score', 'to_score', 'from_level', 'to_level', 'reason', 'created_at'],
+      this.kycChanges.map((k) => [k.customerId, n(k.recordId), k.at, k.day, k.fromStatus, k.toStatus, n(k.fromScore), n(k.toScore), n(k.fromLevel), n(k.toLevel), n(k.reason), k.createdAt]),
+    );
+    await insertMany(tx, 'compliance_forms', ['customer_id', 'form_number', 'submitted_at'], [...this.forms.values()].map((f) => [f.customerId, f.formNumber, f.submittedAt]), 'ON CONFLICT DO NOTHING');
+    await insertMany(
+      tx, 'kyc_tasks', ['customer_id', 'task_id', 'name', 'status', 'updated_at'], [...this.tasks.values()].map((t) => [t.customerId, t.taskId, t.name, t.status, t.updatedAt]),
+      'ON CONFLICT (customer_id, task_id) DO UPDATE SET name = excluded.name, status = excluded.status, updated_at = excluded.updated_at',
+    );
+    await insertMany(
+      tx, 'alerts', ['unified_id', 'kind', 'from_status', 'to_status', 'from_level', 'to_level', 'risk_score', 'reason', 'record_id', 'at', 'created_at'],
+      this.alerts.map((a) => [a.unifiedId, a.kind, n(a.fromStatus), n(a.toStatus), n(a.fromLevel), n(a.toLevel), n(a.riskScore), n(a.reason), n(a.recordId), a.at, a.createdAt]),
+    );
+    await shiftKycCounts(tx, this.kycMoves.from, this.kycMoves.to);
     const activity = [...this.activity.entries()];
     for (let i = 0; i < activity.length; i += 300) {
       const chunk = activity.slice(i, i + 300);

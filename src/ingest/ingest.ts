@@ -1,14 +1,13 @@
-import { sql } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/client.ts';
-import { complianceForms, ingestedRecords, kycChanges, kycStates, kycTasks } from '../../db/schema/index.ts';
+import { ingestedRecords } from '../../db/schema/index.ts';
 import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
 import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
 import { FactBuffer } from './facts.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
 import { mergeTotals } from '../metrics/root-volume.ts';
-import { NO_KYC, recordKycAlert } from '../alerts/outbox.ts';
-import { currentKyc, shiftKycCounts } from '../kyc/state.ts';
+import { kycAlert, NO_KYC } from '../alerts/outbox.ts';
+import { currentKyc, supersedes, type CurrentKyc } from '../kyc/state.ts';
 import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
 import { ingestRecord, toMicros, type IngestRecord } from './records.ts';
@@ -65,19 +64,23 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     if (deps.store.client.protocol === 'file') await tx.$client.execute('PRAGMA cache_size = -65536');
     const result: IngestResult = { accepted: 0, duplicates: 0, ignored: 0, unifiedIds: [], alerts: 0 };
     const fresh = await claimRecordIds(tx, records, now);
+    const facts = new FactBuffer();
     const resolver = new IdentityResolver(tx, deps.identity, now, actor, async (keep, fold, ref, merge) => {
       const [a, b] = [await currentKyc(tx, keep), await currentKyc(tx, fold)];
+      facts.kycByRoot.delete(keep);
+      facts.kycByRoot.delete(fold);
       await merge();
       await mergeTotals(tx, keep, fold);
       if (!a && !b) return;
       const after = (await currentKyc(tx, keep))!;
-      await shiftKycCounts(tx, [a, b], [after]);
+      facts.kycMoves.from.push(a, b);
+      facts.kycMoves.to.push(after);
       if (!a || !b || (a.status === b.status && a.riskLevel === b.riskLevel)) return;
       const before = after.customerId === a.customerId ? b : a;
-      if (await recordKycAlert(tx, { unifiedId: keep, before, after, at: ref.at, now, recordId: ref.record?.id, kind: 'merge', reason: `merged ${fold} into ${keep}` })) result.alerts++;
+      const alert = kycAlert({ unifiedId: keep, before, after, at: ref.at, now, recordId: ref.record?.id, kind: 'merge', reason: `merged ${fold} into ${keep}` });
+      if (alert) facts.alerts.push(alert), result.alerts++;
     });
     await resolver.preload(records.flatMap((r) => r.ids));
-    const facts = new FactBuffer();
     for (const [index, { record, ids, at }] of records.entries()) {
       if (!fresh.has(index)) {
         result.duplicates++;
@@ -145,7 +148,7 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
       return false;
     }
     case 'kyc':
-      return storeKyc(tx, r, who, at, now);
+      return storeKyc(tx, facts, r, who, at, now);
     case 'transaction':
       facts.transactions.push({
         customerId, recordId: r.id, at, day, chain: r.chain, token: r.token, amount: r.amount, usdtMicros: toMicros(r.usdt_value), direction: r.direction, txHash: r.tx_hash,
@@ -170,8 +173,15 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
   }
 }
 
-async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: Resolution, at: number, now: number): Promise<boolean> {
-  const before = await currentKyc(tx, who.unifiedId);
+const UPSERT_STATE = `
+  INSERT INTO kyc_states (customer_id, status, risk_score, risk_level, applied_at, approved_at, document_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (customer_id) DO UPDATE SET status = excluded.status, risk_score = excluded.risk_score, risk_level = excluded.risk_level,
+    applied_at = coalesce(excluded.applied_at, applied_at), approved_at = coalesce(excluded.approved_at, approved_at),
+    document_id = coalesce(excluded.document_id, document_id), updated_at = excluded.updated_at
+  WHERE kyc_states.updated_at <= excluded.updated_at`;
+
+async function storeKyc(tx: Tx, facts: FactBuffer, r: Extract<IngestRecord, { type: 'kyc' }>, who: Resolution, at: number, now: number): Promise<boolean> {
+  const before = facts.kycByRoot.has(who.unifiedId) ? facts.kycByRoot.get(who.unifiedId) : await currentKyc(tx, who.unifiedId);
   const riskScore = r.risk_score ?? before?.riskScore ?? null;
   const riskLevel = riskScore === null ? null : riskLevelOf(riskScore);
   const state = {
@@ -183,13 +193,10 @@ async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: 
     documentId: r.document_id ?? undefined,
     updatedAt: at,
   };
-  const set = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
-  // A record older than the state it would replace (it arrived late) is history only.
-  await tx
-    .insert(kycStates)
-    .values({ customerId: who.customerId, ...state })
-    .onConflictDoUpdate({ target: kycStates.customerId, set, setWhere: sql`${kycStates.updatedAt} <= ${at}` });
-  await tx.insert(kycChanges).values({
+  // A record older than the state it would replace (it arrived late) is history only; fields it does
+  // not carry keep their stored values.
+  await tx.$client.execute({ sql: UPSERT_STATE, args: [who.customerId, state.status, state.riskScore, state.riskLevel, state.appliedAt ?? null, state.approvedAt ?? null, state.documentId ?? null, at] });
+  facts.kycChanges.push({
     customerId: who.customerId,
     recordId: r.id,
     at,
@@ -203,14 +210,14 @@ async function storeKyc(tx: Tx, r: Extract<IngestRecord, { type: 'kyc' }>, who: 
     reason: r.reason,
     createdAt: now,
   });
-  if (r.form_number) await tx.insert(complianceForms).values({ customerId: who.customerId, formNumber: r.form_number, submittedAt: at }).onConflictDoNothing();
-  for (const t of r.tasks ?? []) {
-    await tx
-      .insert(kycTasks)
-      .values({ customerId: who.customerId, taskId: t.id, name: t.name, status: t.status, updatedAt: at })
-      .onConflictDoUpdate({ target: [kycTasks.customerId, kycTasks.taskId], set: { name: t.name, status: t.status, updatedAt: at } });
-  }
-  const after = await currentKyc(tx, who.unifiedId);
-  await shiftKycCounts(tx, [before], [after]);
-  return recordKycAlert(tx, { unifiedId: who.unifiedId, before: before ?? NO_KYC, after: after ?? NO_KYC, at, now, reason: r.reason, recordId: r.id });
+  if (r.form_number) facts.forms.set(`${who.customerId}\u0000${r.form_number}`, { customerId: who.customerId, formNumber: r.form_number, submittedAt: at });
+  for (const t of r.tasks ?? []) facts.tasks.set(`${who.customerId}\u0000${t.id}`, { customerId: who.customerId, taskId: t.id, name: t.name, status: t.status, updatedAt: at });
+  const mine: CurrentKyc = { customerId: who.customerId, status: r.status, riskScore, riskLevel, updatedAt: at };
+  const after = supersedes(at, who.customerId, before) ? mine : before;
+  facts.kycByRoot.set(who.unifiedId, after);
+  facts.kycMoves.from.push(before);
+  facts.kycMoves.to.push(after);
+  const alert = kycAlert({ unifiedId: who.unifiedId, before: before ?? NO_KYC, after: after ?? NO_KYC, at, now, reason: r.reason, recordId: r.id });
+  if (alert) facts.alerts.push(alert);
+  return alert !== null;
 }

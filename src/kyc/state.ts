@@ -1,13 +1,22 @@
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.ts';
-import { customers, kycCounts, kycStates, RISK_LEVELS, type RiskLevel } from '../../db/schema/index.ts';
+import { kycCounts, RISK_LEVELS, type RiskLevel } from '../../db/schema/index.ts';
 import type { KycView } from '../alerts/outbox.ts';
 
 /** The unified customer's current KYC state: the newest state held by any customer merged into it (ties: the later customer id). */
-export async function currentKyc(db: Queryable, unifiedId: string): Promise<(KycView & { customerId: string }) | undefined> {
-  const group = db.select({ id: customers.id }).from(customers).where(eq(customers.rootId, unifiedId));
-  const [row] = await db.select().from(kycStates).where(inArray(kycStates.customerId, group)).orderBy(desc(kycStates.updatedAt), desc(kycStates.customerId)).limit(1);
-  return row && { customerId: row.customerId, status: row.status, riskScore: row.riskScore, riskLevel: row.riskLevel };
+export type CurrentKyc = KycView & { customerId: string; updatedAt: number };
+
+/** Whether a state set by `customerId` at `at` becomes the unified state over `current` (same order as currentKyc). */
+export const supersedes = (at: number, customerId: string, current: CurrentKyc | undefined) =>
+  !current || at > current.updatedAt || (at === current.updatedAt && customerId >= current.customerId);
+
+export async function currentKyc(db: Queryable, unifiedId: string): Promise<CurrentKyc | undefined> {
+  // CROSS JOIN keeps SQLite walking from the customer's group into kyc_states by key; left to itself
+  // it may scan every KYC state in updated_at order to satisfy the ORDER BY ... LIMIT 1.
+  const [row] = await db.all<{ customer_id: string; status: KycView['status']; risk_score: number | null; risk_level: KycView['riskLevel']; updated_at: number }>(sql`
+    SELECT k.customer_id, k.status, k.risk_score, k.risk_level, k.updated_at FROM customers c CROSS JOIN kyc_states k ON k.customer_id = c.id
+    WHERE c.root_id = ${unifiedId} ORDER BY k.updated_at DESC, k.customer_id DESC LIMIT 1`);
+  return row && { customerId: row.customer_id, status: row.status, riskScore: row.risk_score, riskLevel: row.risk_level, updatedAt: Number(row.updated_at) };
 }
 
 /** Moves unified customers between the buckets of `kyc_counts`: every state in `from` leaves, every one in `to` arrives. */
