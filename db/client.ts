@@ -62,16 +62,32 @@ export function createStore(url: string, authToken?: string): Store {
       raw.close();
     }
   };
+  const filePath = url.startsWith('file:') && !url.includes(':memory:') ? url.slice('file:'.length).replace(/^\/\/(localhost)?/, '') : undefined;
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
     const run = queue.then(job);
     queue = run.catch(() => undefined);
     return run;
   };
   const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => enqueue(() => inTransaction(fn));
-  const writeOne = (stmt: InStatement) => enqueue(() => client.batch([stmt], 'write').then(() => undefined));
+  // Single-row writes on the request path (the audit row of every lookup) go through a connection of
+  // their own with the statement prepared once and synchronous=NORMAL: in WAL mode a commit then waits
+  // for no fsync; it survives a crash of the process, only an OS crash or power loss can drop the last
+  // commits. They stay in the same queue as every other write of this process.
+  let writer: Database.Database | undefined;
+  const writeOne = (stmt: InStatement) =>
+    enqueue(async () => {
+      if (!filePath || typeof stmt === 'string') return void (await client.batch([stmt], 'write'));
+      if (!writer) {
+        writer = new Database(filePath, { timeout: 10_000 });
+        writer.exec('PRAGMA synchronous = NORMAL');
+      }
+      let prepared = writes.get(stmt.sql);
+      if (!prepared) writes.set(stmt.sql, (prepared = writer.prepare(stmt.sql)));
+      prepared.run(stmt.args as unknown[]);
+    });
+  const writes = new Map<string, Database.Statement>();
   let reader: Database.Database | undefined;
   const prepared = new Map<string, Database.Statement>();
-  const filePath = url.startsWith('file:') && !url.includes(':memory:') ? url.slice('file:'.length).replace(/^\/\/(localhost)?/, '') : undefined;
   const read = async (sql: string, args: InValue[]): Promise<Record<string, unknown>[]> => {
     if (!filePath) return (await client.execute({ sql, args })).rows as unknown as Record<string, unknown>[];
     reader ??= new Database(filePath, { readonly: true });
@@ -83,6 +99,7 @@ export function createStore(url: string, authToken?: string): Store {
     db, client, write, read, writeOne,
     close: () => {
       reader?.close();
+      writer?.close();
       client.close();
     },
   };

@@ -2,8 +2,13 @@ import type { Profile } from '../profile/profile.ts';
 import { formatGmt8 } from '../time.ts';
 
 /** Formatting shared by the Block Kit, embed and text renderers, so the three say the same thing. */
-export const fmtUsdt = (n: number) => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`;
-export const fmtInt = (n: number) => n.toLocaleString('en-US');
+// One formatter each: toLocaleString builds a new one per call, which showed up in every rendered card.
+const USDT = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const INT = new Intl.NumberFormat('en-US');
+const MONEY = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+export const fmtUsdt = (n: number) => `${USDT.format(n)} USDT`;
+export const fmtInt = (n: number) => INT.format(n);
+export const fmtMoney = (n: number) => MONEY.format(n);
 export const fmtTime = (iso: string | null | undefined) => (iso ? formatGmt8(Date.parse(iso)) : '—');
 export const fmtDate = (iso: string | null | undefined) => (iso ? formatGmt8(Date.parse(iso)).slice(0, 10) : '—');
 export const dash = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : String(v));
@@ -75,7 +80,7 @@ export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES):
     case 'purchases': {
       const s = p.purchases;
       if (!s.count) return [{ name: `As of ${s.as_of}`, value: 'No purchases yet' }];
-      const money = (n: number) => `${n.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${s.currency}`;
+      const money = (n: number) => `${fmtMoney(n)} ${s.currency}`;
       const win = (k: string) => {
         const w = (s.windows as Record<string, { count: number; amount: number; average: number }>)[k]!;
         return `${w.count} orders, ${money(w.amount)}, avg ${money(w.average)}`;
