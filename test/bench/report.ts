@@ -21,8 +21,10 @@ export function figure(f: Omit<Figure, 'ratio' | 'pass'> & { max?: number; min?:
   const { max, min, ratioMax, ratioMin, ...rest } = f;
   const ratio = f.value != null && f.baseline ? f.value / f.baseline : null;
   const checks: boolean[] = [];
-  if (f.value == null) checks.push(false);
-  else {
+  const hasGoal = [max, min, ratioMax, ratioMin].some((g) => g !== undefined);
+  if (f.value == null) {
+    if (hasGoal) checks.push(false);
+  } else {
     if (max !== undefined) checks.push(f.value <= max);
     if (min !== undefined) checks.push(f.value >= min);
     if (ratioMax !== undefined) checks.push(ratio !== null && ratio <= ratioMax);

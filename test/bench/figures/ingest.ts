@@ -1,5 +1,6 @@
 /** Ingest through `POST /v1/batch` (validation + identity resolution), against raw multi-row inserts of the same kind of rows. */
 import type { Client } from '@libsql/client';
+import { seededRandom } from '../../../src/seed/random.ts';
 import { turn } from '../load.ts';
 import { customerRecords, type BenchRecord, type Plan } from '../model.ts';
 import { rawInsert, rawRows } from '../raw.ts';
@@ -64,4 +65,27 @@ export async function ingestRaw(raw: Client, batches: Iterable<BenchRecord[]>, n
   }
   const seconds = times.reduce((a, b) => a + b, 0) / 1000;
   return { records, seconds, perSecond: records / seconds, batches: times.length, batchP50Ms: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!, accepted: records, errors: [] };
+}
+
+/**
+ * One record type at a time, for customers already in the store (record ids renamed, so none is a
+ * duplicate): which kind of record the mixed stream's rate is spent on.
+ */
+export async function ingestByType(svc: Service, plan: Plan, perType: number, size: number) {
+  const rnd = seededRandom(5);
+  const timestamp = new Date(svc.clock().getTime()).toISOString();
+  const out: Record<string, IngestResult> = {};
+  for (const type of ['identify', 'kyc', 'transaction', 'event', 'purchase']) {
+    const batches: BenchRecord[][] = [[]];
+    for (let total = 0; total < perType; ) {
+      for (const r of customerRecords(plan, rnd.int(0, plan.customers - 1)).records) {
+        if (r.type !== type) continue;
+        batches.at(-1)!.push({ ...r, id: `${r.id}-again`, timestamp, ...(type === 'kyc' ? { status: 'verified', risk_score: 55, applied_at: undefined, approved_at: timestamp } : {}) });
+        total++;
+        if (batches.at(-1)!.length >= size) batches.push([]);
+      }
+    }
+    out[type] = await ingestViaApi(svc, batches.filter((b) => b.length));
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ import { runDailyDigest } from '../../../src/digest/job.ts';
 import { firstDataDay } from '../../../src/metrics/query.ts';
 import { computeRollup } from '../../../src/metrics/rollup.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../../../src/time.ts';
-import { repeat, turn, type Sample } from '../load.ts';
+import { repeat, summarise, turn, type Sample } from '../load.ts';
 import type { Plan } from '../model.ts';
 import { rawDigest, rawMetrics } from '../raw.ts';
 import type { Service } from '../service.ts';
@@ -24,11 +24,14 @@ async function metricsOnce(svc: Service, range: string) {
   return JSON.parse(text) as { range: { from: string; to: string }; sources: { rollup_days: number; live_days: number }; assetpro: { transaction_count: number } };
 }
 
-export async function measureMetrics(svc: Service, raw: Client | undefined, runs: number, maxMs: number) {
+export async function measureMetrics(svc: Service, raw: Client | undefined, runs: number, maxMs: number, ranges: readonly Range[] = RANGES) {
   const out: Partial<Record<Range, { app: Sample; raw?: Sample; liveDays: number; rollupDays: number; txCount: number }>> = {};
-  for (const range of RANGES) {
+  for (const range of ranges) {
+    // The first answer is timed too: when one takes seconds, it is the figure.
+    const t0 = performance.now();
     const first = await metricsOnce(svc, range);
-    const app = await repeat(runs, maxMs, () => metricsOnce(svc, range));
+    const firstMs = performance.now() - t0;
+    const app = firstMs > maxMs ? summarise([firstMs], firstMs / 1000) : await repeat(runs, maxMs, () => metricsOnce(svc, range));
     const rawSample = raw ? await repeat(Math.min(runs, 5), maxMs, () => rawMetrics(raw, first.range.from, first.range.to)) : undefined;
     out[range] = { app, raw: rawSample, liveDays: first.sources.live_days, rollupDays: first.sources.rollup_days, txCount: first.assetpro.transaction_count };
   }
