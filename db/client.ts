@@ -5,6 +5,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NativeWriter } from './native-tx.ts';
 import * as schema from './schema/index.ts';
 
 /** drizzle over the client; `$client` is the raw libSQL client for the few hand-written hot statements. */
@@ -68,7 +69,22 @@ export function createStore(url: string, authToken?: string): Store {
     queue = run.catch(() => undefined);
     return run;
   };
-  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => enqueue(() => inTransaction(fn));
+  // On an embedded file, write transactions run on a native connection of their own that keeps its
+  // prepared statements (see NativeWriter); a libSQL server gets the client's own transactions.
+  let txWriter: NativeWriter | undefined;
+  const onWriter = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    if (!txWriter) {
+      const conn = new Database(filePath!, { timeout: 10_000 });
+      // The default 2 MB page cache makes every insert into a large index a read from the OS.
+      conn.exec('PRAGMA cache_size = -65536');
+      // Checkpoint every ~40 MB of WAL instead of 4 MB: pages that many batches touch (index
+      // interiors, counters) are copied back to the file once per checkpoint instead of each time.
+      conn.exec('PRAGMA wal_autocheckpoint = 10000');
+      txWriter = new NativeWriter(conn);
+    }
+    return txWriter.transaction((raw) => fn(drizzle(raw as unknown as Client, { schema }) as unknown as Tx));
+  };
+  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => enqueue(() => (filePath ? onWriter(fn) : inTransaction(fn)));
   // Single-row writes on the request path (the audit row of every lookup) go through a connection of
   // their own with the statement prepared once and synchronous=NORMAL: in WAL mode a commit then waits
   // for no fsync; it survives a crash of the process, only an OS crash or power loss can drop the last
@@ -100,6 +116,7 @@ export function createStore(url: string, authToken?: string): Store {
     close: () => {
       reader?.close();
       writer?.close();
+      txWriter?.close();
       client.close();
     },
   };
