@@ -51,6 +51,11 @@ export function newUnifiedId(now = Date.now()): string {
   return `u_${encodeTime(now, 10)}${random.map((d) => CROCKFORD[d]).join('')}`;
 }
 const keyOf = (id: { type: string; value: string }) => `${id.type}\u0000${id.value}`;
+const PRELOAD = `
+  SELECT i.type, i.value, i.customer_id, c.root_id
+  FROM json_each(?) AS j
+  JOIN identifiers AS i ON i.type = j.value ->> 0 AND i.value = j.value ->> 1
+  JOIN customers AS c ON c.id = i.customer_id`;
 const priority = (type: string) => IDENTIFIER_TYPES.indexOf(type as never);
 
 /**
@@ -74,16 +79,18 @@ export class IdentityResolver {
     private readonly aroundMerge?: (keep: string, fold: string, ref: RecordRef, merge: () => Promise<void>) => Promise<void>,
   ) {}
 
-  /** Loads the current owner of every identifier the batch mentions, in a few large queries. */
+  /**
+   * Loads the current owner of every identifier the batch mentions. The (type, value) pairs go in as
+   * one JSON parameter, so the statement is the same for every batch (prepared once) and each pair is
+   * one probe of the unique index; `value IN (…)` alone cannot use that index and scanned the table.
+   */
   async preload(ids: LinkedIdentifier[]): Promise<void> {
-    const values = [...new Set(ids.map((i) => i.value))];
-    for (let i = 0; i < values.length; i += 5000) {
-      const rows = await this.tx
-        .select({ type: identifiers.type, value: identifiers.value, customerId: identifiers.customerId, rootId: customers.rootId })
-        .from(identifiers)
-        .innerJoin(customers, eq(customers.id, identifiers.customerId))
-        .where(inArray(identifiers.value, values.slice(i, i + 5000)));
-      for (const r of rows) this.owners.set(keyOf(r), { customerId: r.customerId, rootId: r.rootId });
+    const pairs = [...new Map(ids.map((i) => [keyOf(i), [i.type, i.value]])).values()];
+    for (let i = 0; i < pairs.length; i += 5000) {
+      const { rows } = await this.tx.$client.execute({ sql: PRELOAD, args: [JSON.stringify(pairs.slice(i, i + 5000))] });
+      for (const r of rows as unknown as { type: string; value: string; customer_id: string; root_id: string }[]) {
+        this.owners.set(keyOf(r), { customerId: r.customer_id, rootId: r.root_id });
+      }
     }
   }
 

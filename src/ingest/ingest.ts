@@ -1,5 +1,4 @@
 import type { Store, Tx } from '../../db/client.ts';
-import { ingestedRecords } from '../../db/schema/index.ts';
 import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
 import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
@@ -60,8 +59,6 @@ export interface IngestDeps {
 export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[], actor: string): Promise<IngestResult> {
   const now = deps.clock().getTime();
   return deps.store.write(async (tx) => {
-    // SQLite's default page cache is 2 MB; bulk writes into large indexes need far more of it.
-    if (deps.store.client.protocol === 'file') await tx.$client.execute('PRAGMA cache_size = -65536');
     const result: IngestResult = { accepted: 0, duplicates: 0, ignored: 0, unifiedIds: [], alerts: 0 };
     const fresh = await claimRecordIds(tx, records, now);
     const facts = new FactBuffer();
@@ -112,6 +109,12 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
   });
 }
 
+// One JSON parameter per few thousand ids, so the statement is prepared once; `WHERE true` is
+// SQLite's way to tell an INSERT … SELECT from the ON CONFLICT clause after it.
+const CLAIM_RECORD_IDS = `
+  INSERT INTO ingested_records (type, id, created_at) SELECT j.value ->> 0, j.value ->> 1, ? FROM json_each(?) AS j WHERE true
+  ON CONFLICT DO NOTHING RETURNING type, id`;
+
 /** Inserts the batch's record ids under their unique key; the indexes that got a new row are the fresh records. */
 async function claimRecordIds(tx: Tx, records: PreparedRecord[], now: number): Promise<Set<number>> {
   const fresh = new Set<number>();
@@ -121,14 +124,11 @@ async function claimRecordIds(tx: Tx, records: PreparedRecord[], now: number): P
     const key = `${r.record.type}\u0000${r.record.id}`;
     if (!firstIndex.has(key)) firstIndex.set(key, i);
   });
-  const keyed = [...firstIndex.entries()];
-  for (let i = 0; i < keyed.length; i += 1000) {
-    const rows = keyed.slice(i, i + 1000).map(([key]) => {
-      const [type, id] = key.split('\u0000') as [IngestRecord['type'], string];
-      return { type, id, createdAt: now };
-    });
-    const stored = await tx.insert(ingestedRecords).values(rows).onConflictDoNothing().returning({ type: ingestedRecords.type, id: ingestedRecords.id });
-    for (const s of stored) fresh.add(firstIndex.get(`${s.type}\u0000${s.id}`)!);
+  const keys = [...firstIndex.keys()];
+  for (let i = 0; i < keys.length; i += 5000) {
+    const chunk = JSON.stringify(keys.slice(i, i + 5000).map((k) => k.split('\u0000')));
+    const { rows } = await tx.$client.execute({ sql: CLAIM_RECORD_IDS, args: [now, chunk] });
+    for (const s of rows as unknown as { type: string; id: string }[]) fresh.add(firstIndex.get(`${s.type}\u0000${s.id}`)!);
   }
   return fresh;
 }
