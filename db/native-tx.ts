@@ -10,20 +10,25 @@ import type Database from 'libsql';
  */
 export class NativeWriter {
   private readonly statements = new Map<string, Prepared>();
+  // A native connection used after close() aborts the process (a panic in the binding), so every
+  // use checks this first: a job still running when the service stops gets an error instead.
+  private closed = false;
 
   constructor(readonly db: Database.Database) {}
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.check();
     // IMMEDIATE takes the write lock now, so another process's writer waits here (busy timeout)
     // instead of failing halfway through on the upgrade from a read lock.
     this.db.exec('BEGIN IMMEDIATE');
     const tx = new NativeTransaction(this);
     try {
       const result = await fn(tx as unknown as Transaction);
+      this.check();
       this.db.exec('COMMIT');
       return result;
     } catch (e) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (!this.closed && this.db.inTransaction) this.db.exec('ROLLBACK');
       throw e;
     } finally {
       tx.closed = true;
@@ -31,6 +36,7 @@ export class NativeWriter {
   }
 
   execute(stmt: InStatement): ResultSet {
+    this.check();
     const { sql, args } = typeof stmt === 'string' ? { sql: stmt, args: [] as InArgs } : { sql: stmt.sql, args: stmt.args ?? [] };
     try {
       const p = this.prepared(sql);
@@ -48,8 +54,13 @@ export class NativeWriter {
   }
 
   close() {
+    this.closed = true;
     this.statements.clear();
     this.db.close();
+  }
+
+  check() {
+    if (this.closed) throw new LibsqlError('The store is closed', 'CLIENT_CLOSED');
   }
 
   private prepared(sql: string): Prepared {
@@ -103,6 +114,7 @@ class NativeTransaction {
 
   async executeMultiple(sql: string): Promise<void> {
     this.check();
+    this.writer.check();
     this.writer.db.exec(sql);
   }
 
