@@ -1,6 +1,6 @@
 /**
  * Cold-start baseline: the smallest server a hand-written program would be, node:http and its own
- * @libsql/client on the same file, started the same way as the service (`node --import tsx`).
+ * @libsql/client on the same file, bundled and started the same way as the service (`node <bundle>.js`).
  * Env: DATABASE_PATH, PORT.
  */
 import { createServer } from 'node:http';

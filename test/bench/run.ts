@@ -179,7 +179,7 @@ async function main() {
   figures.push(figure({ figure: 'peak RSS of this process (service + clients + fakes)', unit: 'MB', value: rssMb, goal: '≤ 256 MB', max: 256 }));
 
   if (only.has('coldstart')) {
-    phase('cold start of src/main.ts and of a raw server');
+    phase('cold start of the bundled service (dist/main.js) and of a raw server');
     const text = lookupTexts(plan, 1, 3)[0]!;
     const d = detectIdentifier(text, svc.config.identity);
     const batchBody = JSON.stringify(freshBatches(plan, plan.customers + 3_000_000, 2000, 2000).next().value);

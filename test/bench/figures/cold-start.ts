@@ -1,6 +1,7 @@
 /**
- * Cold start: spawn `node --import tsx src/main.ts` on the bench database and time until `/healthz`
- * answers 200 and until a profile is served; the same for a minimal raw server. Afterwards a short
+ * Cold start: spawn the service as `npm start` runs it (`node dist/main.js`, the bundle src/build.ts
+ * makes) on the bench database and time until `/healthz` answers 200 and until a profile is served;
+ * the same for a minimal raw server, bundled the same way so neither pays for compiling TypeScript. Afterwards a short
  * load over a real port shows the server process's own peak memory (VmHWM).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,7 @@ import { resolve } from 'node:path';
 import { SLACK_BOT, type FakeSlackApi } from '../../fakes/slack-api.ts';
 import { signSlackRequest, slashCommandBody } from '../../fakes/slack-sign.ts';
 import { closedLoop, type Sample } from '../load.ts';
+import { bundle } from '../../../src/build.ts';
 import { SIGNING_SECRET } from '../service.ts';
 
 async function freePort(): Promise<number> {
@@ -50,7 +52,7 @@ export interface ColdStart {
 async function startAndTime(script: string, env: Record<string, string>, firstPath: string, headers: Record<string, string>, keep = false) {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const base = `http://127.0.0.1:${port}`;
@@ -86,16 +88,19 @@ export async function coldStart(o: {
     SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: SLACK_BOT.token, SLACK_API_URL: o.api.url,
   };
   const profilePath = `/v1/profiles/${encodeURIComponent(o.identifier.text)}`;
+  await bundle(['src/main.ts'], 'dist');
+  await bundle(['test/bench/raw-server.ts'], 'bench-output/dist-raw');
+  const [mainJs, rawJs] = ['dist/main.js', 'bench-output/dist-raw/raw-server.js'];
   const auth = { authorization: `Bearer ${o.apiKey}` };
   const service: ColdStart[] = [];
   const raw: ColdStart[] = [];
   for (let k = 0; k < o.runs; k++) {
-    service.push((await startAndTime('src/main.ts', serviceEnv, profilePath, auth)).result);
-    raw.push((await startAndTime('test/bench/raw-server.ts', { DATABASE_PATH: db }, `/profile?type=${o.identifier.type}&value=${encodeURIComponent(o.identifier.value)}`, {})).result);
+    service.push((await startAndTime(mainJs, serviceEnv, profilePath, auth)).result);
+    raw.push((await startAndTime(rawJs, { DATABASE_PATH: db }, `/profile?type=${o.identifier.type}&value=${encodeURIComponent(o.identifier.value)}`, {})).result);
   }
 
   // One more start, kept running: real-port load, then the server's own high-water mark.
-  const { child, base } = await startAndTime('src/main.ts', serviceEnv, profilePath, auth, true);
+  const { child, base } = await startAndTime(mainJs, serviceEnv, profilePath, auth, true);
   const idleMem = memOf(child.pid!);
   let load: { idleMem?: { hwmMb: number; rssMb: number }; lookups?: Sample; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number } } = { idleMem };
   try {
