@@ -1,0 +1,101 @@
+/**
+ * `npm start` runs the esbuild bundle, not the sources: this builds it and starts it as a real process
+ * on a fresh database with demo data, then drives the REST API, a signed Slack slash command and a
+ * signed Discord interaction through a real port, so a module that does not survive bundling (a lazy
+ * chunk, an external package, the migrations folder) fails here and not on someone's first start.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle } from '../src/build.ts';
+import { generateDiscordKeys, signDiscordRequest } from './fakes/discord-sign.ts';
+import { SLACK_BOT, startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
+import { signSlackRequest, slashCommandBody } from './fakes/slack-sign.ts';
+
+const SECRET = 'bundle-test-signing-secret';
+const discord = generateDiscordKeys();
+let child: ChildProcess;
+let base: string;
+let output = '';
+let slackApi: FakeSlackApi;
+const dir = mkdtempSync(join(tmpdir(), 'u360-bundle-'));
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+beforeAll(async () => {
+  await bundle();
+  slackApi = await startFakeSlackApi();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  child = spawn(process.execPath, ['dist/main.js'], {
+    env: {
+      PATH: process.env.PATH, DATABASE_URL: `file:${join(dir, 'u.db')}`, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'true', LOG_LEVEL: 'warn',
+      SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: SLACK_BOT.token, SLACK_API_URL: slackApi.url, SLACK_ADMINS: 'UADMIN',
+      DISCORD_PUBLIC_KEY: discord.publicKeyHex, DISCORD_APPLICATION_ID: '100000000000000009', DISCORD_API_URL: 'http://127.0.0.1:9/api',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`dist/main.js exited with ${child.exitCode}:\n${output}`);
+    const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    // The demo key is printed after the seed; wait for it too.
+    if (up && /Bearer (u360_\S+?)'/.test(output)) break;
+    if (Date.now() > deadline) throw new Error(`no /healthz within 30 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  await slackApi?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the bundled service (npm start)', () => {
+  it('migrates, seeds the demo data and answers a profile over REST', async () => {
+    const key = /Bearer (u360_\S+?)'/.exec(output)![1]!;
+    const res = await fetch(`${base}/v1/profiles/alice@example.com`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { unified_id: string; identifiers: { type: string; value: string }[] };
+    expect(body.unified_id).toMatch(/^u_/);
+    expect(body.identifiers).toContainEqual({ type: 'email', value: 'alice@example.com' });
+  });
+
+  it('loads the Slack chunk and answers a signed slash command with a profile card', async () => {
+    const body = slashCommandBody({ text: 'lookup alice@example.com', user_id: 'UADMIN', response_url: slackApi.responseUrl('bundle') });
+    const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: { ...signSlackRequest(SECRET, body) }, body });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('"blocks"');
+    const bad = await fetch(`${base}/slack/events`, { method: 'POST', headers: { ...signSlackRequest('wrong-secret', body) }, body });
+    expect(bad.status).toBe(401);
+  });
+
+  it('loads the Discord chunk and answers a signed PING', async () => {
+    const body = JSON.stringify({ id: '1', type: 1, application_id: '100000000000000009', token: 't', version: 1 });
+    const res = await fetch(`${base}/discord/interactions`, { method: 'POST', headers: { ...signDiscordRequest(discord.privateKey, body) }, body });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ type: 1 });
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
