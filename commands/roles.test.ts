@@ -7,33 +7,37 @@ import { mentionOf, parseSubject, type RolesContext } from './roles.ts';
 const store = await createTestStore();
 const now = Date.parse('2026-11-25T12:00:00+08:00');
 
-describe('resolveRole', () => {
+// Chat requests resolve roles through the store's prepared read; jobs inside a transaction through drizzle.
+describe.each([
+  ['the store', () => store],
+  ['drizzle', () => store.db],
+] as const)('resolveRole through %s', (_, reader) => {
   it('makes configured admins admin whatever the database says', async () => {
     await grantRole(store.db, { platform: 'slack', subject: 'UCONF', role: 'viewer', grantedBy: 'x', now });
-    expect(await resolveRole(store.db, { platform: 'slack', userId: 'UCONF' }, ['UCONF'])).toBe('admin');
+    expect(await resolveRole(reader(), { platform: 'slack', userId: 'UCONF' }, ['UCONF'])).toBe('admin');
   });
 
   it('defaults to viewer and keeps platforms apart', async () => {
     await grantRole(store.db, { platform: 'discord', subject: '111111', role: 'compliance', grantedBy: 'x', now });
-    expect(await resolveRole(store.db, { platform: 'slack', userId: '111111' }, [])).toBe('viewer');
-    expect(await resolveRole(store.db, { platform: 'discord', userId: '111111' }, [])).toBe('compliance');
+    expect(await resolveRole(reader(), { platform: 'slack', userId: '111111' }, [])).toBe('viewer');
+    expect(await resolveRole(reader(), { platform: 'discord', userId: '111111' }, [])).toBe('compliance');
   });
 
   it('takes the highest of a Discord member’s own grant and their guild roles', async () => {
     await grantRole(store.db, { platform: 'discord', subject: 'role:900001', role: 'admin', grantedBy: 'x', now });
     await grantRole(store.db, { platform: 'discord', subject: 'role:900002', role: 'compliance', grantedBy: 'x', now });
-    expect(await resolveRole(store.db, { platform: 'discord', userId: '222222', roleIds: ['900002'] }, [])).toBe('compliance');
-    expect(await resolveRole(store.db, { platform: 'discord', userId: '111111', roleIds: ['900002', '900001'] }, [])).toBe('admin');
-    expect(await resolveRole(store.db, { platform: 'discord', userId: '333333', roleIds: ['999999'] }, [])).toBe('viewer');
+    expect(await resolveRole(reader(), { platform: 'discord', userId: '222222', roleIds: ['900002'] }, [])).toBe('compliance');
+    expect(await resolveRole(reader(), { platform: 'discord', userId: '111111', roleIds: ['900002', '900001'] }, [])).toBe('admin');
+    expect(await resolveRole(reader(), { platform: 'discord', userId: '333333', roleIds: ['999999'] }, [])).toBe('viewer');
   });
 
   it('replaces a grant and forgets a revoked one', async () => {
     await grantRole(store.db, { platform: 'slack', subject: 'UREPL', role: 'admin', grantedBy: 'x', now });
     await grantRole(store.db, { platform: 'slack', subject: 'UREPL', role: 'compliance', grantedBy: 'y', now });
-    expect(await resolveRole(store.db, { platform: 'slack', userId: 'UREPL' }, [])).toBe('compliance');
+    expect(await resolveRole(reader(), { platform: 'slack', userId: 'UREPL' }, [])).toBe('compliance');
     expect(await revokeRole(store.db, { platform: 'slack', subject: 'UREPL' })).toBe(true);
     expect(await revokeRole(store.db, { platform: 'slack', subject: 'UREPL' })).toBe(false);
-    expect(await resolveRole(store.db, { platform: 'slack', userId: 'UREPL' }, [])).toBe('viewer');
+    expect(await resolveRole(reader(), { platform: 'slack', userId: 'UREPL' }, [])).toBe('viewer');
   });
 });
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Queryable } from '../../db/client.ts';
+import type { Queryable, Store } from '../../db/client.ts';
 import { ROLES, type ChatPlatform, type Role } from '../../db/schema/constants.ts';
 import { roleGrants } from '../../db/schema/index.ts';
 
@@ -19,15 +19,18 @@ export interface RoleQuery {
  * The caller's role: configured admins are admin whatever the database says (so a bad grant can't lock
  * the operators out); otherwise the highest grant for the user or one of their roles; otherwise viewer.
  */
-export async function resolveRole(db: Queryable, q: RoleQuery, admins: readonly string[]): Promise<Role> {
+export async function resolveRole(db: Queryable | Pick<Store, 'read'>, q: RoleQuery, admins: readonly string[]): Promise<Role> {
   if (admins.includes(q.userId)) return 'admin';
   const subjects = [q.userId, ...(q.roleIds ?? []).map((id) => `role:${id}`)];
-  const rows = await db
-    .select({ role: roleGrants.role })
-    .from(roleGrants)
-    .where(and(eq(roleGrants.platform, q.platform), inArray(roleGrants.subject, subjects)));
+  // Every chat request asks this first; through the store it is one statement prepared once.
+  const rows =
+    'read' in db
+      ? ((await db.read(ROLES_OF, [q.platform, JSON.stringify(subjects)])) as { role: Role }[])
+      : await db.select({ role: roleGrants.role }).from(roleGrants).where(and(eq(roleGrants.platform, q.platform), inArray(roleGrants.subject, subjects)));
   return rows.reduce<Role>((best, r) => (ROLE_RANK[r.role] > ROLE_RANK[best] ? r.role : best), 'viewer');
 }
+
+const ROLES_OF = 'SELECT role FROM role_grants WHERE platform = ? AND subject IN (SELECT value FROM json_each(?))';
 
 export interface Grant {
   platform: ChatPlatform;

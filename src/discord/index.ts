@@ -77,7 +77,7 @@ export function discordRoutes(deps: DiscordDeps): Hono {
   async function contextOf(i: Interaction): Promise<RolesContext | null> {
     const userId = i.member?.user.id ?? i.user?.id;
     if (!userId) return null;
-    const role = await resolveRole(store.db, { platform: 'discord', userId, roleIds: i.member?.roles }, discord.admins);
+    const role = await resolveRole(store, { platform: 'discord', userId, roleIds: i.member?.roles }, discord.admins);
     const caller = { platform: 'discord' as const, userId, channelId: i.channel_id ?? i.channel?.id, role };
     return { store, identity, clock, caller, admins: discord.admins };
   }

@@ -78,7 +78,7 @@ export function slackRoutes(deps: SlackDeps): Hono {
   });
 
   const contextFor = async (userId: string, channelId: string | undefined): Promise<RolesContext> => {
-    const role = await resolveRole(store.db, { platform: 'slack', userId }, slack.admins);
+    const role = await resolveRole(store, { platform: 'slack', userId }, slack.admins);
     const caller: Caller = { platform: 'slack', userId, channelId, role };
     return { store, identity, clock, caller, admins: slack.admins };
   };
