@@ -22,5 +22,10 @@ export const transactions = sqliteTable(
     direction: text('direction', { enum: TX_DIRECTIONS }).notNull(),
     txHash: text('tx_hash'),
   },
-  (t) => [index('transactions_customer_at_idx').on(t.customerId, t.at), index('transactions_day_idx').on(t.day)],
+  (t) => [
+    index('transactions_customer_at_idx').on(t.customerId, t.at),
+    // Covers every per-day aggregate (live metrics, the nightly rollup, per-customer day volume), so
+    // they read the index alone instead of one table row per transaction; it also serves `day` lookups.
+    index('transactions_day_cover_idx').on(t.day, t.token, t.chain, t.usdtMicros, t.customerId),
+  ],
 );
