@@ -1,16 +1,16 @@
 /** The cached data sets the bench runs on, and the working copies figures are allowed to write to. */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { datasetPath, readInfo, type DatasetInfo } from './generate.ts';
+import { datasetPath, migrateForward, readInfo, type DatasetInfo } from './generate.ts';
 import type { Plan } from './model.ts';
 
 const OUT = 'bench-output';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The cached, pristine data set of a plan; generated in a child process so this process's peak RSS stays the service's. */
-export function ensureDataset(plan: Plan, fresh: boolean): { path: string; info: DatasetInfo } {
+export async function ensureDataset(plan: Plan, fresh: boolean): Promise<{ path: string; info: DatasetInfo }> {
   const path = datasetPath(plan.scale, plan.seed);
-  let info = fresh ? undefined : readInfo(path);
+  let info = fresh ? undefined : (readInfo(path) ?? (await migrateForward(path, log)));
   if (!info) {
     mkdirSync(`${OUT}/data`, { recursive: true });
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/generate.ts', '--scale', String(plan.scale), '--seed', String(plan.seed), '--now', new Date(plan.now).toISOString(), '--out', path], { stdio: 'inherit' });

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { createStore, migrationsFolder, prepareDatabase, type Store } from '../../db/client.ts';
 import { parseConfig, type IdentityConfig } from '../../src/config.ts';
 import { ingestRecords, prepareRecords } from '../../src/ingest/ingest.ts';
@@ -98,14 +99,41 @@ export interface DatasetInfo {
   counts: Record<string, number>;
   generatorMaxRssMb: number;
   finishedAt: string;
+  /** set when a later migration was applied to the cached data set instead of generating it again */
+  migratedForwardAt?: string;
 }
 
 export const infoPath = (dbPath: string) => `${dbPath}.json`;
 
-export function readInfo(dbPath: string): DatasetInfo | undefined {
+export function readInfo(dbPath: string, anySchema = false): DatasetInfo | undefined {
   if (!existsSync(dbPath) || !existsSync(infoPath(dbPath))) return undefined;
   const info = JSON.parse(readFileSync(infoPath(dbPath), 'utf8')) as DatasetInfo;
-  return info.complete && info.version === GENERATOR_VERSION && info.schema === schemaHash() ? info : undefined;
+  return info.complete && info.version === GENERATOR_VERSION && (anySchema || info.schema === schemaHash()) ? info : undefined;
+}
+
+/**
+ * A data set loaded under older migrations is brought forward instead of generated again (an hour at
+ * scale 1), but only when the migrations it had are exactly the first ones of today's list: then the
+ * new ones (with their own backfills) make it what a fresh load would be. Returns the info, or
+ * undefined when the data set must be generated again.
+ */
+export async function migrateForward(dbPath: string, log: (line: string) => void): Promise<DatasetInfo | undefined> {
+  const info = readInfo(dbPath, true);
+  if (!info) return undefined;
+  const store = createStore(`file:${dbPath}`);
+  try {
+    const applied = (await store.client.execute('SELECT hash FROM __drizzle_migrations ORDER BY created_at')).rows.map((r) => String(r.hash));
+    const current = readMigrationFiles({ migrationsFolder }).map((m) => m.hash);
+    if (!applied.length || applied.length > current.length || applied.some((h, i) => h !== current[i])) return undefined;
+    log(`migrating the cached data set ${dbPath} forward: ${current.length - applied.length} new migration(s)`);
+    await prepareDatabase(store);
+    await store.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+  } finally {
+    store.close();
+  }
+  const next = { ...info, schema: schemaHash(), migratedForwardAt: new Date().toISOString() };
+  writeFileSync(infoPath(dbPath), JSON.stringify(next, null, 2));
+  return next;
 }
 
 export async function tableCounts(store: Store): Promise<Record<string, number>> {

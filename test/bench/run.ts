@@ -51,7 +51,7 @@ async function main() {
   const only = new Set((args.only ?? 'lookup,ingest,metrics,alerts,coldstart').split(','));
   const started = performance.now();
   const plan = makePlan(Number(args.scale), Number(args.seed), args.now);
-  const { path, info } = ensureDataset(plan, args.fresh!);
+  const { path, info } = await ensureDataset(plan, args.fresh!);
   const work = workingCopy(path, `work-scale-${plan.scale}`);
   const svc = await startService(work, plan.now);
   const raw = rawClient(work);

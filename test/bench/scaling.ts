@@ -15,7 +15,7 @@ export async function runScaling(sizes: number[], seed: number, now: string, o: 
   const rows = [];
   for (const size of sizes) {
     const plan = makePlan(size / 1_000_000, seed, now);
-    const { path, info } = ensureDataset(plan, o.fresh);
+    const { path, info } = await ensureDataset(plan, o.fresh);
     const work = workingCopy(path, `work-size-${size}`);
     const svc = await startService(work, plan.now);
     const raw = rawClient(work);
