@@ -23,14 +23,14 @@ describe('top customers over rollups, all-time totals and live days', () => {
     const deps = { store, identity: testConfig().identity, clock };
     const rnd = seededRandom(11);
     const today = gmt8Day(clock().getTime());
-    const people = Array.from({ length: 40 }, () => ({ email: `${uniq('t')}@example.com`, wallet: randomEvm() }));
+    const people = Array.from({ length: 150 }, () => ({ email: `${uniq('t')}@example.com`, wallet: randomEvm() }));
     await ingest(deps, people.map((p) => identify({ email: p.email, wallets: [{ chain: 'ethereum', address: p.wallet }] })));
     const tx = (p: (typeof people)[number], day: string) => ({
       type: 'transaction', id: uniq('x'), timestamp: `${day}T${String(rnd.int(0, 23)).padStart(2, '0')}:30:00+08:00`,
       identifiers: { wallets: [{ chain: 'ethereum', address: p.wallet }] }, chain: 'ethereum', token: 'USDT', amount: '1', usdt_value: String(rnd.int(1, 5000)), direction: 'in',
     });
     const days = Array.from({ length: 8 }, (_, i) => addDays(today, i - 7));
-    await ingest(deps, days.flatMap((d) => Array.from({ length: 30 }, () => tx(rnd.pick(people), d))));
+    await ingest(deps, days.flatMap((d) => Array.from({ length: 60 }, () => tx(rnd.pick(people), d))));
     const check = async (label: string) => {
       for (const [from, to] of [[days[0]!, today], [addDays(today, -29), today], [addDays(today, -6), today], [days[3]!, today], [days[2]!, days[5]!]] as const) {
         const m = await queryMetrics(store.db, { from, to, label: `${from}..${to}` }, clock().getTime(), 7);
@@ -50,6 +50,12 @@ describe('top customers over rollups, all-time totals and live days', () => {
     // A late transaction for a rolled-up day, and more live volume today.
     await ingest(deps, [tx(people[5]!, days[1]!), ...Array.from({ length: 10 }, () => tx(rnd.pick(people), today))]);
     await check('with a dirty day');
+
+    // Someone with nothing rolled up and one large payment today must still come out on top.
+    const whale = { email: `${uniq('w')}@example.com`, wallet: randomEvm() };
+    await ingest(deps, [identify({ email: whale.email, wallets: [{ chain: 'ethereum', address: whale.wallet }] })]);
+    await ingest(deps, [{ ...tx(whale, today), usdt_value: '900000' }]);
+    await check('with a live-only customer on top');
 
     const merged = await store.db.all<{ id: string }>(sql`SELECT id FROM customers WHERE parent_id IS NOT NULL LIMIT 1`);
     await store.write((t) => splitCustomer(t, merged[0]!.id, 'test', clock().getTime()));

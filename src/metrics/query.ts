@@ -139,36 +139,49 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
       WHERE ${inRuns} GROUP BY c.root_id ORDER BY micros DESC, id LIMIT ${n}`);
     return rows.map((r) => ({ unified_id: r.id, count: Number(r.count), value_usdt: usdt(Number(r.micros)) }));
   }
-  const totals = new Map<string, { count: number; micros: number }>();
-  const add = (id: string, count: number, micros: number) => {
-    const prev = totals.get(id) ?? { count: 0, micros: 0 };
-    totals.set(id, { count: prev.count + Number(count), micros: prev.micros + Number(micros) });
-  };
-  for (const [a, b] of liveRuns) for (const r of await liveVolumeByRoot(db, a, b)) add(r.unified_id, r.count, r.micros);
-  if (finalDays.length) {
-    const [lo, hi] = [finalDays[0]!, finalDays.at(-1)!];
-    const finalFilter = sql`v.day BETWEEN ${lo} AND ${hi} AND v.day IN (${sql.join(finalDays.map((d) => sql`${d}`), sql`, `)})`;
-    const rolledTop = await db.all<{ id: string; count: number; micros: number }>(sql`
-      SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
-      WHERE ${finalFilter} GROUP BY c.root_id ORDER BY micros DESC LIMIT ${n}`);
-    const liveIds = [...totals.keys()];
-    const rolledLive: { id: string; count: number; micros: number }[] = [];
-    for (let i = 0; i < liveIds.length; i += 500) {
-      const ids = liveIds.slice(i, i + 500);
-      rolledLive.push(
-        ...(await db.all<{ id: string; count: number; micros: number }>(sql`
-          SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
-          WHERE ${finalFilter} AND c.root_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) GROUP BY c.root_id`)),
-      );
+  const live = new Map<string, { count: number; micros: number }>();
+  for (const [a, b] of liveRuns) {
+    for (const r of await liveVolumeByRoot(db, a, b)) {
+      const prev = live.get(r.unified_id) ?? { count: 0, micros: 0 };
+      live.set(r.unified_id, { count: prev.count + Number(r.count), micros: prev.micros + Number(r.micros) });
     }
-    const seen = new Set(rolledLive.map((r) => r.id));
-    for (const r of [...rolledLive, ...rolledTop.filter((r) => !seen.has(r.id))]) add(r.id, r.count, r.micros);
   }
-  return [...totals.entries()]
+  const [lo, hi] = [finalDays[0]!, finalDays.at(-1)!];
+  const finalFilter = sql`v.day BETWEEN ${lo} AND ${hi} AND v.day IN (${sql.join(finalDays.map((d) => sql`${d}`), sql`, `)})`;
+  const page = Math.max(50, n * 2);
+  const rolledTop = await db.all<{ id: string; count: number; micros: number }>(sql`
+    SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
+    WHERE ${finalFilter} GROUP BY c.root_id ORDER BY micros DESC, id LIMIT ${page}`);
+  const exact = new Map<string, { count: number; micros: number }>();
+  const settle = (id: string, rolled: { count: number; micros: number } | undefined) => {
+    const l = live.get(id);
+    exact.set(id, { count: Number(rolled?.count ?? 0) + (l?.count ?? 0), micros: Number(rolled?.micros ?? 0) + (l?.micros ?? 0) });
+  };
+  for (const r of rolledTop) settle(r.id, r);
+  // Anyone outside that page rolled at most `bound` (volumes are never negative), so a live customer
+  // can only enter the top n if its live volume lifts it past the n-th exact total: check the live
+  // customers largest first and stop there, instead of looking up every one of them (a busy day has
+  // a hundred thousand).
+  const bound = rolledTop.length === page ? Number(rolledTop.at(-1)!.micros) : 0;
+  const candidates = [...live.entries()].filter(([id]) => !exact.has(id)).sort((a, b) => b[1].micros - a[1].micros);
+  for (let i = 0; i < candidates.length; i += CHUNK) {
+    const nth = [...exact.values()].map((v) => v.micros).sort((a, b) => b - a)[n - 1];
+    if (nth !== undefined && nth > bound + candidates[i]![1].micros) break;
+    const ids = candidates.slice(i, i + CHUNK).map(([id]) => id);
+    const rolled = await db.all<{ id: string; count: number; micros: number }>(sql`
+      SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
+      WHERE ${finalFilter} AND c.root_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) GROUP BY c.root_id`);
+    const byId = new Map(rolled.map((r) => [r.id, r]));
+    for (const id of ids) settle(id, byId.get(id));
+  }
+  return [...exact.entries()]
     .sort((x, y) => y[1].micros - x[1].micros || x[0].localeCompare(y[0]))
     .slice(0, n)
     .map(([id, v]) => ({ unified_id: id, count: v.count, value_usdt: usdt(v.micros) }));
 }
+
+/** Live customers whose rolled-up volume is looked up per statement (small, so the threshold stops early). */
+const CHUNK = 50;
 
 async function topFromTotals(db: Db, scope: string, staleDays: string[], liveRuns: [string, string][], n: number) {
   const live = new Map<string, { count: number; micros: number }>();
