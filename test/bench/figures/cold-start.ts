@@ -112,11 +112,12 @@ export async function coldStart(o: {
     };
     const lookups = await closedLoop(16, Number.MAX_SAFE_INTEGER, o.loadMs, slash);
     let t = performance.now();
-    const ing = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: o.batchBody });
+    // Bounded, so a server that hangs fails the figure instead of holding the whole run.
+    const ing = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: o.batchBody, signal: AbortSignal.timeout(120_000) });
     await ing.text();
     const ingestMs = performance.now() - t;
     t = performance.now();
-    await (await fetch(`${base}/v1/metrics?range=all`, { headers: auth })).text();
+    await (await fetch(`${base}/v1/metrics?range=all`, { headers: auth, signal: AbortSignal.timeout(120_000) })).text();
     load = { idleMem, lookups, ingestMs, metricsMs: performance.now() - t, mem: memOf(child.pid!) };
   } finally {
     await stopChild(child);
