@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { bundle } from '../src/build.ts';
 import { generateDiscordKeys, signDiscordRequest } from './fakes/discord-sign.ts';
 import { SLACK_BOT, startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
 import { signSlackRequest, slashCommandBody } from './fakes/slack-sign.ts';
+import { freePort } from './support/net.ts';
 
 const SECRET = 'bundle-test-signing-secret';
 const discord = generateDiscordKeys();
@@ -22,14 +22,6 @@ let base: string;
 let output = '';
 let slackApi: FakeSlackApi;
 const dir = mkdtempSync(join(tmpdir(), 'u360-bundle-'));
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   await bundle();

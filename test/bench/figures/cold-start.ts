@@ -6,21 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { SLACK_BOT, type FakeSlackApi } from '../../fakes/slack-api.ts';
 import { signSlackRequest, slashCommandBody } from '../../fakes/slack-sign.ts';
 import { closedLoop, type Sample } from '../load.ts';
 import { bundle } from '../../../src/build.ts';
 import { SIGNING_SECRET } from '../service.ts';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { freePort } from '../../support/net.ts';
 
 async function until(url: string, headers: Record<string, string>, deadline: number, child: ChildProcess): Promise<number | undefined> {
   while (performance.now() < deadline) {
