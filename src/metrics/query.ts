@@ -168,8 +168,10 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
     const nth = [...exact.values()].map((v) => v.micros).sort((a, b) => b - a)[n - 1];
     if (nth !== undefined && nth > bound + candidates[i]![1].micros) break;
     const ids = candidates.slice(i, i + CHUNK).map(([id]) => id);
+    // CROSS JOIN fixes the order: from these customers to their (day, customer) rows, one key probe
+    // per day; left to itself the planner read every row of every day (4 s a chunk at scale 1, 8 ms so).
     const rolled = await db.all<{ id: string; count: number; micros: number }>(sql`
-      SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
+      SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM customers c CROSS JOIN daily_customer_volume v ON v.customer_id = c.id
       WHERE ${finalFilter} AND c.root_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) GROUP BY c.root_id`);
     const byId = new Map(rolled.map((r) => [r.id, r]));
     for (const id of ids) settle(id, byId.get(id));
