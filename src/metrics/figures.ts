@@ -29,7 +29,9 @@ export async function liveFigures(db: Db, from: string, to: string): Promise<Day
   const fromMs = gmt8DayStart(from);
   const toMs = gmt8DayStart(addDays(to, 1));
   const [[customers], [kyc], [purchases], cells] = await Promise.all([
-    db.all<{ n: number }>(sql`SELECT count(*) AS n FROM customers WHERE parent_id IS NULL AND id = root_id AND created_at >= ${fromMs} AND created_at < ${toMs}`),
+    // `+parent_id` keeps the planner on the created_at index: through the parent index (null for almost
+    // every customer) it read the whole table, 165 ms at a million customers.
+    db.all<{ n: number }>(sql`SELECT count(*) AS n FROM customers WHERE +parent_id IS NULL AND id = root_id AND created_at >= ${fromMs} AND created_at < ${toMs}`),
     db.all<Record<string, number>>(sql`
       SELECT
         sum(to_status = 'pending' AND from_status <> 'pending') AS submitted,
