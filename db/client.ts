@@ -3,7 +3,7 @@ import Database from 'libsql';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeWriter } from './native-tx.ts';
 import * as schema from './schema/index.ts';

@@ -1,4 +1,4 @@
-import { and, between, inArray, sql } from 'drizzle-orm';
+import { between, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
