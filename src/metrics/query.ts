@@ -124,41 +124,42 @@ async function rolledFigures(db: Db, days: string[]): Promise<DayFigures> {
   return f;
 }
 
+type Volume = { count: number; micros: number };
+
+/** Live volume per unified customer over the live days, as a map for adding to rolled-up totals. */
+async function liveVolumes(db: Db, liveRuns: [string, string][]): Promise<Map<string, Volume>> {
+  return new Map((await liveVolumeByRoot(db, liveRuns)).map((r) => [r.unified_id, { count: r.count, micros: r.micros }]));
+}
+
 /**
- * Exact top list over rolled-up and live days: the answer is among the rollup's own top N and the
- * customers active on live days, so only those need both halves added up.
+ * Exact top list over rolled-up and live days when no volume scope fits the range: the rollup's own
+ * top page, plus the live customers that could still climb past its n-th total (threshold below).
  */
 async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, string][], n: number) {
   // Nothing rolled up yet (a first start on loaded data): the database ranks and keeps n rows,
   // instead of every customer's volume coming into memory (a million at scale) to be sorted here.
   if (!finalDays.length) {
-    if (!liveRuns.length) return [];
-    const inRuns = sql.join(liveRuns.map(([a, b]) => sql`t.day BETWEEN ${a} AND ${b}`), sql` OR `);
-    // Summed per customer first: the root lookups then come in key order (1.0 s → 0.32 s for a day of
-    // 136k transactions at scale 1).
-    const rows = await db.all<{ id: string; count: number; micros: number }>(sql`
-      SELECT c.root_id AS id, sum(t.n) AS count, sum(t.m) AS micros
-      FROM (SELECT customer_id, count(*) AS n, sum(usdt_micros) AS m FROM transactions t WHERE ${inRuns} GROUP BY customer_id) t
-      JOIN customers c ON c.id = t.customer_id GROUP BY c.root_id ORDER BY micros DESC, id LIMIT ${n}`);
-    return rows.map((r) => ({ unified_id: r.id, count: Number(r.count), value_usdt: usdt(Number(r.micros)) }));
+    return (await liveVolumeByRoot(db, liveRuns, n)).map((r) => ({ unified_id: r.unified_id, count: r.count, value_usdt: usdt(r.micros) }));
   }
-  const live = new Map<string, { count: number; micros: number }>();
-  for (const [a, b] of liveRuns) {
-    for (const r of await liveVolumeByRoot(db, a, b)) {
-      const prev = live.get(r.unified_id) ?? { count: 0, micros: 0 };
-      live.set(r.unified_id, { count: prev.count + Number(r.count), micros: prev.micros + Number(r.micros) });
-    }
-  }
+  const live = await liveVolumes(db, liveRuns);
   const [lo, hi] = [finalDays[0]!, finalDays.at(-1)!];
   const finalFilter = sql`v.day BETWEEN ${lo} AND ${hi} AND v.day IN (${sql.join(finalDays.map((d) => sql`${d}`), sql`, `)})`;
   const page = Math.max(50, n * 2);
   const rolledTop = await db.all<{ id: string; count: number; micros: number }>(sql`
     SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
     WHERE ${finalFilter} GROUP BY c.root_id ORDER BY micros DESC, id LIMIT ${page}`);
-  const exact = new Map<string, { count: number; micros: number }>();
-  const settle = (id: string, rolled: { count: number; micros: number } | undefined) => {
+  const exact = new Map<string, Volume>();
+  // The n largest exact totals so far, descending: the threshold needs only the n-th.
+  const best: number[] = [];
+  const settle = (id: string, rolled: Volume | undefined) => {
     const l = live.get(id);
-    exact.set(id, { count: Number(rolled?.count ?? 0) + (l?.count ?? 0), micros: Number(rolled?.micros ?? 0) + (l?.micros ?? 0) });
+    const micros = Number(rolled?.micros ?? 0) + (l?.micros ?? 0);
+    exact.set(id, { count: Number(rolled?.count ?? 0) + (l?.count ?? 0), micros });
+    if (best.length < n || micros > best[n - 1]!) {
+      const at = best.findIndex((b) => b < micros);
+      best.splice(at === -1 ? best.length : at, 0, micros);
+      if (best.length > n) best.pop();
+    }
   };
   for (const r of rolledTop) settle(r.id, r);
   // Anyone outside that page rolled at most `bound` (volumes are never negative), so a live customer
@@ -168,8 +169,7 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
   const bound = rolledTop.length === page ? Number(rolledTop.at(-1)!.micros) : 0;
   const candidates = [...live.entries()].filter(([id]) => !exact.has(id)).sort((a, b) => b[1].micros - a[1].micros);
   for (let i = 0; i < candidates.length; i += CHUNK) {
-    const nth = [...exact.values()].map((v) => v.micros).sort((a, b) => b - a)[n - 1];
-    if (nth !== undefined && nth > bound + candidates[i]![1].micros) break;
+    if (best.length === n && best[n - 1]! > bound + candidates[i]![1].micros) break;
     const ids = candidates.slice(i, i + CHUNK).map(([id]) => id);
     // CROSS JOIN fixes the order: from these customers to their (day, customer) rows, one key probe
     // per day; left to itself the planner read every row of every day (4 s a chunk at scale 1, 8 ms so).
@@ -189,14 +189,8 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
 const CHUNK = 50;
 
 async function topFromTotals(db: Db, scope: string, staleDays: string[], liveRuns: [string, string][], n: number) {
-  const live = new Map<string, { count: number; micros: number }>();
-  for (const [a, b] of liveRuns) {
-    for (const r of await liveVolumeByRoot(db, a, b)) {
-      const prev = live.get(r.unified_id) ?? { count: 0, micros: 0 };
-      live.set(r.unified_id, { count: prev.count + Number(r.count), micros: prev.micros + Number(r.micros) });
-    }
-  }
-  const stale = new Map<string, { count: number; micros: number }>();
+  const live = await liveVolumes(db, liveRuns);
+  const stale = new Map<string, Volume>();
   if (staleDays.length) {
     const rows = await db.all<{ id: string; count: number; micros: number }>(sql`
       SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
