@@ -90,6 +90,7 @@ export function createStore(url: string, authToken?: string): Store {
   // for no fsync; it survives a crash of the process, only an OS crash or power loss can drop the last
   // commits. They stay in the same queue as every other write of this process.
   let writer: Database.Database | undefined;
+  const writes = new Map<string, Database.Statement>();
   const writeOne = (stmt: InStatement) =>
     enqueue(async () => {
       if (!filePath || typeof stmt === 'string') return void (await client.batch([stmt], 'write'));
@@ -101,7 +102,6 @@ export function createStore(url: string, authToken?: string): Store {
       if (!prepared) writes.set(stmt.sql, (prepared = writer.prepare(stmt.sql)));
       prepared.run(stmt.args as unknown[]);
     });
-  const writes = new Map<string, Database.Statement>();
   let reader: Database.Database | undefined;
   const prepared = new Map<string, Database.Statement>();
   const read = async (sql: string, args: InValue[]): Promise<Record<string, unknown>[]> => {
