@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestStore, settableClock, testConfig } from '../test/support/db.ts';
 import { ingest, uniq } from '../test/support/factories.ts';
-import { renderText } from '../src/render/text.ts';
+import { renderText } from '../src/cli/render.ts';
 import { runCommandText } from './index.ts';
 import { tokenize } from './parse.ts';
 import type { CommandContext } from './types.ts';

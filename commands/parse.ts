@@ -5,6 +5,9 @@ import { z } from 'zod';
  * (`<mailto:a@b.c|a@b.c>`, `<#C123|general>`, `<@U123>`) stay one word each.
  */
 export function tokenize(text: string): string[] {
+  // Zero-width spaces are how Slack output escapes `_` and `*` in data (src/slack/escape.ts); a value
+  // copied from a card and pasted back must mean the same value.
+  text = text.replace(/\u200B/g, '');
   const words: string[] = [];
   const re = /<[^>]*>|"([^"]*)"|'([^']*)'|(\S+)/g;
   for (const m of text.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3] ?? m[0]);

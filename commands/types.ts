@@ -1,6 +1,7 @@
 import type { Store } from '../db/client.ts';
 import type { ChatPlatform, Role } from '../db/schema/constants.ts';
 import type { IdentityConfig } from '../src/config.ts';
+import type { AlertView } from '../src/alerts/view.ts';
 import type { Digest } from '../src/digest/model.ts';
 import type { Metrics } from '../src/metrics/query.ts';
 import type { Profile } from '../src/profile/profile.ts';
@@ -11,6 +12,8 @@ export interface Caller {
   userId: string;
   channelId?: string;
   role: Role;
+  /** the caller's own DM with the bot (see commands/context.ts); unset means no */
+  direct?: boolean;
 }
 
 export interface CommandContext {
@@ -23,7 +26,11 @@ export interface CommandContext {
 export const PROFILE_SECTIONS = ['general', 'compliance', 'wallets', 'assetpro', 'purchases', 'device'] as const;
 export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
 
-/** One result model per outcome; Slack, Discord and the terminal each render these and nothing else. */
+/**
+ * One result model per outcome; Slack, Discord and the terminal each render these and nothing else.
+ * Text in them is plain: each renderer escapes it for its platform. A notice is the command's own
+ * words (its mentions stay mentions); text from outside goes in the other kinds.
+ */
 export type CommandResult =
   | { kind: 'profile'; profile: Profile; section: ProfileSection | 'card'; masked: boolean }
   | { kind: 'not_found'; query: string; message: string }
@@ -32,6 +39,7 @@ export type CommandResult =
   | { kind: 'help'; usage: readonly UsageLine[] }
   | { kind: 'usage_error'; message: string; usage: readonly UsageLine[] }
   | { kind: 'digest'; digest: Digest }
+  | { kind: 'alert'; alert: AlertView }
   | { kind: 'notice'; title: string; lines: string[]; ok: boolean };
 
 export interface UsageLine {

@@ -4,10 +4,10 @@ import { alerts, type ChatPlatform, type Delivery } from '../../db/schema/index.
 import { resolveRole } from '../access/roles.ts';
 import { canSeePersonalData } from '../access/mask.ts';
 import { parseTarget, type OutgoingMessage } from '../notify/types.ts';
-import { alertMessage, customerBrief } from './message.ts';
+import { alertViewFor } from './view.ts';
 
 /**
- * The message of an alert delivery, built when it is sent: a DM carries personal data only when the
+ * The model of an alert delivery, built when it is sent: a DM carries personal data only when the
  * subscriber's role, checked now, allows it. Otherwise the alert still goes out, without personal data
  * (a Discord role granted through a guild role cannot be checked outside the guild).
  */
@@ -16,9 +16,7 @@ export function alertDeliveryRenderer(db: Db, admins: Partial<Record<ChatPlatfor
     const [alert] = await db.select().from(alerts).where(eq(alerts.id, Number(d.subject)));
     if (!alert) return null;
     const target = parseTarget(d.target);
-    if (target.kind === 'channel') return alertMessage(alert, d.platform);
-    const role = await resolveRole(db, { platform: d.platform, userId: target.id }, admins[d.platform] ?? []);
-    if (!canSeePersonalData(role)) return alertMessage(alert, d.platform);
-    return alertMessage(alert, d.platform, await customerBrief(db, alert.unifiedId));
+    const personal = target.kind === 'user' && canSeePersonalData(await resolveRole(db, { platform: d.platform, userId: target.id }, admins[d.platform] ?? []));
+    return { kind: 'alert', alert: await alertViewFor(db, alert, personal) };
   };
 }

@@ -9,14 +9,13 @@ import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { listConflicts } from '../identity/conflicts.ts';
 import { splitCustomer } from '../identity/split.ts';
-import { renderText } from '../render/text.ts';
+import { digestText, renderText } from './render.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { formatGmt8, gmt8Day, isValidDay, systemClock } from '../time.ts';
 import { writeFileSync } from 'node:fs';
 import { failedDeliveries } from '../delivery/deliveries.ts';
 import { volumeChartPng } from '../digest/chart.ts';
 import { buildDigest } from '../digest/model.ts';
-import { digestText } from '../digest/render.ts';
 import { cliContext, openCli } from './context.ts';
 import { ImportError, importNdjson } from './import.ts';
 

@@ -44,3 +44,9 @@ export async function volumeChartPng(series: { day: string; value_usdt: number }
   view.finalize();
   return new Resvg(svg, { fitTo: { mode: 'width', value: 1200 }, font: { loadSystemFonts: true }, background: 'white' }).render().asPng();
 }
+
+/** The chart as a digest post attaches it. */
+export async function digestChart(d: { day: string; series: { day: string; value_usdt: number }[] }): Promise<{ name: string; data: Buffer; title: string }> {
+  const data = await volumeChartPng(d.series, `Transaction volume, 30 days to ${d.day} (USDT)`);
+  return { name: `user360-volume-${d.day}.png`, data, title: `Volume, 30 days to ${d.day}` };
+}

@@ -2,11 +2,12 @@
 // for the profile sections (see profile-embeds.ts).
 import type { CommandResult } from '../../commands/types.ts';
 import { fmtInt, fmtUsdt, RISK_BADGE, type Field } from '../render/format.ts';
-import { COLOR, embed, escapeMarkdown, type DiscordMessage, type EmbedSpec } from './limits.ts';
+import { COLOR, embed, escape, escapeKeepingMentions, type DiscordMessage, type EmbedSpec } from './limits.ts';
 import { profileMessage } from './profile-embeds.ts';
-import { digestLines } from '../digest/render.ts';
+import { digestMessage } from './digest-embeds.ts';
+import { alertMessage } from './alert-embeds.ts';
 
-export { checkDiscordLimits, clip, escapeMarkdown, fitLines, LIMITS, type DiscordMessage } from './limits.ts';
+export { checkDiscordLimits, clip, escape, escapeMarkdown, fitLines, LIMITS, NO_MENTIONS, type DiscordMessage } from './limits.ts';
 export { parseSectionCustomId, sectionCustomId } from './profile-embeds.ts';
 
 type Metrics = Extract<CommandResult, { kind: 'metrics' }>['metrics'];
@@ -36,7 +37,7 @@ export function renderDiscord(r: CommandResult): DiscordMessage {
     case 'profile':
       return profileMessage(r.profile, r.section, r.masked);
     case 'not_found':
-      return only({ title: 'No customer found', lines: [escapeMarkdown(r.message)], color: COLOR.grey });
+      return only({ title: 'No customer found', lines: [escape(r.message)], color: COLOR.grey });
     case 'metrics':
       return metricsMessage(r.metrics);
     case 'top':
@@ -53,15 +54,16 @@ export function renderDiscord(r: CommandResult): DiscordMessage {
     case 'usage_error':
       return only({
         title: 'That did not work',
-        lines: [escapeMarkdown(r.message)],
+        lines: [escape(r.message)],
         fields: r.usage.length ? [{ name: 'Usage', value: r.usage.map((u) => `/user360 ${u.syntax}`).join('\n') }] : [],
         color: COLOR.orange,
       });
-    case 'digest': {
-      const d = digestLines(r.digest);
-      return only({ title: d.title, fields: d.sections.map((s) => ({ name: s.name, value: s.lines.map(escapeMarkdown).join('\n') })), footer: 'The daily post carries the 30-day volume chart.', color: COLOR.green });
-    }
+    case 'digest':
+      return digestMessage(r.digest, 'The daily post carries the 30-day volume chart.');
+    case 'alert':
+      return alertMessage(r.alert);
     case 'notice':
-      return only({ title: r.title, lines: r.lines.map(escapeMarkdown), color: r.ok ? COLOR.green : COLOR.red });
+      // A notice is the command's own words; the mentions it wrote stay (they never ping: NO_MENTIONS).
+      return only({ title: r.title, lines: r.lines.map(escapeKeepingMentions), color: r.ok ? COLOR.green : COLOR.red });
   }
 }

@@ -6,19 +6,19 @@ import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Store } from '../../db/client.ts';
+import { acknowledge } from '../../commands/acknowledge.ts';
+import { chatContext } from '../../commands/context.ts';
+import { within } from '../../commands/deadline.ts';
 import { runCommandText } from '../../commands/index.ts';
 import { lookup, sectionSchema } from '../../commands/lookup.ts';
 import type { RolesContext } from '../../commands/roles.ts';
-import { mayRunCompliance, type CommandResult } from '../../commands/types.ts';
-import { resolveRole } from '../access/roles.ts';
+import type { CommandResult } from '../../commands/types.ts';
 import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
-import { acknowledgeAlert } from '../alerts/ack.ts';
-import { alertMessage, customerBrief } from '../alerts/message.ts';
-import { canSeePersonalData } from '../access/mask.ts';
+import { ALERT_BUTTON } from './alert-embeds.ts';
 import { COMMAND_NAME, interactionText, type InteractionOption } from './command.ts';
-import { parseSectionCustomId, renderDiscord, type DiscordMessage } from './embeds.ts';
+import { NO_MENTIONS, parseSectionCustomId, renderDiscord, type DiscordMessage } from './embeds.ts';
 import { discordRest } from './rest.ts';
 import { requireDiscordSignature } from './verify.ts';
 
@@ -63,7 +63,10 @@ const interactionSchema = z.object({
 type Interaction = z.infer<typeof interactionSchema>;
 const pingSchema = z.object({ type: z.literal(INTERACTION.ping) });
 
-type Reply = { type: number; data?: Partial<DiscordMessage> & { flags?: number } };
+type Reply = { type: number; data?: Partial<DiscordMessage> & { flags?: number; allowed_mentions?: typeof NO_MENTIONS } };
+
+/** Every message this endpoint answers with or edits in: nothing in it pings anyone. */
+const message = (m: DiscordMessage, flags?: number) => ({ ...m, ...(flags === undefined ? {} : { flags }), allowed_mentions: NO_MENTIONS });
 
 const FAILED: Extract<CommandResult, { kind: 'notice' }> = { kind: 'notice', ok: false, title: 'Something went wrong', lines: ['The error was logged. Try again in a moment.'] };
 
@@ -77,17 +80,17 @@ export function discordRoutes(deps: DiscordDeps): Hono {
   async function contextOf(i: Interaction): Promise<RolesContext | null> {
     const userId = i.member?.user.id ?? i.user?.id;
     if (!userId) return null;
-    const role = await resolveRole(store, { platform: 'discord', userId, roleIds: i.member?.roles }, discord.admins);
-    const caller = { platform: 'discord' as const, userId, channelId: i.channel_id ?? i.channel?.id, role };
-    return { store, identity, clock, caller, admins: discord.admins };
+    // Outside a guild (no member) the interaction comes from the caller's DM with the bot.
+    const who = { platform: 'discord' as const, userId, channelId: i.channel_id ?? i.channel?.id, roleIds: i.member?.roles, direct: !i.member };
+    return chatContext({ store, identity, clock }, who, discord.admins);
   }
 
   /**
    * Edits the deferred reply. Our deferral and this PATCH travel separately, so when the work ends just
    * after the deadline the PATCH can reach Discord first and meet "Unknown Message": one retry.
    */
-  async function followUp(i: Interaction, message: DiscordMessage): Promise<void> {
-    const patch = () => rest.patch(Routes.webhookMessage(discord.applicationId, i.token), { body: message, auth: false });
+  async function followUp(i: Interaction, m: DiscordMessage): Promise<void> {
+    const patch = () => rest.patch(Routes.webhookMessage(discord.applicationId, i.token), { body: message(m), auth: false });
     try {
       await patch();
     } catch (error) {
@@ -103,15 +106,11 @@ export function discordRoutes(deps: DiscordDeps): Hono {
       log.error({ err: error, interaction: i.id }, 'discord command failed');
       return renderDiscord(FAILED);
     });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deferAfterMs)));
-    const first = await Promise.race([rendered, late]);
-    clearTimeout(timer);
-    const flags = kinds.flags === undefined ? {} : { flags: kinds.flags };
-    if (first !== 'late') return { type: kinds.now, data: { ...first, ...flags } };
-    void rendered.then((message) => followUp(i, message)).catch((error: unknown) => log.error({ err: error, interaction: i.id }, 'discord follow-up failed'));
+    const first = await within(rendered, deferAfterMs);
+    if (first) return { type: kinds.now, data: message(first, kinds.flags) };
+    void rendered.then((m) => followUp(i, m)).catch((error: unknown) => log.error({ err: error, interaction: i.id }, 'discord follow-up failed'));
     // A deferral may carry the ephemeral flag and nothing else; an update deferral carries nothing.
-    return kinds.flags === undefined ? { type: kinds.later } : { type: kinds.later, data: flags };
+    return kinds.flags === undefined ? { type: kinds.later } : { type: kinds.later, data: { flags: kinds.flags } };
   }
 
   const app = new Hono();
@@ -130,7 +129,7 @@ export function discordRoutes(deps: DiscordDeps): Hono {
 
       if (i.type === INTERACTION.command) {
         if (i.data?.name !== COMMAND_NAME) {
-          return c.json({ type: CALLBACK.message, data: { ...renderDiscord({ ...FAILED, title: `Unknown command /${i.data?.name ?? ''}` }), flags: EPHEMERAL } });
+          return c.json({ type: CALLBACK.message, data: message(renderDiscord({ ...FAILED, title: `Unknown command /${i.data?.name ?? ''}` }), EPHEMERAL) });
         }
         const text = interactionText(i.data.options);
         log.info({ interaction: i.id, user: ctx.caller.userId, subcommand: text.split(' ')[0] }, 'discord command');
@@ -138,22 +137,17 @@ export function discordRoutes(deps: DiscordDeps): Hono {
         return c.json(reply);
       }
 
-      if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith('u360:open:')) {
+      if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith(ALERT_BUTTON.open)) {
         // An alert's "Open profile": the card as a new ephemeral reply, so the alert itself stays.
-        const unifiedId = i.data.custom_id.slice('u360:open:'.length);
+        const unifiedId = i.data.custom_id.slice(ALERT_BUTTON.open.length);
         return c.json(await answer(i, () => lookup({ identifier: unifiedId, section: 'card' }, ctx), { now: CALLBACK.message, later: CALLBACK.deferredMessage, flags: EPHEMERAL }));
       }
-      if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith('u360:ack:')) {
-        if (!mayRunCompliance(ctx.caller)) {
-          const refusal = renderDiscord({ kind: 'notice', ok: false, title: 'Only compliance and admin roles can acknowledge alerts', lines: [`Your role is ${ctx.caller.role}.`] });
-          return c.json({ type: CALLBACK.message, data: { ...refusal, flags: EPHEMERAL } });
-        }
-        const alert = await acknowledgeAlert(store, Number(i.data.custom_id.slice('u360:ack:'.length)), `discord:${ctx.caller.userId}`, clock().getTime());
-        if (!alert) return c.json({ code: 'invalid_interaction', message: 'unknown alert' }, 400);
-        // Outside a guild the message is a DM to this subscriber, the only place personal data may show.
-        const personal = !i.member && canSeePersonalData(ctx.caller.role) ? await customerBrief(store.db, alert.unifiedId) : undefined;
-        const m = alertMessage(alert, 'discord', personal);
-        return c.json({ type: CALLBACK.updateMessage, data: { embeds: m.discord.embeds, components: m.discord.components } });
+      if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith(ALERT_BUTTON.ack)) {
+        const r = await acknowledge({ alertId: Number(i.data.custom_id.slice(ALERT_BUTTON.ack.length)) }, ctx);
+        if (r.kind === 'not_found') return c.json({ code: 'invalid_interaction', message: 'unknown alert' }, 400);
+        // The refusal is for the clicker alone; the acknowledged alert replaces the message everyone sees.
+        if (r.kind !== 'alert') return c.json({ type: CALLBACK.message, data: message(renderDiscord(r), EPHEMERAL) });
+        return c.json({ type: CALLBACK.updateMessage, data: message(renderDiscord(r)) });
       }
 
       if (i.type === INTERACTION.component) {

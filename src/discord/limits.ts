@@ -3,6 +3,7 @@
 // the limits and to what is left of the message's 6,000-character budget.
 import { EmbedBuilder, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Field } from '../render/format.ts';
+import { escape } from './escape.ts';
 
 export const LIMITS = {
   title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256,
@@ -42,11 +43,8 @@ export function fitLines(lines: readonly string[], max: number, hint = ''): stri
   return [...kept, `…and ${dropped} more${hint}`].join('\n');
 }
 
-/**
- * Data is shown as typed, never as markdown: masked values are full of `*`, and a name could carry a
- * link. discord.js's escapeMarkdown only escapes balanced pairs, so `******6789` would still render bold.
- */
-export const escapeMarkdown = (line: string) => line.replace(/[\\*_~`|[\]]/g, '\\$&').replace(/^([>#-])/, '\\$1');
+/** Data is shown as typed, never as markdown (see escape.ts); the old name stays for callers. */
+export { escape, escape as escapeMarkdown, escapeKeepingMentions, NO_MENTIONS } from './escape.ts';
 
 const SHORT = 40;
 
@@ -57,7 +55,7 @@ function fitFields(fields: readonly Field[], budget: number, valueMax: number): 
   for (const [i, f] of fields.entries()) {
     const left = fields.length - i;
     const name = clip(f.name || '—', LIMITS.fieldName);
-    const value = fitLines(f.value.split('\n').map(escapeMarkdown), Math.min(valueMax, LIMITS.fieldValue));
+    const value = fitLines(f.value.split('\n').map(escape), Math.min(valueMax, LIMITS.fieldValue));
     const lastSlot = out.length === LIMITS.fields - 1 && left > 1;
     if (lastSlot || used + name.length + value.length + (left > 1 ? 30 : 0) > budget) {
       if (budget - used >= 30) out.push({ name: 'More', value: `…and ${left} more` });
@@ -71,9 +69,9 @@ function fitFields(fields: readonly Field[], budget: number, valueMax: number): 
 
 export interface EmbedSpec {
   title: string;
-  /** description lines, already markdown (escape data with `escapeMarkdown`) */
+  /** description lines, already markdown (escape data with `escape`) */
   lines?: readonly string[];
-  /** plain-text fields; values are escaped here */
+  /** fields: names are our own labels, values plain text that is escaped here */
   fields?: readonly Field[];
   footer?: string;
   color: number;

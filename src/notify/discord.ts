@@ -1,6 +1,15 @@
 import { DiscordAPIError, HTTPError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
+import { alertMessage } from '../discord/alert-embeds.ts';
+import { digestMessage } from '../discord/digest-embeds.ts';
+import { NO_MENTIONS } from '../discord/escape.ts';
+import type { DiscordMessage } from '../discord/limits.ts';
 import { DeliveryError, type Notifier, type OutgoingMessage, type SendProgress, type Target } from './types.ts';
+
+/** The model as embeds, by the Discord renderers. */
+function render(m: OutgoingMessage): DiscordMessage {
+  return m.kind === 'alert' ? alertMessage(m.alert) : digestMessage(m.digest, 'User 360 · figures for the GMT+8 day');
+}
 
 /**
  * Posts with discord.js's REST client. It waits out 429s itself (it reads `retry_after`); other failures
@@ -27,19 +36,23 @@ export function discordNotifier(opts: { token: string; apiUrl?: string }): Notif
 
   return {
     platform: 'discord',
-    async send(target: Target, m: OutgoingMessage, progress: SendProgress) {
+    async send(target: Target, model: OutgoingMessage, progress: SendProgress) {
       if (progress.ref) return progress.ref;
       const channel = await channelOf(target);
-      const files = m.file ? [{ name: m.file.name, data: m.file.data, contentType: 'image/png' }] : undefined;
-      const embeds = m.file ? m.discord.embeds.map((e, i) => (i === 0 ? { ...(e as object), image: { url: `attachment://${m.file!.name}` } } : e)) : m.discord.embeds;
-      const msg = (await call(() => rest.post(Routes.channelMessages(channel), { body: { content: '', embeds, components: m.discord.components ?? [] }, files }))) as { id: string };
+      const m = render(model);
+      const file = model.kind === 'digest' ? model.chart : undefined;
+      const files = file ? [{ name: file.name, data: file.data, contentType: 'image/png' }] : undefined;
+      const embeds = file ? m.embeds.map((e, i) => (i === 0 ? { ...e, image: { url: `attachment://${file.name}` } } : e)) : m.embeds;
+      const body = { content: '', embeds, components: m.components, allowed_mentions: NO_MENTIONS };
+      const msg = (await call(() => rest.post(Routes.channelMessages(channel), { body, files }))) as { id: string };
       const ref = `${channel}:${msg.id}`;
       await progress.saveRef(ref);
       return ref;
     },
-    async update(ref, m) {
+    async update(ref, model) {
       const [channel, id] = ref.split(':') as [string, string];
-      await call(() => rest.patch(Routes.channelMessage(channel, id), { body: { embeds: m.discord.embeds, components: m.discord.components ?? [] } }));
+      const m = render(model);
+      await call(() => rest.patch(Routes.channelMessage(channel, id), { body: { embeds: m.embeds, components: m.components, allowed_mentions: NO_MENTIONS } }));
     },
   };
 }

@@ -1,4 +1,7 @@
 import { ErrorCode, WebClient } from '@slack/web-api';
+import { alertMessage } from '../slack/alert-blocks.ts';
+import { digestMessage } from '../slack/digest-blocks.ts';
+import type { SlackMessage } from '../slack/limits.ts';
 import { DeliveryError, type Notifier, type OutgoingMessage, type SendProgress, type Target } from './types.ts';
 
 const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'user_not_found', 'cannot_dm_bot', 'missing_scope', 'invalid_blocks', 'msg_too_long']);
@@ -7,6 +10,11 @@ const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived',
  * Posts through the official WebClient with its own retries off: our retries live in the delivery rows,
  * so they honour Retry-After and survive a restart instead of sleeping in one process's memory.
  */
+/** The model as Block Kit, by the Slack renderers. */
+function render(m: OutgoingMessage): SlackMessage {
+  return m.kind === 'alert' ? alertMessage(m.alert) : digestMessage(m.digest, 'Volume chart for the last 30 days in the thread.');
+}
+
 export function slackNotifier(opts: { token: string; apiUrl?: string }): Notifier {
   const client = new WebClient(opts.token, { slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
 
@@ -20,24 +28,27 @@ export function slackNotifier(opts: { token: string; apiUrl?: string }): Notifie
 
   return {
     platform: 'slack',
-    async send(target: Target, m: OutgoingMessage, progress: SendProgress) {
+    async send(target: Target, model: OutgoingMessage, progress: SendProgress) {
+      const m = render(model);
+      const file = model.kind === 'digest' ? model.chart : undefined;
       let ref = progress.ref;
       if (!ref) {
         const channel = target.kind === 'user' ? (await call(() => client.conversations.open({ users: target.id }))).channel?.id : target.id;
         if (!channel) throw new DeliveryError('conversations.open returned no channel', undefined, true);
-        const posted = await call(() => client.chat.postMessage({ channel, text: m.text, blocks: m.slack.blocks as never, unfurl_links: false }));
+        const posted = await call(() => client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false }));
         ref = `${channel}:${posted.ts}`;
         await progress.saveRef(ref);
       }
-      if (m.file) {
+      if (file) {
         const [channel, ts] = ref.split(':') as [string, string];
-        await call(() => client.filesUploadV2({ channel_id: channel, thread_ts: ts, file: m.file!.data, filename: m.file!.name, title: m.file!.title }));
+        await call(() => client.filesUploadV2({ channel_id: channel, thread_ts: ts, file: file.data, filename: file.name, title: file.title }));
       }
       return ref;
     },
-    async update(ref, m) {
+    async update(ref, model) {
       const [channel, ts] = ref.split(':') as [string, string];
-      await call(() => client.chat.update({ channel, ts, text: m.text, blocks: m.slack.blocks as never }));
+      const m = render(model);
+      await call(() => client.chat.update({ channel, ts, text: m.text, blocks: m.blocks }));
     },
   };
 }

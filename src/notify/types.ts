@@ -1,12 +1,14 @@
 import type { ChatPlatform } from '../../db/schema/constants.ts';
+import type { AlertView } from '../alerts/view.ts';
+import type { Digest } from '../digest/model.ts';
 
-/** One message, already formatted for every platform; a notifier picks its own part. */
-export interface OutgoingMessage {
-  text: string;
-  slack: { blocks: unknown[] };
-  discord: { embeds: unknown[]; components?: unknown[] };
-  file?: { name: string; data: Buffer; title: string };
-}
+/**
+ * What a delivery sends, as a model: each notifier renders it with its own platform's renderer
+ * (src/slack, src/discord), so no rule builds Block Kit or embeds.
+ */
+export type OutgoingMessage =
+  | { kind: 'alert'; alert: AlertView }
+  | { kind: 'digest'; digest: Digest; chart: { name: string; data: Buffer; title: string } };
 
 /** `channel:<id>` posts in a channel; `user:<id>` goes by direct message. */
 export type Target = { kind: 'channel' | 'user'; id: string };

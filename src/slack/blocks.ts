@@ -1,9 +1,10 @@
 import type { types } from '@slack/bolt';
 import type { CommandResult, UsageLine } from '../../commands/types.ts';
 import { fmtInt, fmtUsdt, RISK_BADGE, type Field } from '../render/format.ts';
-import { clip, esc, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
+import { clip, escape, escapeKeepingMentions, fitMessage, LIMITS, linesToSections, type Block, type SlackMessage } from './limits.ts';
 import { profileMessage } from './profile-blocks.ts';
-import { digestLines } from '../digest/render.ts';
+import { digestMessage } from './digest-blocks.ts';
+import { alertMessage } from './alert-blocks.ts';
 
 export { checkSlackLimits, type SlackMessage } from './limits.ts';
 export { SECTION_ACTION_PREFIX } from './profile-blocks.ts';
@@ -16,7 +17,7 @@ export function renderSlack(r: CommandResult): SlackMessage {
     case 'profile':
       return profileMessage(r.profile, r.section, r.masked);
     case 'not_found':
-      return plain(`🔍 ${r.message}`, [section(`🔍 ${esc(r.message)}`)]);
+      return plain(`🔍 ${r.message}`, [section(`🔍 ${escape(r.message)}`)]);
     case 'metrics':
       return metricsMessage(r.metrics);
     case 'top':
@@ -25,51 +26,42 @@ export function renderSlack(r: CommandResult): SlackMessage {
       return plain('User 360 usage', [section('*User 360*: `/user360 <subcommand>`'), ...usageBlocks(r.usage)]);
     case 'usage_error':
       return plain(r.message, [
-        section(`⚠️ ${esc(r.message)}`),
+        section(`⚠️ ${escape(r.message)}`),
         ...(r.usage.length ? usageBlocks(r.usage) : [context('Type `/user360 help` for the list of subcommands.')]),
       ]);
-    case 'digest': {
-      const d = digestLines(r.digest);
-      return plain(d.title, [header(d.title), ...d.sections.map((s) => section(`*${esc(s.name)}*\n${s.lines.map(esc).join('\n')}`)), context('The daily post carries the 30-day volume chart.')]);
+    case 'digest':
+      return digestMessage(r.digest, 'The daily post carries the 30-day volume chart.');
+    case 'alert':
+      return alertMessage(r.alert);
+    case 'notice': {
+      // A notice is the command's own words; the mentions it wrote stay mentions (see escapeKeepingMentions).
+      const body = `${r.ok ? '✅' : '⛔'} *${escapeKeepingMentions(r.title)}*${r.lines.length ? '\n' : ''}${r.lines.map(escapeKeepingMentions).join('\n')}`;
+      return { text: clip(escapeKeepingMentions(r.title), 3000), blocks: fitMessage([section(body)]) };
     }
-    case 'notice':
-      return plain(r.title, [section(`${r.ok ? '✅' : '⛔'} *${esc(r.title)}*${r.lines.length ? '\n' : ''}${r.lines.map(esc).join('\n')}`)]);
   }
 }
 
 /** For failures outside the command layer (a crash, a timeout): never a stack trace. */
 export function errorMessage(text: string): SlackMessage {
-  return plain(text, [section(`⚠️ ${esc(text)}`)]);
+  return plain(text, [section(`⚠️ ${escape(text)}`)]);
 }
 
 const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text });
 const section = (text: string): Block => ({ type: 'section', text: mrkdwn(clip(text, LIMITS.sectionText)) });
 const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(text)] });
 const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, LIMITS.headerText), emoji: true } });
+/** Field values here are mrkdwn already: the caller escapes the data in them. */
 const fieldsBlock = (title: string, fields: Field[]): Block => ({
   type: 'section',
   text: mrkdwn(title),
-  fields: fields.slice(0, LIMITS.fields).map((f) => mrkdwn(clip(`*${esc(f.name)}*\n${esc(f.value)}`, LIMITS.fieldText))),
+  fields: fields.slice(0, LIMITS.fields).map((f) => mrkdwn(clip(`*${escape(f.name)}*\n${f.value}`, LIMITS.fieldText))),
 });
 // `text` is the notification fallback and Slack parses it as mrkdwn too, so it is escaped like the blocks.
-const plain = (text: string, blocks: Block[]): SlackMessage => ({ text: clip(esc(text), 3000), blocks: fitMessage(blocks) });
+const plain = (text: string, blocks: Block[]): SlackMessage => ({ text: clip(escape(text), 3000), blocks: fitMessage(blocks) });
 
-/** Splits lines over as many sections as they need, each under the section text limit. */
-function listSections(lines: string[]): Block[] {
-  const blocks: Block[] = [];
-  let current = '';
-  for (const line of lines) {
-    if (current && current.length + line.length + 1 > LIMITS.sectionText - 100) {
-      blocks.push(section(current));
-      current = '';
-    }
-    current = current ? `${current}\n${line}` : line;
-  }
-  if (current) blocks.push(section(current));
-  return blocks;
-}
+const listSections = (lines: string[]): Block[] => linesToSections(lines).blocks;
 
-const usageBlocks = (usage: readonly UsageLine[]) => listSections(usage.map((u) => `• \`${esc(u.syntax)}\`  ${esc(u.summary)}`));
+const usageBlocks = (usage: readonly UsageLine[]) => listSections(usage.map((u) => `• \`${escape(u.syntax)}\`  ${escape(u.summary)}`));
 
 function metricsMessage(m: Metrics): SlackMessage {
   const c = m.compliance;
@@ -81,11 +73,11 @@ function metricsMessage(m: Metrics): SlackMessage {
     ? `🐢 ${fmtInt(m.sources.rollup_days)} day(s) from the nightly rollup (through ${m.sources.rollup_through}), ${fmtInt(m.sources.live_days)} read live`
     : 'all figures real-time';
   const amounts = (rows: Array<{ name: string; value_usdt: number; count: number }>) =>
-    rows.map((r) => `${r.name}: ${fmtUsdt(r.value_usdt)} (${fmtInt(r.count)})`).join('\n') || '—';
+    rows.map((r) => `${escape(r.name)}: ${fmtUsdt(r.value_usdt)} (${fmtInt(r.count)})`).join('\n') || '—';
   const levels = Object.entries(c.customers_by_risk_level).map(([k, v]) => `${RISK_BADGE[k] ?? k}: ${fmtInt(v)}`).join('\n');
   const blocks = [
     header(`Metrics ${m.range.from} to ${m.range.to}`),
-    context(`${esc(m.range.label)} · GMT+8 days · ${sources}`),
+    context(`${escape(m.range.label)} · GMT+8 days · ${sources}`),
     fieldsBlock('*Compliance*', [
       { name: t('New customers'), value: fmtInt(c.new_customers) },
       { name: t('KYC submitted'), value: fmtInt(c.kyc_submitted) },

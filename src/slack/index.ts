@@ -2,11 +2,13 @@ import { App, type BlockAction, type ButtonAction, type RespondArguments } from 
 import type { RetryOptions } from '@slack/web-api';
 import type { Hono } from 'hono';
 import type { Store } from '../../db/client.ts';
+import { acknowledge } from '../../commands/acknowledge.ts';
+import { chatContext } from '../../commands/context.ts';
+import { within } from '../../commands/deadline.ts';
 import { runCommandText } from '../../commands/index.ts';
 import { lookup } from '../../commands/lookup.ts';
 import type { RolesContext } from '../../commands/roles.ts';
-import { mayRunCompliance, PROFILE_SECTIONS, type Caller, type CommandResult } from '../../commands/types.ts';
-import { resolveRole } from '../access/roles.ts';
+import { PROFILE_SECTIONS, type CommandResult } from '../../commands/types.ts';
 import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
@@ -14,9 +16,7 @@ import { errorMessage, renderSlack, SECTION_ACTION_PREFIX, type SlackMessage } f
 import type { CardView } from './profile-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { HonoReceiver } from './receiver.ts';
-import { acknowledgeAlert } from '../alerts/ack.ts';
-import { ALERT_ACTION, alertMessage, customerBrief } from '../alerts/message.ts';
-import { canSeePersonalData } from '../access/mask.ts';
+import { ALERT_ACTION } from './alert-blocks.ts';
 
 export interface SlackDeps {
   store: Store;
@@ -41,13 +41,6 @@ const VIEWS = new Set<string>(['card', ...PROFILE_SECTIONS]);
 const isView = (v: string): v is CardView => VIEWS.has(v);
 
 const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, text: m.text, blocks: m.blocks });
-
-/** Resolves with the promise's value, or with `undefined` once `ms` have passed. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 /**
  * `POST /events` for Slack (mount at `/slack`): slash commands and the profile card's buttons, through a
@@ -77,11 +70,9 @@ export function slackRoutes(deps: SlackDeps): Hono {
     clientOptions: { slackApiUrl: slack.apiUrl, ...(deps.retryConfig ? { retryConfig: deps.retryConfig } : {}) },
   });
 
-  const contextFor = async (userId: string, channelId: string | undefined): Promise<RolesContext> => {
-    const role = await resolveRole(store, { platform: 'slack', userId }, slack.admins);
-    const caller: Caller = { platform: 'slack', userId, channelId, role };
-    return { store, identity, clock, caller, admins: slack.admins };
-  };
+  // A DM channel id starts with D: the caller's own conversation with the bot.
+  const contextFor = (userId: string, channelId: string | undefined): Promise<RolesContext> =>
+    chatContext({ store, identity, clock }, { platform: 'slack', userId, channelId, direct: channelId?.startsWith('D') ?? false }, slack.admins);
   const failed = (error: unknown, what: string) => {
     log.error({ err: error }, `${what} failed`);
     return errorMessage(FAILED);
@@ -132,16 +123,11 @@ export function slackRoutes(deps: SlackDeps): Hono {
   bolt.action<BlockAction<ButtonAction>>({ action_id: ALERT_ACTION.ack }, async ({ ack, body, action, respond }) => {
     await ack();
     const ctx = await contextFor(body.user.id, body.channel?.id);
-    if (!mayRunCompliance(ctx.caller)) {
-      await respond({ ...ephemeral(errorMessage(`Only compliance and admin roles can acknowledge alerts; your role is ${ctx.caller.role}.`)), replace_original: false });
-      return;
-    }
-    const alert = await acknowledgeAlert(store, Number(action.value), `slack:${body.user.id}`, clock().getTime());
-    if (!alert) return;
-    // A DM channel id starts with D; only there may the message carry personal data.
-    const personal = body.channel?.id?.startsWith('D') && canSeePersonalData(ctx.caller.role) ? await customerBrief(store.db, alert.unifiedId) : undefined;
-    const m = alertMessage(alert, 'slack', personal);
-    await respond({ replace_original: true, text: m.text, blocks: m.slack.blocks as SlackMessage['blocks'] });
+    const r = await acknowledge({ alertId: Number(action.value) }, ctx);
+    if (r.kind === 'not_found') return;
+    const m = renderSlack(r);
+    // The refusal is for the clicker alone; the acknowledged alert replaces the message everyone sees.
+    await respond(r.kind === 'alert' ? { replace_original: true, text: m.text, blocks: m.blocks } : { ...ephemeral(m), replace_original: false });
   });
 
   return receiver.routes;

@@ -1,5 +1,7 @@
 import type { types } from '@slack/bolt';
 
+export { escape, escape as esc, escapeKeepingMentions } from './escape.ts';
+
 /**
  * Slack's Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). Slack refuses the whole
  * message when one is broken, so the renderer cuts to these and tests check every message against them.
@@ -25,14 +27,6 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-/** Escapes mrkdwn control characters in data while keeping the user and channel mentions we write ourselves. */
-export function esc(s: string): string {
-  return s
-    .split(/(<[@#][A-Z0-9]+>)/)
-    .map((part, i) => (i % 2 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
-    .join('');
-}
-
 /** Cuts text to `max`, preferring whole lines and saying how many were left out. */
 export function clip(s: string, max: number): string {
   if (s.length <= max) return s;
@@ -47,6 +41,33 @@ export function clip(s: string, max: number): string {
   if (kept.length > 0 && kept.length < lines.length) return `${kept.join('\n')}\n…and ${lines.length - kept.length} more`;
   // One long line: cut it, without leaving half an escape like `&am`.
   return `${s.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`;
+}
+
+/**
+ * The one paging helper: groups lines into section texts of at most `perBlock` characters, stopping at
+ * `budget` characters in all; `shown` says how many lines made it, so the caller can say what was left.
+ */
+export function linesToSections(lines: readonly string[], perBlock: number = LIMITS.sectionText - 100, budget = Infinity): { blocks: Block[]; shown: number } {
+  const blocks: Block[] = [];
+  let current: string[] = [];
+  let size = 0;
+  let used = 0;
+  let shown = 0;
+  const flush = () => {
+    if (current.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(current.join('\n'), LIMITS.sectionText) } });
+    current = [];
+    size = 0;
+  };
+  for (const line of lines) {
+    if (used + line.length + 1 > budget) break;
+    if (size && size + line.length + 1 > perBlock) flush();
+    current.push(line);
+    size += line.length + 1;
+    used += line.length + 1;
+    shown++;
+  }
+  flush();
+  return { blocks, shown };
 }
 
 type TextSlot = { get(): string; set(v: string): void };

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
 import type { Profile } from '../profile/profile.ts';
 import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields, TURTLE_NOTE, VIEW_LABELS, type Field } from '../render/format.ts';
-import { clip, esc, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
+import { clip, escape, fitMessage, LIMITS, linesToSections, type Block, type SlackMessage } from './limits.ts';
 
 /** Button action ids are `user360_section:<section>`; the button's value is the unified ID to look up. */
 export const SECTION_ACTION_PREFIX = 'user360_section:';
@@ -14,36 +14,12 @@ const CARD_WALLETS = 5;
 const WALLET_LIST_CHARS = 9000;
 
 const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text });
-const fieldText = (f: Field, max: number) => mrkdwn(clip(`*${esc(f.name)}*\n${esc(f.value)}`, max));
+const fieldText = (f: Field, max: number) => mrkdwn(clip(`*${escape(f.name)}*\n${escape(f.value)}`, max));
 const title = (s: ProfileSection) => `*${SECTION_TITLES[s]}*${s === 'purchases' ? ' 🐢' : ''}`;
 
 function walletLine(w: Profile['wallets'][number]): string {
-  const address = w.explorer_url ? `<${w.explorer_url}|${esc(w.address)}>` : `\`${esc(w.address)}\``;
-  return `• ${esc(w.chain)}: ${address}`;
-}
-
-/** Groups lines into section texts of at most `perBlock` characters, stopping at `budget` in all. */
-function linesToSections(lines: string[], perBlock: number, budget: number): { blocks: Block[]; shown: number } {
-  const blocks: Block[] = [];
-  let current: string[] = [];
-  let size = 0;
-  let used = 0;
-  let shown = 0;
-  const flush = () => {
-    if (current.length) blocks.push({ type: 'section', text: mrkdwn(current.join('\n')) });
-    current = [];
-    size = 0;
-  };
-  for (const line of lines) {
-    if (used + line.length + 1 > budget) break;
-    if (size + line.length + 1 > perBlock) flush();
-    current.push(line);
-    size += line.length + 1;
-    used += line.length + 1;
-    shown++;
-  }
-  flush();
-  return { blocks, shown };
+  const address = w.explorer_url ? `<${w.explorer_url}|${escape(w.address)}>` : `\`${escape(w.address)}\``;
+  return `• ${escape(w.chain)}: ${address}`;
 }
 
 function walletBlocks(p: Profile, view: CardView): Block[] {
@@ -103,10 +79,10 @@ export function profileMessage(p: Profile, view: CardView, masked: boolean): Sla
   ]);
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(who, LIMITS.headerText), emoji: true } },
-    { type: 'context', elements: [mrkdwn(esc(badges.join('  ·  ')))] },
+    { type: 'context', elements: [mrkdwn(escape(badges.join('  ·  ')))] },
     ...body,
     ...(sections.includes('purchases') ? [{ type: 'context', elements: [mrkdwn(TURTLE_NOTE)] } as Block] : []),
     buttons(p, view),
   ];
-  return { text: clip(esc(`${who}: KYC ${p.compliance.kyc_status}`), 3000), blocks: fitMessage(blocks) };
+  return { text: clip(escape(`${who}: KYC ${p.compliance.kyc_status}`), 3000), blocks: fitMessage(blocks) };
 }

@@ -75,5 +75,8 @@ export async function slackHarness(opts: HarnessOptions = {}) {
   return { api, store, config, clock, app, routes, post, command, click, responded, deps: { store, identity: config.identity, clock } };
 }
 
-/** Everything a person could read in a message, for "does it show X" assertions. */
-export const visible = (message: unknown) => JSON.stringify(message);
+/**
+ * Everything a person could read in a message, for "does it show X" assertions. The zero-width spaces
+ * that escape() puts around `* _ ~ \`` in data are invisible, so they are dropped here.
+ */
+export const visible = (message: unknown) => JSON.stringify(message).replace(/\u200B/g, '');

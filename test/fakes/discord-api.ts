@@ -16,8 +16,31 @@ const DISCORD_EPOCH = 1420070400000n;
 
 type Route = [httpMethod: string, pattern: RegExp, answer: (call: RecordedCall, m: RegExpMatchArray) => ScriptedResponse];
 
+export interface FakeDiscordOptions {
+  /**
+   * User 360's rule, not Discord's: every message the bot sends or edits carries
+   * `allowed_mentions: { parse: [] }`. On (the default), a message without it is refused with a 400
+   * naming the rule, so any send path that forgets it fails its test. The fake's own tests turn it off.
+   */
+  requireNoMentions?: boolean;
+}
+
+/** The calls that create or edit a message, and where their message payload sits. */
+const MESSAGE_CALL = /^(POST \/api\/v\d+\/channels\/[^/]+\/messages|PATCH \/api\/v\d+\/channels\/[^/]+\/messages\/[^/]+|POST \/api\/v\d+\/webhooks\/[^/]+\/[^/]+|PATCH \/api\/v\d+\/webhooks\/[^/]+\/[^/]+\/messages\/[^/]+)$/;
+const CALLBACK_CALL = /^POST \/api\/v\d+\/interactions\/[^/]+\/[^/]+\/callback$/;
+
+/** Whether a message payload pings nobody: `allowed_mentions.parse` is an empty list. */
+export const mentionsNobody = (payload: unknown): boolean => {
+  const am = (payload as { allowed_mentions?: { parse?: unknown; users?: unknown; roles?: unknown } } | undefined)?.allowed_mentions;
+  return Array.isArray(am?.parse) && am.parse.length === 0 && !(Array.isArray(am.users) && am.users.length) && !(Array.isArray(am.roles) && am.roles.length);
+};
+
 export class FakeDiscordApi extends FakeHttpServer {
   private seq = 0n;
+
+  constructor(private readonly options: FakeDiscordOptions = {}) {
+    super();
+  }
 
   /** Base URL for REST's `api` option, e.g. `http://127.0.0.1:PORT/api` */
   get url(): string {
@@ -74,7 +97,19 @@ export class FakeDiscordApi extends FakeHttpServer {
     return { status: 429, headers, body };
   }
 
+  /** A message call that would let Discord ping someone, or null when it is safe (or not a message). */
+  private mentionProblem(call: RecordedCall): string | null {
+    if (this.options.requireNoMentions === false) return null;
+    if (MESSAGE_CALL.test(call.method)) return mentionsNobody(call.body) ? null : call.method;
+    const data = (call.body as { type?: number; data?: unknown }).data;
+    const type = (call.body as { type?: number }).type;
+    if (CALLBACK_CALL.test(call.method) && (type === 4 || type === 7) && data !== undefined) return mentionsNobody(data) ? null : call.method;
+    return null;
+  }
+
   protected defaultAnswer(call: RecordedCall): ScriptedResponse {
+    const unsafe = this.mentionProblem(call);
+    if (unsafe) return invalidFormBody({ allowed_mentions: { _errors: [error('USER360_NO_MENTIONS', `${unsafe} must carry allowed_mentions: { parse: [] } (User 360 rule, test/fakes/discord-api.ts)`)] } });
     const [httpMethod = '', fullPath = ''] = call.method.split(' ');
     const path = fullPath.replace(/^\/api(\/v\d+)?/, '');
     for (const [method, pattern, answer] of this.routes) {
@@ -186,6 +221,6 @@ function invalidFormBody(errors: Record<string, unknown>): ScriptedResponse {
   return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors } };
 }
 
-export async function startFakeDiscordApi(): Promise<FakeDiscordApi> {
-  return new FakeDiscordApi().listen();
+export async function startFakeDiscordApi(options: FakeDiscordOptions = {}): Promise<FakeDiscordApi> {
+  return new FakeDiscordApi(options).listen();
 }

@@ -1,12 +1,13 @@
-import type { OutgoingMessage } from '../notify/types.ts';
-import { fmtInt, fmtUsdt, RISK_BADGE } from '../render/format.ts';
-import { volumeChartPng } from './chart.ts';
-import type { Digest } from './model.ts';
+import type { Digest } from '../digest/model.ts';
+import { fmtInt, fmtUsdt, RISK_BADGE } from './format.ts';
 
 const signed = (c: Digest['transactions']['vs_previous_day']) =>
   c.percent === null ? `${c.delta >= 0 ? '+' : ''}${fmtUsdt(c.delta)} (no base)` : `${c.percent >= 0 ? '▲' : '▼'} ${Math.abs(c.percent)}% (${c.delta >= 0 ? '+' : ''}${fmtUsdt(c.delta)})`;
 
-/** The digest as lines of label and value; every platform shows the same lines. */
+/**
+ * The digest as titled groups of plain-text lines, shared by the Block Kit, embed and terminal renderers
+ * so the three say the same thing. Lines hold data (token names), so each platform escapes them.
+ */
 export function digestLines(d: Digest): { title: string; sections: { name: string; lines: string[] }[] } {
   const t = d.transactions;
   return {
@@ -40,36 +41,5 @@ export function digestLines(d: Digest): { title: string; sections: { name: strin
       // Unified IDs only: a digest goes to a channel, and channels see no personal data.
       { name: 'Top 5 customers', lines: d.top_customers.length ? d.top_customers.map((c, i) => `${i + 1}. ${c.unified_id} · ${fmtUsdt(c.value_usdt)} (${fmtInt(c.count)})`) : ['—'] },
     ],
-  };
-}
-
-export function digestText(d: Digest): string {
-  const { title, sections } = digestLines(d);
-  return [title, ...sections.flatMap((s) => ['', s.name, ...s.lines.map((l) => `  ${l}`)])].join('\n');
-}
-
-export async function digestMessage(d: Digest): Promise<OutgoingMessage> {
-  const { title, sections } = digestLines(d);
-  const chart = await volumeChartPng(d.series, `Transaction volume, 30 days to ${d.day} (USDT)`);
-  return {
-    text: title,
-    slack: {
-      blocks: [
-        { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
-        ...sections.map((s) => ({ type: 'section', text: { type: 'mrkdwn', text: `*${s.name}*\n${s.lines.join('\n')}`.slice(0, 3000) } })),
-        { type: 'context', elements: [{ type: 'mrkdwn', text: 'Volume chart for the last 30 days in the thread.' }] },
-      ],
-    },
-    discord: {
-      embeds: [
-        {
-          title: title.slice(0, 256),
-          color: 0x2e7d32,
-          fields: sections.map((s) => ({ name: s.name, value: s.lines.join('\n').slice(0, 1024), inline: false })),
-          footer: { text: 'User 360 · figures for the GMT+8 day' },
-        },
-      ],
-    },
-    file: { name: `user360-volume-${d.day}.png`, data: chart, title: `Volume, 30 days to ${d.day}` },
   };
 }

@@ -1,7 +1,8 @@
 import type { CommandResult } from '../../commands/types.ts';
-import { digestText } from '../digest/render.ts';
+import type { Digest } from '../digest/model.ts';
 import type { Metrics } from '../metrics/query.ts';
-import { fmtInt, fmtUsdt, KYC_BADGE, riskText, SECTION_TITLES, sectionFields, type Field } from './format.ts';
+import { digestLines } from '../render/digest.ts';
+import { fmtInt, fmtUsdt, KYC_BADGE, riskText, SECTION_TITLES, sectionFields, type Field } from '../render/format.ts';
 
 const fieldLines = (fields: Field[]) =>
   fields.flatMap((f) => {
@@ -38,6 +39,8 @@ export function renderText(r: CommandResult): string {
       return [r.message, ...(r.usage.length ? ['', 'Usage:', ...r.usage.map((u) => `  ${u.syntax}`)] : [])].join('\n');
     case 'digest':
       return digestText(r.digest);
+    case 'alert':
+      return [r.alert.title, ...r.alert.lines.map((l) => `  ${l.label}: ${l.value}`), ...(r.alert.acknowledged ? [`  Acknowledged by ${r.alert.acknowledged.by} at ${r.alert.acknowledged.at}`] : [])].join('\n');
     case 'notice':
       return [r.title, ...r.lines.map((l) => `  ${l}`)].join('\n');
   }
@@ -61,4 +64,9 @@ function renderMetrics(m: Metrics): string {
     `  By chain             ${a.by_chain.map((t) => `${t.chain} ${fmtUsdt(t.value_usdt)}`).join(', ') || '—'}`,
     `  Top customers        ${a.top_customers.map((t) => `${t.unified_id} ${fmtUsdt(t.value_usdt)}`).join(', ') || '—'}`,
   ].join('\n');
+}
+
+export function digestText(d: Digest): string {
+  const { title, sections } = digestLines(d);
+  return [title, ...sections.flatMap((s) => ['', s.name, ...s.lines.map((l) => `  ${l}`)])].join('\n');
 }

@@ -1,0 +1,29 @@
+import type { Store } from '../db/client.ts';
+import { resolveRole } from '../src/access/roles.ts';
+import type { IdentityConfig } from '../src/config.ts';
+import type { Clock } from '../src/time.ts';
+import type { RolesContext } from './roles.ts';
+
+export interface ChatCallerInput {
+  platform: 'slack' | 'discord';
+  userId: string;
+  channelId?: string;
+  /** Discord guild roles of the member, which may carry a User 360 role */
+  roleIds?: readonly string[];
+  /**
+   * The conversation is the caller's own DM with the bot: the one place where a message may carry
+   * personal data that does not answer a lookup (an alert's customer name). Each adapter knows it
+   * its own way (a Slack channel id starting with D, a Discord interaction outside a guild).
+   */
+  direct: boolean;
+}
+
+/** The context a chat command runs in: who calls, with the role the database (or the config) gives them. */
+export async function chatContext(
+  deps: { store: Store; identity: IdentityConfig; clock: Clock },
+  who: ChatCallerInput,
+  admins: readonly string[],
+): Promise<RolesContext> {
+  const role = await resolveRole(deps.store, { platform: who.platform, userId: who.userId, roleIds: who.roleIds }, admins);
+  return { ...deps, caller: { platform: who.platform, userId: who.userId, channelId: who.channelId, role, direct: who.direct }, admins };
+}
