@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Store } from '../db/client.ts';
 import type { Config } from './config.ts';
 import { requireApiKey } from './http/auth.ts';
+import { routeBodyLimits } from './http/body-limit.ts';
 import { errorHandler } from './http/errors.ts';
 import { ingestApi } from './http/ingest.ts';
 import { openApiDocument } from './http/openapi.ts';
@@ -26,6 +27,8 @@ export function createApp(deps: AppDeps) {
   const { store, config, clock, log } = deps;
   const app = new Hono();
   app.onError(errorHandler(log));
+  // Before every route, so no handler, signature check or auth step ever holds more than its limit.
+  app.use('*', routeBodyLimits(config.maxBodyBytes));
   app.notFound((c) => c.json({ code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
   app.get('/healthz', async (c) => {

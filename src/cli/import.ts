@@ -45,7 +45,7 @@ export async function importNdjson(deps: IngestDeps, file: string, opts: { batch
         return null;
       }
     });
-    const { records, issues } = prepareRecords(values, deps.identity);
+    const { records, issues } = prepareRecords(values, deps.identity, deps.clock().getTime());
     const all = [...parseIssues, ...issues.filter((i) => !parseIssues.some((p) => p.index === i.index)).map((i) => ({ ...i, line: batch[i.index]!.line }))];
     if (all.length) {
       bar?.stop();

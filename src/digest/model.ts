@@ -20,7 +20,7 @@ export async function buildDigest(db: Db, day: string, now: number) {
     range(addDays(day, -29), day),
   ]);
   // The queue and the levels as they stood at the day's end: the rollup's snapshot, when the day has one.
-  const [rolled] = await db.select().from(dailyRollups).where(eq(dailyRollups.day, day));
+  const [rolled] = await db.select({ pendingQueue: dailyRollups.pendingQueue, riskLevels: dailyRollups.riskLevels }).from(dailyRollups).where(eq(dailyRollups.day, day));
   const snapshot = rolled ? { pending: rolled.pendingQueue, levels: rolled.riskLevels as typeof today.compliance.customers_by_risk_level } : null;
   const value = today.assetpro.transaction_value_usdt;
   const prev = yesterday.assetpro.transaction_value_usdt;

@@ -21,6 +21,7 @@ import { COMMAND_NAME, interactionText, type InteractionOption } from './command
 import { NO_MENTIONS, parseSectionCustomId, renderDiscord, type DiscordMessage } from './embeds.ts';
 import { discordRest } from './rest.ts';
 import { requireDiscordSignature } from './verify.ts';
+import { CHAT_BODY_LIMITS, limitBody } from '../http/body-limit.ts';
 
 export interface DiscordDeps {
   store: Store;
@@ -116,6 +117,8 @@ export function discordRoutes(deps: DiscordDeps): Hono {
   const app = new Hono();
   app.post(
     '/interactions',
+    // The limit comes before the signature check, which has to read the whole body.
+    limitBody(CHAT_BODY_LIMITS.discord),
     requireDiscordSignature(discord.publicKey, clock, (reason) => log.warn({ reason }, 'refused a Discord request')),
     async (c) => {
       const body: unknown = await c.req.json().catch(() => null);

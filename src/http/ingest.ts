@@ -1,17 +1,17 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { RECORD_TYPES } from '../../db/schema/constants.ts';
 import { AppError } from '../errors.ts';
 import { ingestRecords, prepareRecords, type IngestDeps, type RecordIssue } from '../ingest/ingest.ts';
 import type { ApiEnv } from './auth.ts';
+import { limitBody } from './body-limit.ts';
 
-const SINGLE_PATHS: Record<string, (typeof RECORD_TYPES)[number]> = {
-  identify: 'identify',
-  kyc: 'kyc',
-  transactions: 'transaction',
-  events: 'event',
-  purchases: 'purchase',
-};
+const SINGLE_PATHS = new Map<string, (typeof RECORD_TYPES)[number]>([
+  ['identify', 'identify'],
+  ['kyc', 'kyc'],
+  ['transactions', 'transaction'],
+  ['events', 'event'],
+  ['purchases', 'purchase'],
+]);
 
 function refuse(issues: RecordIssue[]): never {
   const records = new Set(issues.map((i) => i.index)).size;
@@ -45,16 +45,12 @@ function parseNdjson(text: string): unknown[] {
 
 export function ingestApi(deps: IngestDeps & { maxBodyBytes: number; onAlerts?: () => void }) {
   const app = new Hono<ApiEnv>();
-  const limit = bodyLimit({
-    maxSize: deps.maxBodyBytes,
-    onError: () => {
-      throw new AppError('body_too_large', `the body is larger than the limit of ${deps.maxBodyBytes} bytes; send smaller batches`, 413);
-    },
-  });
+  // createApp limits every /v1 body already; this keeps the routes safe when mounted on their own.
+  const limit = limitBody(deps.maxBodyBytes, '; send smaller batches');
 
   async function accept(raw: unknown[], actor: string) {
     if (raw.length === 0) throw new AppError('empty_batch', 'the batch holds no records');
-    const { records, issues } = prepareRecords(raw, deps.identity);
+    const { records, issues } = prepareRecords(raw, deps.identity, deps.clock().getTime());
     if (issues.length) refuse(issues);
     const result = await ingestRecords(deps, records, actor);
     if (result.alerts) deps.onAlerts?.();
@@ -70,7 +66,7 @@ export function ingestApi(deps: IngestDeps & { maxBodyBytes: number; onAlerts?: 
     return c.json({ accepted: r.accepted, duplicates: r.duplicates, ignored: r.ignored });
   });
 
-  for (const [path, type] of Object.entries(SINGLE_PATHS)) {
+  for (const [path, type] of SINGLE_PATHS) {
     app.post(`/${path}`, limit, async (c) => {
       const body = parseJson(await c.req.text());
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('invalid_record', `POST /v1/${path} takes one JSON object; send many to /v1/batch`);

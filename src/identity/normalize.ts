@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { base58, bech32, bech32m, createBase58check } from '@scure/base';
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { getAddress, isAddress } from 'viem/utils';
+import { badString } from '../unicode.ts';
 
 export const EVM_CHAINS = ['ethereum', 'bsc', 'polygon', 'arbitrum', 'base', 'optimism', 'avalanche'] as const;
 export const WALLET_CHAINS = [...EVM_CHAINS, 'tron', 'solana', 'bitcoin'] as const;
@@ -321,29 +322,42 @@ export function normalizeIdentifier(type: IdentifierType, raw: string, opts: { d
 
 export type DetectedIdentifier = { type: IdentifierType | 'unified_id'; value: string };
 
-const PREFIXES: Readonly<Record<string, IdentifierType>> = {
-  ext: 'external_id',
-  external_id: 'external_id',
-  kakao: 'kakao_id',
-  kakao_id: 'kakao_id',
-  line: 'line_id',
-  line_id: 'line_id',
-  discord: 'discord',
-  telegram: 'telegram',
-  tg: 'telegram',
-  x: 'x',
-  email: 'email',
-  mailto: 'email',
-  phone: 'phone',
-  tel: 'phone',
-  wallet: 'wallet',
-};
+// A Map, not an object literal: a typed prefix such as `__proto__:` or `constructor:` must find nothing.
+const PREFIXES: ReadonlyMap<string, IdentifierType> = new Map<string, IdentifierType>([
+  ['ext', 'external_id'],
+  ['external_id', 'external_id'],
+  ['kakao', 'kakao_id'],
+  ['kakao_id', 'kakao_id'],
+  ['line', 'line_id'],
+  ['line_id', 'line_id'],
+  ['discord', 'discord'],
+  ['telegram', 'telegram'],
+  ['tg', 'telegram'],
+  ['x', 'x'],
+  ['email', 'email'],
+  ['mailto', 'email'],
+  ['phone', 'phone'],
+  ['tel', 'phone'],
+  ['wallet', 'wallet'],
+]);
 
 const UNIFIED_ID = /^u_([0-7][0-9A-HJKMNP-TV-Z]{25})$/i;
 const PHONE_LIKE = /^\+?[\d\s\-().]+$/;
 
-// Slack auto-links emails and phone numbers in slash-command text.
-const SLACK_LINK = /<(?:mailto|tel):([^|>]*)(?:\|[^>]*)?>/gi;
+// Slack auto-links emails and phone numbers in slash-command text. Neither class may hold `<`, so an
+// attempt ends at the next `<` at the latest: linear in the input. (With `[^|>]*` an unclosed `<tel:`
+// repeated made every attempt scan to the end: a 256k-character lookup held the event loop 22 s.)
+const SLACK_LINK = /<(?:mailto|tel):([^|<>]*)(?:\|[^<>]*)?>/gi;
+
+/** The longest identifier a record may hold (SPEC §3), and so the longest one worth looking up. */
+export const MAX_IDENTIFIER_LENGTH = 256;
+// A Slack-wrapped value spells the identifier twice: `<mailto:V|V>`.
+const MAX_LOOKUP_INPUT = 2 * MAX_IDENTIFIER_LENGTH + 16;
+
+/** `<mailto:a@b.c|a@b.c>` → `a@b.c`, `<tel:+886…|…>` → `+886…`; other text is left as it is. */
+export function unwrapSlackLinks(text: string): string {
+  return text.replace(SLACK_LINK, '$1');
+}
 
 function unlessInvalid<T>(fn: () => T): T | undefined {
   try {
@@ -361,7 +375,13 @@ const UNRECOGNISED = (input: string) =>
 
 /** Reads what a user typed to look a customer up: any accepted spelling of any identifier. */
 export function detectIdentifier(input: string, opts: { defaultRegion: string }): DetectedIdentifier {
-  const text = input.replace(SLACK_LINK, '$1').trim();
+  // Bounds first, before any pattern sees the text: nothing longer can be a stored identifier, and a
+  // lone surrogate or NUL must not reach the database driver.
+  if (input.length > MAX_LOOKUP_INPUT) throw new IdentifierError(`an identifier is at most ${MAX_IDENTIFIER_LENGTH} characters; this one has ${input.length}`);
+  const bad = badString(input);
+  if (bad) throw new IdentifierError(`the identifier ${bad}`);
+  const text = unwrapSlackLinks(input).trim();
+  if (text.length > MAX_IDENTIFIER_LENGTH) throw new IdentifierError(`an identifier is at most ${MAX_IDENTIFIER_LENGTH} characters; this one has ${text.length}`);
 
   const unified = UNIFIED_ID.exec(text);
   if (unified?.[1]) return { type: 'unified_id', value: `u_${unified[1].toUpperCase()}` };
@@ -370,7 +390,7 @@ export function detectIdentifier(input: string, opts: { defaultRegion: string })
   if (colon > 0) {
     const prefix = text.slice(0, colon).toLowerCase();
     const rest = text.slice(colon + 1).trim();
-    const type = PREFIXES[prefix];
+    const type = PREFIXES.get(prefix);
     if (type) return { type, value: normalizeIdentifier(type, rest, opts) };
     if (prefix === 'evm' || isWalletChain(prefix)) return { type: 'wallet', value: walletKey(`${prefix}:${rest}`) };
   }

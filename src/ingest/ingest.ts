@@ -10,6 +10,7 @@ import { currentKyc, supersedes, type CurrentKyc } from '../kyc/state.ts';
 import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
 import { ingestRecord, toMicros, type IngestRecord } from './records.ts';
+import { findBadStrings, timestampOutOfRange } from './record-rules.ts';
 
 export interface RecordIssue {
   index: number;
@@ -33,19 +34,33 @@ export interface IngestResult {
   alerts: number;
 }
 
-/** Validates every record before anything is stored, so a batch is refused whole or taken whole. */
-export function prepareRecords(raw: unknown[], cfg: IdentityConfig): { records: PreparedRecord[]; issues: RecordIssue[] } {
+/**
+ * Validates every record before anything is stored, so a batch is refused whole or taken whole.
+ * `now` is the server clock that timestamps may not run more than 24 hours ahead of.
+ */
+export function prepareRecords(raw: unknown[], cfg: IdentityConfig, now = Date.now()): { records: PreparedRecord[]; issues: RecordIssue[] } {
   const records: PreparedRecord[] = [];
   const issues: RecordIssue[] = [];
   raw.forEach((item, index) => {
+    // Strings first: a lone surrogate must never reach the database, whatever field it sits in.
+    const bad = findBadStrings(item);
+    if (bad.length) return issues.push(...bad.map((i) => ({ index, ...i })));
     const parsed = ingestRecord.safeParse(item);
     if (!parsed.success) {
       for (const i of parsed.error.issues) issues.push({ index, path: i.path.join('.') || '(record)', message: i.message });
       return;
     }
-    const { ids, issues: idIssues } = collectIdentifiers(parsed.data.identifiers, cfg);
+    const r = parsed.data;
+    const times: [string, string | null | undefined][] = [['timestamp', r.timestamp]];
+    if (r.type === 'kyc') times.push(['applied_at', r.applied_at], ['approved_at', r.approved_at]);
+    const late = times.flatMap(([path, t]) => {
+      const why = t ? timestampOutOfRange(Date.parse(t), now) : undefined;
+      return why ? [{ index, path, message: why }] : [];
+    });
+    if (late.length) return issues.push(...late);
+    const { ids, issues: idIssues } = collectIdentifiers(r.identifiers, cfg);
     if (idIssues.length) return issues.push(...idIssues.map((i) => ({ index, ...i })));
-    records.push({ record: parsed.data, ids, at: Date.parse(parsed.data.timestamp) });
+    records.push({ record: r, ids, at: Date.parse(r.timestamp) });
   });
   return { records, issues };
 }

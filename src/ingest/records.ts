@@ -1,22 +1,28 @@
 import { z } from 'zod';
 import { KYC_STATUSES, TX_DIRECTIONS } from '../../db/schema/constants.ts';
 import { WALLET_CHAINS } from '../identity/normalize.ts';
+import { boundedDecimal, MAX_ID_LENGTH } from './record-rules.ts';
 
 /** Record shapes of SPEC §3. Identifiers stay raw here; `identifiersOf` normalises them with the config. */
 const decimal = z
   .union([z.string(), z.number()])
-  .transform((v) => (typeof v === 'number' ? String(v) : v.trim()))
-  .refine((v) => /^\d+(\.\d+)?$/.test(v) || /^\d+(\.\d+)?e[+-]?\d+$/i.test(v), 'must be a non-negative decimal number such as "120.5"');
+  .transform((v, ctx) => {
+    const checked = boundedDecimal(typeof v === 'number' ? String(v) : v.trim());
+    if ('value' in checked) return checked.value;
+    ctx.addIssue({ code: 'custom', message: checked.reason });
+    return z.NEVER;
+  });
 
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with an offset, like 2026-11-20T10:00:00+08:00' });
 const text = (max = 500) => z.string().trim().min(1).max(max);
 const optionalText = (max = 500) => text(max).nullish();
 
-const oneOrMany = z.union([z.string(), z.array(z.string()).max(50)]).optional();
+const identifier = z.string().max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`);
+const oneOrMany = z.union([identifier, z.array(identifier).max(50)]).optional();
 
 export const identifiersSchema = z
   .object({
-    external_id: z.union([z.string(), z.number()]).transform(String).optional(),
+    external_id: z.union([identifier, z.number()]).transform(String).optional(),
     email: oneOrMany,
     phone: oneOrMany,
     kakao_id: oneOrMany,
@@ -25,7 +31,7 @@ export const identifiersSchema = z
     telegram: oneOrMany,
     x: oneOrMany,
     wallets: z
-      .array(z.object({ chain: z.string().trim().toLowerCase().pipe(z.enum(WALLET_CHAINS)), address: z.string().trim().min(1) }))
+      .array(z.object({ chain: z.string().trim().toLowerCase().pipe(z.enum(WALLET_CHAINS)), address: identifier.trim().min(1) }))
       .max(200)
       .optional(),
   })
@@ -33,7 +39,7 @@ export const identifiersSchema = z
   .refine((ids) => Object.values(ids).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)), 'at least one identifier is required');
 
 const base = {
-  id: z.union([text(200), z.number().int()]).transform(String).optional(),
+  id: z.union([text(MAX_ID_LENGTH), z.number().int()]).transform(String).optional(),
   timestamp,
   identifiers: identifiersSchema,
 };
@@ -116,9 +122,11 @@ export type IngestRecord = z.infer<typeof ingestRecord>;
 export type KycRecord = z.infer<typeof kycRecord>;
 export type Identifiers = z.infer<typeof identifiersSchema>;
 
-/** USDT value in millionths; decimal strings are split rather than multiplied so no float rounding creeps in. */
+/**
+ * USDT value in millionths; decimal strings are split rather than multiplied so no float rounding creeps
+ * in. The schema has already spelled out any exponent, so the input is a plain decimal.
+ */
 export function toMicros(decimalString: string): number {
-  if (/e/i.test(decimalString)) return Math.round(Number(decimalString) * 1e6);
   const [whole = '0', frac = ''] = decimalString.split('.');
   return Number(whole) * 1e6 + Number((frac + '000000').slice(0, 6));
 }

@@ -43,7 +43,7 @@ export async function liveFigures(db: Db, from: string, to: string): Promise<Day
     db.all<{ n: number }>(sql`SELECT count(*) AS n FROM purchases WHERE day BETWEEN ${from} AND ${to}`),
     // One pass over the covering (day, token, chain, usdt_micros, …) index gives both breakdowns.
     db.all<{ day: string; token: string; chain: string; count: number; micros: number }>(
-      sql`SELECT day, token, chain, count(*) AS count, sum(usdt_micros) AS micros FROM transactions WHERE day BETWEEN ${from} AND ${to} GROUP BY day, token, chain`,
+      sql`SELECT day, token, chain, count(*) AS count, total(usdt_micros) AS micros FROM transactions WHERE day BETWEEN ${from} AND ${to} GROUP BY day, token, chain`,
     ),
   ]);
   const sumBy = <K extends string>(key: (c: (typeof cells)[number]) => K) => {
@@ -122,8 +122,8 @@ export async function liveVolumeByRoot(db: Db, runs: [string, string][], limit?:
   if (!runs.length) return [];
   const inRuns = sql.join(runs.map(([a, b]) => sql`day BETWEEN ${a} AND ${b}`), sql` OR `);
   const rows = await db.all<{ unified_id: string; count: number; micros: number }>(sql`
-    SELECT c.root_id AS unified_id, sum(t.n) AS count, sum(t.m) AS micros
-    FROM (SELECT customer_id, count(*) AS n, sum(usdt_micros) AS m FROM transactions WHERE ${inRuns} GROUP BY customer_id) t
+    SELECT c.root_id AS unified_id, sum(t.n) AS count, total(t.m) AS micros
+    FROM (SELECT customer_id, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inRuns} GROUP BY customer_id) t
     JOIN customers c ON c.id = t.customer_id GROUP BY c.root_id
     ${limit === undefined ? sql`` : sql`ORDER BY micros DESC, unified_id LIMIT ${limit}`}`);
   return rows.map((r) => ({ unified_id: r.unified_id, count: Number(r.count), micros: Number(r.micros) }));

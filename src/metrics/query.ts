@@ -1,4 +1,4 @@
-import { between, inArray, sql } from 'drizzle-orm';
+import { between, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
@@ -99,9 +99,10 @@ async function rolledFigures(db: Db, days: string[]): Promise<DayFigures> {
   for (let i = 0; i < days.length; i += 500) {
     const chunk = days.slice(i, i + 500);
     const [rows, tc] = await Promise.all([
-      db.select().from(dailyRollups).where(inArray(dailyRollups.day, chunk)),
+      // Read as REAL: a day's total past 2^53 micros is stored as an INTEGER the libSQL client refuses to read.
+      db.select({ ...getTableColumns(dailyRollups), txMicros: sql<number>`CAST(${dailyRollups.txMicros} AS REAL)`.mapWith(Number) }).from(dailyRollups).where(inArray(dailyRollups.day, chunk)),
       db
-        .select({ token: dailyTxRollups.token, chain: dailyTxRollups.chain, count: sql<number>`sum(${dailyTxRollups.count})`, micros: sql<number>`sum(${dailyTxRollups.micros})` })
+        .select({ token: dailyTxRollups.token, chain: dailyTxRollups.chain, count: sql<number>`sum(${dailyTxRollups.count})`, micros: sql<number>`total(${dailyTxRollups.micros})` })
         .from(dailyTxRollups)
         .where(inArray(dailyTxRollups.day, chunk))
         .groupBy(dailyTxRollups.token, dailyTxRollups.chain),
@@ -146,7 +147,7 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
   const finalFilter = sql`v.day BETWEEN ${lo} AND ${hi} AND v.day IN (${sql.join(finalDays.map((d) => sql`${d}`), sql`, `)})`;
   const page = Math.max(50, n * 2);
   const rolledTop = await db.all<{ id: string; count: number; micros: number }>(sql`
-    SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
+    SELECT c.root_id AS id, sum(v.count) AS count, total(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
     WHERE ${finalFilter} GROUP BY c.root_id ORDER BY micros DESC, id LIMIT ${page}`);
   const exact = new Map<string, Volume>();
   // The n largest exact totals so far, descending: the threshold needs only the n-th.
@@ -174,7 +175,7 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
     // CROSS JOIN fixes the order: from these customers to their (day, customer) rows, one key probe
     // per day; left to itself the planner read every row of every day (4 s a chunk at scale 1, 8 ms so).
     const rolled = await db.all<{ id: string; count: number; micros: number }>(sql`
-      SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM customers c CROSS JOIN daily_customer_volume v ON v.customer_id = c.id
+      SELECT c.root_id AS id, sum(v.count) AS count, total(v.micros) AS micros FROM customers c CROSS JOIN daily_customer_volume v ON v.customer_id = c.id
       WHERE ${finalFilter} AND c.root_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) GROUP BY c.root_id`);
     const byId = new Map(rolled.map((r) => [r.id, r]));
     for (const id of ids) settle(id, byId.get(id));
@@ -193,7 +194,7 @@ async function topFromTotals(db: Db, scope: string, staleDays: string[], liveRun
   const stale = new Map<string, Volume>();
   if (staleDays.length) {
     const rows = await db.all<{ id: string; count: number; micros: number }>(sql`
-      SELECT c.root_id AS id, sum(v.count) AS count, sum(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
+      SELECT c.root_id AS id, sum(v.count) AS count, total(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
       WHERE v.day IN (${sql.join(staleDays.map((d) => sql`${d}`), sql`, `)}) GROUP BY c.root_id`);
     for (const r of rows) stale.set(r.id, { count: Number(r.count), micros: Number(r.micros) });
   }

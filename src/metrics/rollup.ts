@@ -24,7 +24,7 @@ export async function computeRollup(store: Store, day: string, now: number): Pro
     if (f.byTokenChain.length) await tx.insert(dailyTxRollups).values(f.byTokenChain.map((r) => ({ day, ...r })));
     await tx.run(sql`
       INSERT INTO daily_customer_volume (day, customer_id, count, micros)
-      SELECT day, customer_id, count(*), sum(usdt_micros) FROM transactions WHERE day = ${day} GROUP BY customer_id`);
+      SELECT day, customer_id, count(*), total(usdt_micros) FROM transactions WHERE day = ${day} GROUP BY customer_id`);
     const row = {
       day, newCustomers: f.newCustomers, kycSubmitted: f.kycSubmitted, kycVerified: f.kycVerified, kycRejected: f.kycRejected, newHigh: f.newHigh, newVeryHigh: f.newVeryHigh,
       pendingQueue: snap.pendingQueue, riskLevels: snap.riskLevels, txCount: f.txCount, txMicros: f.txMicros, purchaseCount: f.purchaseCount, computedAt: now,

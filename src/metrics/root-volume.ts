@@ -17,7 +17,7 @@ type Volume = { count: number; micros: number };
 async function applyDay(tx: Tx, scope: string, day: string, sign: 1 | -1): Promise<void> {
   await tx.run(sql`
     INSERT INTO root_volume (scope, root_id, count, micros)
-    SELECT ${scope}, c.root_id, ${sign} * sum(v.count), ${sign} * sum(v.micros)
+    SELECT ${scope}, c.root_id, ${sign} * sum(v.count), ${sign} * total(v.micros)
     FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id WHERE v.day = ${day} GROUP BY c.root_id
     ON CONFLICT (scope, root_id) DO UPDATE SET count = root_volume.count + excluded.count, micros = root_volume.micros + excluded.micros`);
 }
@@ -61,7 +61,7 @@ async function putInScope(tx: Tx, s: Scope, day: string) {
     await tx.run(sql`DELETE FROM root_volume WHERE scope = ${s.name}`);
     await tx.run(sql`
       INSERT INTO root_volume (scope, root_id, count, micros)
-      SELECT ${s.name}, c.root_id, sum(v.count), sum(v.micros) FROM daily_customer_volume v
+      SELECT ${s.name}, c.root_id, sum(v.count), total(v.micros) FROM daily_customer_volume v
       JOIN daily_rollups r ON r.day = v.day AND r.in_totals = 1
       JOIN customers c ON c.id = v.customer_id WHERE v.day BETWEEN ${first} AND ${day} GROUP BY c.root_id`);
   }
@@ -86,7 +86,7 @@ export async function recountTotals(tx: Tx, roots: string[]): Promise<void> {
   await tx.run(sql`DELETE FROM root_volume WHERE scope IN (${scopeList}) AND root_id IN (${ids})`);
   await tx.run(sql`
     INSERT INTO root_volume (scope, root_id, count, micros)
-    SELECT s.scope, c.root_id, sum(v.count), sum(v.micros) FROM volume_scopes s
+    SELECT s.scope, c.root_id, sum(v.count), total(v.micros) FROM volume_scopes s
     JOIN daily_rollups r ON r.in_totals = 1 AND r.day BETWEEN s.first_day AND s.last_day
     JOIN daily_customer_volume v ON v.day = r.day
     JOIN customers c ON c.id = v.customer_id WHERE c.root_id IN (${ids}) GROUP BY s.scope, c.root_id`);
@@ -113,21 +113,23 @@ export async function topWithTotals(db: Queryable, scope: string, n: number, liv
   let offset = 0;
   let li = 0;
   for (;;) {
-    const rows = await db.all<{ root_id: string; count: number; micros: number }>(
-      sql`SELECT root_id, count, micros FROM root_volume WHERE scope = ${scope} ORDER BY micros DESC LIMIT ${page} OFFSET ${offset}`,
+    const rows = await db.all<{ root_id: string; count: number; m: number }>(
+      // `m` is read as REAL (a total past 2^53 stored as INTEGER is refused by the libSQL client); the
+      // ORDER BY names the column, so the (scope, micros) index still serves it.
+      sql`SELECT root_id, count, CAST(micros AS REAL) AS m FROM root_volume WHERE scope = ${scope} ORDER BY micros DESC LIMIT ${page} OFFSET ${offset}`,
     );
     offset += rows.length;
-    for (const r of rows) if (!exact.has(r.root_id)) settle(r.root_id, { count: Number(r.count), micros: Number(r.micros) });
+    for (const r of rows) if (!exact.has(r.root_id)) settle(r.root_id, { count: Number(r.count), micros: Number(r.m) });
     const fromLive = liveSorted.slice(li, li + page).map(([id]) => id).filter((id) => !exact.has(id));
     li += page;
     if (fromLive.length) {
-      const totals = await db.all<{ root_id: string; count: number; micros: number }>(
-        sql`SELECT root_id, count, micros FROM root_volume WHERE scope = ${scope} AND root_id IN (${sql.join(fromLive.map((id) => sql`${id}`), sql`, `)})`,
+      const totals = await db.all<{ root_id: string; count: number; m: number }>(
+        sql`SELECT root_id, count, CAST(micros AS REAL) AS m FROM root_volume WHERE scope = ${scope} AND root_id IN (${sql.join(fromLive.map((id) => sql`${id}`), sql`, `)})`,
       );
-      const byId = new Map(totals.map((t) => [t.root_id, { count: Number(t.count), micros: Number(t.micros) }]));
+      const byId = new Map(totals.map((t) => [t.root_id, { count: Number(t.count), micros: Number(t.m) }]));
       for (const id of fromLive) settle(id, byId.get(id));
     }
-    const totalsLeft = rows.length === page ? Number(rows.at(-1)!.micros) : 0;
+    const totalsLeft = rows.length === page ? Number(rows.at(-1)!.m) : 0;
     const liveLeft = liveSorted[li]?.[1].micros ?? 0;
     const best = [...exact.values()].map((v) => v.micros).sort((a, b) => b - a);
     const exhausted = rows.length < page && li >= liveSorted.length;

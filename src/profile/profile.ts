@@ -23,9 +23,9 @@ const SQL = `
     ${LIST('form_number', `SELECT form_number FROM compliance_forms WHERE ${inGroup} ORDER BY submitted_at`)} AS forms,
     ${LIST('task_id, name, status', `SELECT * FROM kyc_tasks WHERE ${inGroup} ORDER BY updated_at`)} AS tasks,
     ${LIST('chain, address, first_seen_at', `SELECT * FROM wallets WHERE ${inGroup} ORDER BY first_seen_at, id`)} AS wallets,
-    (SELECT json_array(count(*), coalesce(sum(usdt_micros), 0), min(at), max(at)) FROM transactions WHERE ${inGroup}) AS tx,
-    ${LIST('token, n, m', `SELECT token, count(*) AS n, sum(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY token ORDER BY m DESC`)} AS by_token,
-    ${LIST('chain, n, m', `SELECT chain, count(*) AS n, sum(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY chain ORDER BY m DESC`)} AS by_chain,
+    (SELECT json_array(count(*), total(usdt_micros), min(at), max(at)) FROM transactions WHERE ${inGroup}) AS tx,
+    ${LIST('token, n, m', `SELECT token, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY token ORDER BY m DESC`)} AS by_token,
+    ${LIST('chain, n, m', `SELECT chain, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY chain ORDER BY m DESC`)} AS by_chain,
     (SELECT json_array(count(*), count(DISTINCT session_id)) FROM events WHERE ${inGroup}) AS activity,
     (SELECT json_array(device_id, model, os, browser, library_version, country, city, language, timezone, last_seen_at) FROM devices
       WHERE ${inGroup} ORDER BY last_seen_at DESC LIMIT 1) AS device`;

@@ -12,7 +12,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 // One statement for every figure: a lookup is latency-bound, and each statement costs a round of
 // preparing and stepping whatever it returns. Weekday and hour are GMT+8 (28,800 s).
 const TOP = (col: string) => `(SELECT json_group_array(json_array(name, q, a)) FROM (
-    SELECT i.${col} AS name, sum(i.quantity) AS q, sum(i.quantity * i.price) AS a FROM purchase_items i JOIN pc ON pc.id = i.purchase_id
+    SELECT i.${col} AS name, total(i.quantity) AS q, sum(i.quantity * i.price) AS a FROM purchase_items i JOIN pc ON pc.id = i.purchase_id
     WHERE i.${col} IS NOT NULL GROUP BY i.${col} ORDER BY q DESC, a DESC, name LIMIT 3))`;
 const BUSIEST = (fmt: string) =>
   `(SELECT cast(strftime('${fmt}', at / 1000 + 28800, 'unixepoch') AS integer) AS v FROM pc GROUP BY v ORDER BY count(*) DESC, sum(amount) DESC LIMIT 1)`;

@@ -112,7 +112,7 @@ export async function seedDemo(deps: { store: Store; identity: IdentityConfig; c
   const total = { accepted: 0, duplicates: 0, ignored: 0, rejected: 0 };
   for (let i = 0; i < records.length; i += 5000) {
     // A random national number can fall outside a country's allocated ranges; the demo drops those records.
-    const { records: ok, issues } = prepareRecords(records.slice(i, i + 5000), deps.identity);
+    const { records: ok, issues } = prepareRecords(records.slice(i, i + 5000), deps.identity, deps.clock().getTime());
     total.rejected += new Set(issues.map((x) => x.index)).size;
     const r = await ingestRecords(deps, ok, 'seed');
     total.accepted += r.accepted;

@@ -1,6 +1,6 @@
 import { ReceiverMultipleAckError, verifySlackRequest, type App, type Receiver } from '@slack/bolt';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { CHAT_BODY_LIMITS, limitBody } from '../http/body-limit.ts';
 import type { Logger } from '../logger.ts';
 
 export interface HonoReceiverOptions {
@@ -32,10 +32,7 @@ export class HonoReceiver implements Receiver {
 
   constructor(private readonly opts: HonoReceiverOptions) {
     this.seen = new RecentIds(opts.now);
-    const limit = bodyLimit({
-      maxSize: opts.maxBodyBytes ?? 1024 * 1024,
-      onError: (c) => c.json({ code: 'body_too_large', message: 'request body too large' }, 413),
-    });
+    const limit = limitBody(opts.maxBodyBytes ?? CHAT_BODY_LIMITS.slack);
     this.routes.post('/events', limit, (c) => this.handle(c));
   }
 
