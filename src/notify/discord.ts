@@ -1,4 +1,4 @@
-import { DiscordAPIError, HTTPError, REST } from '@discordjs/rest';
+import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { alertMessage } from '../discord/alert-embeds.ts';
 import { digestMessage } from '../discord/digest-embeds.ts';
@@ -12,16 +12,18 @@ function render(m: OutgoingMessage): DiscordMessage {
 }
 
 /**
- * Posts with discord.js's REST client. It waits out 429s itself (it reads `retry_after`); other failures
- * come back to the delivery rows, whose retries survive a restart.
+ * Posts with discord.js's REST client, told to reject rate-limited requests instead of sleeping on them:
+ * a 429's `retry_after` goes into the delivery row like Slack's Retry-After, so a long wait holds no
+ * worker and survives a restart. Other failures come back to the delivery rows too.
  */
 export function discordNotifier(opts: { token: string; apiUrl?: string }): Notifier {
-  const rest = new REST({ retries: 0, ...(opts.apiUrl ? { api: opts.apiUrl } : {}) }).setToken(opts.token);
+  const rest = new REST({ retries: 0, rejectOnRateLimit: () => true, ...(opts.apiUrl ? { api: opts.apiUrl } : {}) }).setToken(opts.token);
 
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (e) {
+      if (e instanceof RateLimitError) return Promise.reject(new DeliveryError('discord rate limited', Math.max(1000, e.retryAfter)));
       if (e instanceof DiscordAPIError) {
         if (e.status === 429) return Promise.reject(new DeliveryError('discord rate limited', 1000));
         return Promise.reject(new DeliveryError(`discord ${e.status}: ${e.message}`, undefined, e.status >= 400 && e.status < 500));
