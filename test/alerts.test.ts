@@ -127,16 +127,23 @@ describe('compliance alerts', () => {
     await deliver();
     h.api.reset();
     const [a, b] = [await person(), await person()];
+    const [{ last }] = (await h.store.db.all<{ last: number }>(sql`SELECT coalesce(max(id), 0) AS last FROM deliveries`)) as [{ last: number }];
     await ingest(h.deps, [kyc(a, 'pending', 10), kyc(b, 'pending', 10)]);
     h.api.failNext('chat.postMessage', ...Array.from({ length: 3 }, () => ({ status: 429, headers: { 'Retry-After': '1' } })));
     for (let i = 0; i < 8; i++) {
       await deliver();
       h.clock.advance(1100);
     }
-    const ok = posts().filter((p) => p.body.channel === 'C77');
-    expect(ok.length).toBe(2 + 3);
-    const [{ n }] = (await h.store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM deliveries WHERE kind = 'alert' AND status = 'sent' AND target = 'channel:C77' AND attempts > 1`)) as [{ n: number }];
-    expect(n).toBeGreaterThanOrEqual(1);
+    // Five posts reached the fake: three refused with 429, two accepted. The accepted ones are counted
+    // apart from the refused (the old check counted all five as "ok"): each alert's row is sent once,
+    // with its own message, after 2 and 3 attempts (A: 429, 429, ok; B: 429, ok).
+    // Planted: the Slack notifier making a 429 a permanent failure: fails here.
+    expect(posts().filter((p) => p.body.channel === 'C77')).toHaveLength(5);
+    const sent = await h.store.db.all<{ attempts: number; message_ref: string }>(
+      sql`SELECT attempts, message_ref FROM deliveries WHERE kind = 'alert' AND status = 'sent' AND target = 'channel:C77' AND id > ${last}`,
+    );
+    expect(sent.map((r) => Number(r.attempts)).sort()).toEqual([2, 3]);
+    expect(new Set(sent.map((r) => r.message_ref)).size).toBe(2);
     const pending = await h.store.db.select().from(deliveries).where(eq(deliveries.status, 'pending'));
     expect(pending).toEqual([]);
   });

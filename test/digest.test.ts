@@ -92,9 +92,13 @@ describe('the daily digest', () => {
 
   it('is scheduled by node-cron for 23:59 in Asia/Taipei, which is 15:59 UTC', () => {
     const task = scheduleDigest(testConfig().digest, async () => undefined, createLogger('silent'));
+    // The next 15:59:00.000 UTC after now, exactly (the old "after now" check held for any schedule).
+    // Planted: DIGEST_CRON default '59 23' → '58 23': fails.
     const next = task.getNextRun()!;
-    expect(next.getTime()).toBeGreaterThan(Date.now());
-    expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([15, 59]);
+    const now = new Date();
+    let expected = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 15, 59);
+    if (expected <= now.getTime()) expected += 24 * 3600_000;
+    expect(next.toISOString()).toBe(new Date(expected).toISOString());
     task.destroy();
     // A process starting at 23:59:30 Taipei time has missed that tick; one at 23:58 has not.
     expect(dailyRunPassed('59 23 * * *', 'Asia/Taipei', Date.parse('2026-11-24T23:59:30+08:00'))).toBe(true);

@@ -43,7 +43,9 @@ describe('GET /v1/profiles/:identifier', () => {
     const p = await body(res);
     expect(res.status, JSON.stringify(p)).toBe(200);
     expect(p.unified_id).toMatch(/^u_/);
-    expect(p.identifiers).toEqual(expect.arrayContaining([{ type: 'external_id', value: ext }, { type: 'email', value: email }, { type: 'phone', value: '+821023456789' }, { type: 'wallet', value: expect.stringMatching(new RegExp(`^${evm}$`, 'i')) }, { type: 'wallet', value: tron }]));
+    // Exactly these five, not "contains these five" (planted: the profile listing one identifier the
+    // customer does not hold: fails here, passed the old arrayContaining).
+    expect(p.identifiers).toEqual([{ type: 'external_id', value: ext }, { type: 'email', value: email }, { type: 'phone', value: '+821023456789' }, { type: 'wallet', value: expect.stringMatching(new RegExp(`^${evm}$`, 'i')) }, { type: 'wallet', value: tron }]);
     expect(p.basic).toMatchObject({ name: 'Dana Kim', avatar_initial: 'D', platforms: ['ios'], membership_level: 'gold', gender: 'female', birth_date: '1990-04-02', age_group: '30-39', tags: ['vip'] });
     expect(p.activity).toMatchObject({ events_count: 3, sessions_count: 2, first_seen: '2026-06-03T06:00:00.000Z', last_activity: '2026-11-25T01:00:00.000Z' });
     expect(p.compliance).toMatchObject({ kyc_status: 'verified', risk_score: 80, risk_level: 'high', form_numbers: ['F-9'], document_id: 'A123456789', tasks: [{ id: 'T-1', name: 'IDV', status: 'done' }], kyc_applied_at: '2026-11-02T02:00:00.000Z' });
