@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { kycStates } from '../db/schema/index.ts';
 import { runDailyDigest } from '../src/digest/job.ts';
 import { buildDigest } from '../src/digest/model.ts';
-import { digestText } from '../src/digest/render.ts';
+import { digestText } from '../src/cli/render.ts';
 import { createLogger } from '../src/logger.ts';
 import { parseRange } from '../src/metrics/range.ts';
 import { riskLevelOf } from '../src/risk.ts';
