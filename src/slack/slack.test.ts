@@ -154,22 +154,30 @@ describe('section buttons', () => {
 });
 
 describe('slow commands', () => {
+  // Event-based instead of timed (it asserted the ack took < 350 ms): the command cannot finish until
+  // the test lets it, so an ack that arrives first proves it did not wait for the command.
+  // Planted: the handler awaiting the work before acking: the ack never comes and this times out.
   it('are acked in time with "Working on it…" and answered through respond()', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let finished = false;
     const slow = await slackHarness({
       routes: {
         ackDeadlineMs: 50,
         run: async (text, ctx) => {
-          await new Promise((r) => setTimeout(r, 400));
-          return runCommandText(text, ctx);
+          await gate;
+          const r = await runCommandText(text, ctx);
+          finished = true;
+          return r;
         },
       },
     });
     await ingest(slow.deps, [{ type: 'identify', id: 's-1', timestamp: new Date().toISOString(), identifiers: { email: 'slow@example.com' } }]);
-    const started = Date.now();
     const { res, responseUrl } = slow.command('lookup slow@example.com');
     const first = await body(await res);
-    expect(Date.now() - started).toBeLessThan(350);
+    expect(finished, 'acked while the command was still running').toBe(false);
     expect(first).toMatchObject({ response_type: 'ephemeral', text: 'Working on it…' });
+    release();
     const reply = await slow.responded(responseUrl);
     expect(reply).toMatchObject({ response_type: 'ephemeral', replace_original: true });
     expect(visible(reply)).toContain('s***@example.com');

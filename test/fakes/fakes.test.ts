@@ -1,6 +1,6 @@
 // Proves the fakes are faithful enough for the real SDK clients, so platform tests can trust them.
 import { createPublicKey, verify } from 'node:crypto';
-import { REST, DiscordAPIError } from '@discordjs/rest';
+import { REST, DiscordAPIError, RateLimitError } from '@discordjs/rest';
 import { App } from '@slack/bolt';
 import { ErrorCode, LogLevel, WebClient, type WebAPIRateLimitedError } from '@slack/web-api';
 import { Routes } from 'discord.js';
@@ -117,13 +117,20 @@ describe('fake Discord API with the real REST client', () => {
     expect(call?.files).toEqual([{ field: 'files[0]', name: 'chart.png', bytes: 2048, contentType: expect.any(String) }]);
   });
 
-  it('lets REST wait out a scripted 429 and then succeed', async () => {
+  // Event-based instead of timing the wait (it asserted >= 200 ms elapsed): REST told to reject on
+  // rate limits, as the product's notifier is, reports exactly the scripted retry_after, and a REST that
+  // waits it out sends the message once more. Planted: the fake announcing five times the scripted
+  // wait: fails.
+  it('speaks 429 as Discord does: REST reads the scripted retry_after, and one that waits succeeds', async () => {
     api.failNext('POST /api/v10/channels/', { status: 429, body: { retry_after: 0.2 } });
-    const started = Date.now();
+    const rejecting = new REST({ retries: 0, offset: 0, rejectOnRateLimit: () => true, api: api.url }).setToken('x');
+    const err = await rejecting.post(Routes.channelMessages('123'), { body: { content: 'later' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect((err as RateLimitError).retryAfter).toBe(200);
 
+    api.failNext('POST /api/v10/channels/', { status: 429, body: { retry_after: 0.2 } });
     await expect(rest().post(Routes.channelMessages('123'), { body: { content: 'later' } })).resolves.toMatchObject({ id: expect.any(String) });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-    expect(api.callsTo('POST /api/v10/channels/123/messages')).toHaveLength(2);
+    expect(api.callsTo('POST /api/v10/channels/123/messages')).toHaveLength(3);
   });
 
   it('answers interaction follow-ups, DMs and edits', async () => {
