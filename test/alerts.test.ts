@@ -123,6 +123,30 @@ describe('compliance alerts', () => {
     expect(row).toMatchObject({ acknowledgedBy: `slack:${COMP}` });
   });
 
+  // The alert's Open profile button acts with the role of whoever clicks it, not the subscriber's or
+  // the channel's. Planted: the handler resolving the caller from the first admin, and forcing viewer:
+  // each fails one half.
+  it("opens the profile from an alert with the clicking user's role", async () => {
+    const email = await person();
+    const [uid] = (await ingest(h.deps, [kyc(email, 'pending', 5, { document_id: 'B987654321' })])).unifiedIds;
+    const open = async (user: string) => {
+      const responseUrl = h.api.responseUrl(`open-${uniq()}`);
+      const body = blockActionBody({
+        user: { id: user, username: 'x', team_id: 'T1' }, channel: { id: 'C77', name: 'compliance-ops' },
+        container: { type: 'message', message_ts: '1.1', channel_id: 'C77', is_ephemeral: false }, response_url: responseUrl,
+        actions: [{ type: 'button', action_id: 'user360_open', block_id: 'b', value: uid!, action_ts: '1.2', text: { type: 'plain_text', text: 'Open profile' } }],
+      });
+      expect((await h.post(body)).status).toBe(200);
+      return visible(await h.responded(responseUrl));
+    };
+    const masked = await open(VIEW);
+    expect(masked).toContain(uid);
+    for (const secret of ['Alert Person', email, email.split('@')[0]!, 'B987654321']) expect(masked).not.toContain(secret);
+    expect(masked).toContain('******4321');
+    const whole = await open(COMP);
+    for (const shown of ['Alert Person', email, 'B987654321']) expect(whole).toContain(shown);
+  });
+
   it('survives 429 with Retry-After three times, then delivers each alert once', async () => {
     await deliver();
     h.api.reset();

@@ -39,7 +39,8 @@ describe('npx user360', () => {
     expect(masked.stdout).toContain('c***@example.com');
     expect(masked.stdout).toContain('+886 9** *** 678');
     expect(masked.stdout).toContain('******6789');
-    expect(masked.stdout).not.toContain('Cli User');
+    // Every piece of personal data, not only the name (the identifier typed included).
+    for (const secret of ['Cli User', 'cli.user@example.com', 'Cli.User', 'A123456789', '912 345', '912345678']) expect(masked.stdout).not.toContain(secret);
 
     const audit = await cli('audit', '--since', '1h');
     expect(audit.stdout).toContain('cli');

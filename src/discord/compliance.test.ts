@@ -71,14 +71,23 @@ describe('compliance tools on Discord', () => {
     const shown = JSON.stringify(acked.json.data);
     expect(shown).toContain(`Acknowledged by <@${ADMIN}>`);
     expect(shown).not.toContain('u360:ack:');
-    expect(shown, 'a guild channel message carries no personal data').not.toContain('Disco Person');
+    // Not only the name: the email, its local part and the document id stay out too (the old check
+    // looked for the name alone; planted: acknowledge showing personal data outside a DM: fails).
+    for (const secret of ['Disco Person', email, email.split('@')[0]!]) expect(shown, 'a guild channel message carries no personal data').not.toContain(secret);
     expect((await store.db.select().from(alerts).where(eq(alerts.id, alert!.id)))[0]!.acknowledgedBy).toBe(`discord:${ADMIN}`);
     const again = await button(ADMIN, `u360:ack:${alert!.id}`);
     expect(JSON.stringify(again.json.data)).toContain(`Acknowledged by <@${ADMIN}>`);
 
+    // The same button acts with the role of whoever clicks it: masked for a viewer, whole for an admin.
+    // Planted: the open button resolving the caller as admin, and as viewer: each fails one half.
     const open = await button(VIEWER, `u360:open:${alert!.unifiedId}`);
     expect(open.json).toMatchObject({ type: 4, data: { flags: 64 } });
-    expect(JSON.stringify(open.json.data)).toContain(alert!.unifiedId);
-    expect(JSON.stringify(open.json.data)).not.toContain(email);
+    const masked = JSON.stringify(open.json.data);
+    expect(masked).toContain(alert!.unifiedId);
+    for (const secret of ['Disco Person', email, email.split('@')[0]!]) expect(masked).not.toContain(secret);
+    expect(masked, 'the masked email is shown').toContain('@example.com');
+    const whole = JSON.stringify((await button(ADMIN, `u360:open:${alert!.unifiedId}`)).json.data);
+    expect(whole).toContain(email);
+    expect(whole).toContain('Disco Person');
   });
 });
