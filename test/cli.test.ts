@@ -45,7 +45,7 @@ describe('npx user360', () => {
     const audit = await cli('audit', '--since', '1h');
     expect(audit.stdout).toContain('cli');
     expect(audit.stdout).toContain('(masked)');
-  }, 60_000);
+  }, 120_000);
 
   it('creates an API key and prints it as the last line', async () => {
     const r = await cli('keys', 'create', 'kyc-provider');
@@ -54,7 +54,7 @@ describe('npx user360', () => {
     const dup = await cli('keys', 'create', 'kyc-provider');
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('already exists');
-  }, 30_000);
+  }, 60_000);
 
   it('explains a bad identifier, an unknown customer and a bad import line without a stack trace', async () => {
     const unknown = await cli('lookup', 'nobody@example.com');
@@ -68,12 +68,12 @@ describe('npx user360', () => {
     const split = await cli('split', 'u_01ARZ3NDEKTSV4RRFFQ69G5FAV');
     expect(split.code).toBe(1);
     expect(split.stderr).toContain('no customer u_01ARZ3NDEKTSV4RRFFQ69G5FAV');
-  }, 60_000);
+  }, 120_000);
 
   it('stops on bad configuration naming the setting', async () => {
     const r = await run(process.execPath, ['bin/user360.js', 'metrics'], { env: { ...env, PORT: 'eighty', DEFAULT_PHONE_REGION: 'XX' } }).catch((e) => e);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('PORT');
     expect(r.stderr).toContain('DEFAULT_PHONE_REGION');
-  }, 30_000);
+  }, 60_000);
 });
