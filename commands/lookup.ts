@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { writeAudit } from '../src/access/audit.ts';
-import { canSeePersonalData, maskIdentifier, PERSONAL_IDENTIFIER_TYPES } from '../src/access/mask.ts';
+import { canSeePersonalData, maskIdentifier, maskQuoted, PERSONAL_IDENTIFIER_TYPES } from '../src/access/mask.ts';
 import { IdentifierError } from '../src/identity/normalize.ts';
 import { findCustomer } from '../src/profile/find.ts';
 import { maskProfile } from '../src/profile/mask-profile.ts';
@@ -27,7 +27,8 @@ export async function lookup(input: LookupInput, ctx: CommandContext): Promise<C
   try {
     found = await findCustomer(store, input.identifier, ctx.identity);
   } catch (e) {
-    if (e instanceof IdentifierError) return { kind: 'usage_error', message: e.message, usage: [] };
+    // The message quotes what was typed, which may be personal data even when it is malformed.
+    if (e instanceof IdentifierError) return { kind: 'usage_error', message: full ? e.message : maskQuoted(e.message), usage: [] };
     throw e;
   }
   const { detected, unifiedId } = found;

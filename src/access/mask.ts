@@ -1,9 +1,6 @@
 import { formatPhoneInternational } from '../identity/normalize.ts';
 import type { Role } from '../../db/schema/constants.ts';
 
-/** Personal data of SPEC §2: name, email, phone, document ID. Everything else is shown to every role. */
-export const PERSONAL_IDENTIFIER_TYPES = new Set(['email', 'phone']);
-
 export const canSeePersonalData = (role: Role) => role === 'compliance' || role === 'admin';
 
 export function maskEmail(email: string): string {
@@ -41,8 +38,34 @@ export function maskName(name: string): string {
   return `${first}***`;
 }
 
-export function maskIdentifier(type: string, value: string): string {
-  if (type === 'email') return maskEmail(value);
-  if (type === 'phone') return maskPhone(value);
-  return value;
+/** A chat handle or id (kakao, LINE, Discord, Telegram, X): its first character stays. */
+export function maskHandle(handle: string): string {
+  return `${[...handle.trim()][0] ?? ''}***`;
 }
+
+/** A birth date says who someone is; the age group (kept) is what a viewer needs. */
+export const maskBirthDate = (_date: string) => '****-**-**';
+
+type Masker = (value: string) => string;
+
+/**
+ * THE list of personal data (SPEC §2: name, email, phone, document ID, and what identifies a person as
+ * surely: chat handles, the birth date). Every output a viewer gets (text, Block Kit, embeds, --json,
+ * the audit row) is derived from it: maskIdentifier for identifiers, maskProfile for whole profiles.
+ * A field not listed here is shown to every role; add a field here, not in a renderer.
+ */
+export const PERSONAL = {
+  identifiers: { email: maskEmail, phone: maskPhone, kakao_id: maskHandle, line_id: maskHandle, discord: maskHandle, telegram: maskHandle, x: maskHandle },
+  traits: { name: maskName, birth_date: maskBirthDate },
+  compliance: { document_id: maskDocumentId },
+} as const satisfies Record<string, Record<string, Masker>>;
+
+export const PERSONAL_IDENTIFIER_TYPES: ReadonlySet<string> = new Set(Object.keys(PERSONAL.identifiers));
+
+export function maskIdentifier(type: string, value: string): string {
+  const mask = Object.hasOwn(PERSONAL.identifiers, type) ? (PERSONAL.identifiers as Record<string, Masker>)[type]! : undefined;
+  return mask ? mask(value) : value;
+}
+
+/** A message that quotes what the caller typed (an IdentifierError's), with every quoted value hidden. */
+export const maskQuoted = (message: string) => message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
