@@ -48,21 +48,22 @@ const describe = (t: string) => (t.startsWith('channel:') ? `<#${t.slice(8)}>` :
  */
 export async function alerts(input: AlertsInput, ctx: CommandContext): Promise<CommandResult> {
   const { caller, store } = ctx;
-  if (caller.platform === 'cli') return notice(false, 'Alerts are delivered in Slack or Discord', 'Run /user360 alerts there; `npx user360 alerts failed` lists deliveries that failed.');
+  if (caller.platform !== 'slack' && caller.platform !== 'discord') return notice(false, 'Alerts are delivered in Slack or Discord', 'Run /user360 alerts there; `npx user360 alerts failed` lists deliveries that failed.');
   const target = targetOf(caller, input.channel)!;
+  const platform = caller.platform;
   if (input.action === 'list') {
-    const mine = await listAlertSubscriptions(store.db, caller.platform, [`user:${caller.userId}`, ...(input.channel ? [target] : caller.channelId ? [`channel:${caller.channelId}`] : [])]);
+    const mine = await listAlertSubscriptions(store.db, platform, [`user:${caller.userId}`, ...(input.channel ? [target] : caller.channelId ? [`channel:${caller.channelId}`] : [])]);
     if (!mine.length) return notice(true, 'No alert subscriptions here', 'Subscribe with /user360 alerts subscribe [kyc|risk|all] [min-level] [#channel].');
     return notice(true, 'Alert subscriptions', ...mine.map((s) => `${describe(s.target)}: ${s.filter}${s.minLevel ? ` from ${s.minLevel}` : ''}`));
   }
   if (!mayRunCompliance(caller)) return notice(false, 'Only compliance and admin roles can subscribe to compliance alerts', `Your role is ${caller.role}. Ask an admin: /user360 roles grant @you compliance`);
   if (input.action === 'subscribe') {
     const filter = input.filter ?? 'all';
-    await subscribeAlerts(store, { platform: caller.platform, target, filter, minLevel: input.minLevel ?? null, by: caller.userId, now: ctx.clock().getTime() });
+    await subscribeAlerts(store, { platform, target, filter, minLevel: input.minLevel ?? null, by: caller.userId, now: ctx.clock().getTime() });
     const lines = [`Kind: ${filter}${input.minLevel ? `, only into ${input.minLevel} or above` : ''}.`];
     if (target.startsWith('channel:')) lines.push('Channel alerts carry the unified ID and the change only, no personal data.');
     return notice(true, `Compliance alerts will go to ${describe(target)}`, ...lines);
   }
-  const n = await unsubscribeAlerts(store, { platform: caller.platform, target, filter: input.filter });
+  const n = await unsubscribeAlerts(store, { platform, target, filter: input.filter });
   return notice(n > 0, n > 0 ? `Stopped ${n} alert subscription(s) for ${describe(target)}` : `No matching alert subscription for ${describe(target)}`);
 }

@@ -3,6 +3,7 @@ import { resolveRole } from '../src/access/roles.ts';
 import type { IdentityConfig } from '../src/config.ts';
 import type { Clock } from '../src/time.ts';
 import type { RolesContext } from './roles.ts';
+import type { CommandContext } from './types.ts';
 
 export interface ChatCallerInput {
   platform: 'slack' | 'discord';
@@ -26,4 +27,12 @@ export async function chatContext(
 ): Promise<RolesContext> {
   const role = await resolveRole(deps.store, { platform: who.platform, userId: who.userId, roleIds: who.roleIds }, admins);
   return { ...deps, caller: { platform: who.platform, userId: who.userId, channelId: who.channelId, role, direct: who.direct }, admins };
+}
+
+/**
+ * The read API's caller: an API key is a trusted integration, so it sees whole profiles (the compliance
+ * role), and its reads are audited under the key's name like a chat lookup.
+ */
+export function apiContext(deps: { store: Store; identity: IdentityConfig; clock: Clock }, keyName: string): CommandContext {
+  return { ...deps, caller: { platform: 'api', userId: keyName, role: 'compliance', direct: false } };
 }

@@ -23,9 +23,9 @@ export async function digest(input: DigestInput, ctx: CommandContext): Promise<C
     const day = 'day' in input && input.day ? input.day : gmt8Day(now);
     return { kind: 'digest', digest: await buildDigest(store.db, day, now) };
   }
-  if (caller.platform === 'cli' || !caller.channelId) return notice(false, 'Run this in the channel that should get the digest', 'The daily digest is posted to Slack or Discord channels.');
+  if ((caller.platform !== 'slack' && caller.platform !== 'discord') || !caller.channelId) return notice(false, 'Run this in the channel that should get the digest', 'The daily digest is posted to Slack or Discord channels.');
   if (!mayRunCompliance(caller)) return notice(false, 'Only compliance and admin roles can change the daily digest', `Your role is ${caller.role}.`);
-  const where = { platform: caller.platform, channelId: caller.channelId };
+  const where = { platform: caller.platform, channelId: caller.channelId } as const;
   if (input.action === 'subscribe') {
     const fresh = await subscribeDigest(store, { ...where, by: caller.userId, now });
     return notice(true, fresh ? 'This channel will get the daily digest at 23:59 GMT+8' : 'This channel already gets the daily digest', 'Top customers are shown by unified ID only.');

@@ -38,7 +38,7 @@ export async function lookup(input: LookupInput, ctx: CommandContext): Promise<C
     platform: caller.platform,
     callerId: caller.userId,
     channelId: caller.channelId,
-    command: input.section && input.section !== 'card' ? `lookup:${input.section}` : 'lookup',
+    command: caller.platform === 'api' ? 'profile' : input.section && input.section !== 'card' ? `lookup:${input.section}` : 'lookup',
     identifierType: detected.type,
     identifier: personal && !full ? null : detected.value,
     unifiedId,

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { firstDataDay, queryMetrics } from '../src/metrics/query.ts';
-import { parseRange, RANGE_HELP } from '../src/metrics/range.ts';
+import { queryMetrics } from '../src/metrics/query.ts';
+import { RANGE_HELP } from '../src/metrics/range.ts';
+import { rangeFor } from './range.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 
 export const metricsArgs = z.array(z.string()).max(1, `metrics takes one range: ${RANGE_HELP}`).transform((w) => ({ range: w[0] }));
 
-export async function metrics(input: { range?: string }, ctx: CommandContext): Promise<CommandResult> {
-  const db = ctx.store.db;
-  const range = parseRange(input.range, ctx.clock().getTime(), await firstDataDay(db));
-  return { kind: 'metrics', metrics: await queryMetrics(db, range, ctx.clock().getTime(), 5) };
+/** `metrics [range]`: chat shows the top 5 customers; the read API asks for its own `top` (10). */
+export async function metrics(input: { range?: string; top?: number }, ctx: CommandContext): Promise<CommandResult> {
+  const range = await rangeFor(input.range, ctx);
+  return { kind: 'metrics', metrics: await queryMetrics(ctx.store.db, range, ctx.clock().getTime(), input.top ?? 5) };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { firstDataDay, queryMetrics } from '../src/metrics/query.ts';
-import { parseRange } from '../src/metrics/range.ts';
+import { queryMetrics } from '../src/metrics/query.ts';
+import { rangeFor } from './range.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 
 const MAX_TOP = 50;
@@ -22,8 +22,7 @@ export const topArgs = z
 
 /** `top [range] [n]`: customers by transaction volume. Unified IDs only, so it is safe in any channel. */
 export async function top(input: { range: string; n: number }, ctx: CommandContext): Promise<CommandResult> {
-  const db = ctx.store.db;
-  const range = parseRange(input.range, ctx.clock().getTime(), await firstDataDay(db));
-  const m = await queryMetrics(db, range, ctx.clock().getTime(), input.n);
+  const range = await rangeFor(input.range, ctx);
+  const m = await queryMetrics(ctx.store.db, range, ctx.clock().getTime(), input.n);
   return { kind: 'top', range: m.range, customers: m.assetpro.top_customers };
 }

@@ -8,7 +8,8 @@ import type { Profile } from '../src/profile/profile.ts';
 import type { Clock } from '../src/time.ts';
 
 export interface Caller {
-  platform: ChatPlatform;
+  /** `api`: an integration reading through the HTTP read API with its key (see apiContext) */
+  platform: ChatPlatform | 'api';
   userId: string;
   channelId?: string;
   role: Role;

@@ -1,43 +1,29 @@
 import { Hono } from 'hono';
 import type { Store } from '../../db/client.ts';
+import { apiContext } from '../../commands/context.ts';
+import { lookup } from '../../commands/lookup.ts';
+import { metrics } from '../../commands/metrics.ts';
 import type { IdentityConfig } from '../config.ts';
-import { writeAudit } from '../access/audit.ts';
 import { AppError, notFound } from '../errors.ts';
-import { IdentifierError } from '../identity/normalize.ts';
-import { firstDataDay, queryMetrics } from '../metrics/query.ts';
-import { parseRange } from '../metrics/range.ts';
-import { findCustomer } from '../profile/find.ts';
-import { buildProfile } from '../profile/profile.ts';
 import type { Clock } from '../time.ts';
 import type { ApiEnv } from './auth.ts';
 
+/** The read API: the same commands as chat, for an `api` caller; this file only maps results to HTTP. */
 export function readApi(deps: { store: Store; identity: IdentityConfig; clock: Clock }) {
-  const db = deps.store.db;
   const app = new Hono<ApiEnv>();
 
   app.get('/profiles/:identifier', async (c) => {
-    const input = c.req.param('identifier');
-    let found;
-    try {
-      found = await findCustomer(deps.store, input, deps.identity);
-    } catch (e) {
-      if (e instanceof IdentifierError) throw new AppError('invalid_identifier', e.message);
-      throw e;
-    }
-    const now = deps.clock().getTime();
-    // API keys are trusted integrations: they see whole profiles, and each read is audited like a chat lookup.
-    await writeAudit(deps.store, {
-      at: now, platform: 'api', callerId: c.var.apiKey.name, command: 'profile', identifierType: found.detected.type, identifier: found.detected.value, unifiedId: found.unifiedId,
-    });
-    const profile = found.unifiedId ? await buildProfile(deps.store, found.unifiedId, now) : null;
-    if (!profile) throw notFound(`no customer found for ${found.detected.type} "${found.detected.value}"`);
-    return c.json(profile);
+    const r = await lookup({ identifier: c.req.param('identifier') }, apiContext(deps, c.var.apiKey.name));
+    if (r.kind === 'usage_error') throw new AppError('invalid_identifier', r.message);
+    if (r.kind === 'not_found') throw notFound(r.message);
+    if (r.kind !== 'profile') throw new Error(`lookup answered ${r.kind}`);
+    return c.json(r.profile);
   });
 
   app.get('/metrics', async (c) => {
-    const range = parseRange(c.req.query('range'), deps.clock().getTime(), await firstDataDay(db));
-    const m = await queryMetrics(db, range, deps.clock().getTime());
-    return c.json(m);
+    const r = await metrics({ range: c.req.query('range'), top: 10 }, apiContext(deps, c.var.apiKey.name));
+    if (r.kind !== 'metrics') throw new Error(`metrics answered ${r.kind}`);
+    return c.json(r.metrics);
   });
   return app;
 }
