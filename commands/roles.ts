@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { grantRole, isRole, listRoleGrants, revokeRole } from '../src/access/roles.ts';
 import type { Tx } from '../db/client.ts';
-import { auditLog, ROLES, type ChatPlatform, type Role } from '../db/schema/index.ts';
+import { ROLES, type ChatPlatform, type Role } from '../db/schema/index.ts';
+import { writeAuditIn } from '../src/access/audit.ts';
 import { notice, type CommandContext, type CommandResult } from './types.ts';
 
 /**
@@ -93,7 +94,7 @@ export async function roles(input: RolesInput, ctx: RolesContext): Promise<Comma
   const now = ctx.clock().getTime();
   // The change and its audit row commit together: a role never changes without a trace.
   const audited = (command: string, tx: Tx) =>
-    tx.insert(auditLog).values({ at: now, platform, callerId: caller.userId, channelId: caller.channelId, command, identifierType: 'role_subject', identifier: subject, unifiedId: null });
+    writeAuditIn(tx, { at: now, platform, callerId: caller.userId, channelId: caller.channelId, command, identifierType: 'role_subject', identifier: subject, unifiedId: null });
 
   if (input.action === 'grant') {
     await store.write(async (tx) => {

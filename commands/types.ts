@@ -7,6 +7,9 @@ import type { Metrics } from '../src/metrics/query.ts';
 import type { Profile } from '../src/profile/profile.ts';
 import type { Clock } from '../src/time.ts';
 
+/** The models inside results, for renderers (adapters take them from here, not from the rules). */
+export type { AlertView, Digest, Metrics, Profile };
+
 export interface Caller {
   /** `api`: an integration reading through the HTTP read API with its key (see apiContext) */
   platform: ChatPlatform | 'api';

@@ -1,15 +1,27 @@
-import { desc, gte } from 'drizzle-orm';
-import type { Db, Store } from '../../db/client.ts';
+import { desc, getTableName, gte } from 'drizzle-orm';
+import type { Db, Queryable, Store } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
+import { columnsOf } from '../../db/sql-names.ts';
 
 export type AuditEntry = typeof auditLog.$inferInsert;
 
-const COLUMNS = ['at', 'platform', 'caller_id', 'channel_id', 'command', 'identifier_type', 'identifier', 'unified_id'] as const;
-const INSERT = `INSERT INTO audit_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+const FIELDS = ['at', 'platform', 'callerId', 'channelId', 'command', 'identifierType', 'identifier', 'unifiedId'] as const;
+const INSERT = `INSERT INTO ${getTableName(auditLog)} (${columnsOf(auditLog, FIELDS).join(', ')}) VALUES (${FIELDS.map(() => '?').join(', ')})`;
+
+/** The one audit-row builder: every field set, absent ones NULL, for both ways a row is written. */
+export function auditRow(e: AuditEntry): Required<Omit<AuditEntry, 'id'>> {
+  return { at: e.at, platform: e.platform, callerId: e.callerId, channelId: e.channelId ?? null, command: e.command, identifierType: e.identifierType ?? null, identifier: e.identifier ?? null, unifiedId: e.unifiedId ?? null };
+}
 
 /** One row per lookup; written as a single statement because it sits on every lookup's path. */
 export async function writeAudit(store: Store, e: AuditEntry): Promise<void> {
-  await store.writeOne({ sql: INSERT, args: [e.at, e.platform, e.callerId, e.channelId ?? null, e.command, e.identifierType ?? null, e.identifier ?? null, e.unifiedId ?? null] });
+  const row = auditRow(e);
+  await store.writeOne({ sql: INSERT, args: FIELDS.map((f) => row[f]) });
+}
+
+/** The same row inside a caller's transaction (a role change commits with its audit row). */
+export async function writeAuditIn(tx: Queryable, e: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values(auditRow(e));
 }
 
 export async function readAudit(db: Db, since: number, limit = 500) {

@@ -2,13 +2,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCommandText } from '../../commands/index.ts';
 import { lookup, sectionSchema } from '../../commands/lookup.ts';
 import { ROLES, type Role } from '../../db/schema/constants.ts';
-import { readAudit } from '../access/audit.ts';
-import { maskIdentifier } from '../access/mask.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
 import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { listConflicts } from '../identity/conflicts.ts';
-import { splitCustomer } from '../identity/split.ts';
+import { auditTrail, identityConflicts, splitMerge } from '../../commands/operator.ts';
 import { digestText, renderText } from './render.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { formatGmt8, gmt8Day, isValidDay, systemClock } from '../time.ts';
@@ -92,7 +89,7 @@ program
   .action(async (id: string, o: { by?: string }) => {
     const env = await openCli();
     const by = o.by ?? cliContext(env).caller.userId;
-    const r = await env.store.write((tx) => splitCustomer(tx, id.trim(), by, Date.now()));
+    const r = await splitMerge(id, by, { store: env.store, clock: systemClock });
     print(`Split ${r.restored} from ${r.from} (merge #${r.mergeId}). They will not be merged again automatically.`);
   });
 
@@ -133,10 +130,10 @@ program
   .option('--all', 'include resolved ones')
   .action(async (o: { all?: boolean }) => {
     const env = await openCli();
-    const rows = await listConflicts(env.store.db, o);
+    const rows = await identityConflicts(o, env);
     if (!rows.length) return print('No identity conflicts to review.');
     for (const c of rows) {
-      const id = c.identifierType ? `  ${c.identifierType} ${maskIdentifier(c.identifierType, c.identifierValue ?? '')}` : '';
+      const id = c.identifierType ? `  ${c.identifierType} ${c.identifierShown}` : '';
       print(`#${c.id} ${formatGmt8(c.createdAt)}  ${c.kind}  ${c.customerIds.join(' / ')}${id}\n    ${c.detail}${c.recordId ? ` (record ${c.recordType} ${c.recordId})` : ''}`);
     }
   });
@@ -176,7 +173,7 @@ program
     const rel = /^(\d+)([hd])$/.exec(o.since);
     const since = rel ? Date.now() - Number(rel[1]) * (rel[2] === 'h' ? 3_600_000 : 86_400_000) : Date.parse(o.since);
     if (Number.isNaN(since)) throw new AppError('invalid_since', `--since takes 24h, 7d or an ISO date, not "${o.since}"`);
-    const rows = await readAudit(env.store.db, since);
+    const rows = await auditTrail(since, env);
     if (!rows.length) return print('No lookups in that time.');
     for (const r of rows) {
       print(`${formatGmt8(r.at)}  ${r.platform.padEnd(7)} ${r.callerId.padEnd(14)} ${(r.channelId ?? '-').padEnd(12)} ${r.command.padEnd(18)} ${(r.identifierType ?? '').padEnd(11)} ${r.identifier ?? '(masked)'} -> ${r.unifiedId ?? 'not found'}`);

@@ -1,6 +1,6 @@
 import type { CommandResult } from '../../commands/types.ts';
 import type { Digest } from '../digest/model.ts';
-import type { Metrics } from '../metrics/query.ts';
+import type { Metrics } from '../../commands/types.ts';
 import { digestLines } from '../render/digest.ts';
 import { fmtInt, fmtUsdt, KYC_BADGE, riskText, SECTION_TITLES, sectionFields, type Field } from '../render/format.ts';
 

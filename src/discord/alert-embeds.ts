@@ -1,5 +1,5 @@
 import type { APIActionRowComponent, APIButtonComponent } from 'discord.js';
-import type { AlertView } from '../alerts/view.ts';
+import type { AlertView } from '../../commands/types.ts';
 import { escape } from './escape.ts';
 import { embed, type DiscordMessage } from './limits.ts';
 

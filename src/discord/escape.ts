@@ -2,7 +2,7 @@
  * Text from outside (customer data, source-system fields, what a caller typed) as Discord markdown that
  * shows it literally. discord.js's escapeMarkdown only escapes balanced pairs, so `******6789` would
  * still render bold; here every markdown character is escaped on its own:
- * - `\ * _ ~ \` | [ ]` get a backslash: no formatting, spoiler or masked link `[x](url)`;
+ * - `\ * _ ~ | [ ]` and the backtick get a backslash: no formatting, spoiler or masked link `[x](url)`;
  * - a leading `>`, `#`, `-` or `1.` is text, not a quote, heading, subtext or list;
  * - `<` gets a zero-width space after it, so no `<@id>`, `<@&id>`, `<#id>`, `<t:…>` or `<:emoji:id>` forms;
  * - `@everyone` and `@here` get one after the `@`.
@@ -13,7 +13,7 @@ export const ZWSP = '\u200B';
 
 export function escape(line: string): string {
   return line
-    .replace(/[\\*_~`|[\]]/g, '\\$&')
+    .replace(/[\\*_~\x60|[\]]/g, '\\$&')
     .replace(/^([>#-])/, '\\$1')
     .replace(/^(\d+)\.(?=\s)/, '$1\\.')
     .replace(/</g, `<${ZWSP}`)

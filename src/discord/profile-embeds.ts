@@ -2,7 +2,7 @@
 // card shows one block group each), a button shows one section in full.
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
-import type { Profile } from '../profile/profile.ts';
+import type { Profile } from '../../commands/types.ts';
 import { KYC_BADGE, riskText, sectionFields, sectionHeading, TURTLE_NOTE, VIEW_LABELS } from '../render/format.ts';
 import { COLOR, embed, embedChars, escapeMarkdown, LIMITS, type DiscordMessage, type EmbedSpec } from './limits.ts';
 

@@ -1,8 +1,9 @@
-import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, eq, getTableName, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { encodeTime } from 'ulid';
 import { insertMany, type Tx } from '../../db/client.ts';
 import { customers, identifiers, identityConflicts, merges, type ConflictKind } from '../../db/schema/index.ts';
+import { columnsOf } from '../../db/sql-names.ts';
 import type { IdentityConfig } from '../config.ts';
 import { FALLBACK_IDENTIFIER_LIMIT } from '../config.ts';
 import type { LinkedIdentifier } from './collect.ts';
@@ -51,11 +52,14 @@ export function newUnifiedId(now = Date.now()): string {
   return `u_${encodeTime(now, 10)}${random.map((d) => CROCKFORD[d]).join('')}`;
 }
 const keyOf = (id: { type: string; value: string }) => `${id.type}\u0000${id.value}`;
+// Raw because it runs once per batch on the ingest path; names come from the drizzle tables (db/sql-names.ts).
+const [I_TYPE, I_VALUE, I_CUSTOMER] = columnsOf(identifiers, ['type', 'value', 'customerId']) as [string, string, string];
+const [C_ID, C_ROOT] = columnsOf(customers, ['id', 'rootId']) as [string, string];
 const PRELOAD = `
-  SELECT i.type, i.value, i.customer_id, c.root_id
+  SELECT i.${I_TYPE} AS type, i.${I_VALUE} AS value, i.${I_CUSTOMER} AS customer_id, c.${C_ROOT} AS root_id
   FROM json_each(?) AS j
-  JOIN identifiers AS i ON i.type = j.value ->> 0 AND i.value = j.value ->> 1
-  JOIN customers AS c ON c.id = i.customer_id`;
+  JOIN ${getTableName(identifiers)} AS i ON i.${I_TYPE} = j.value ->> 0 AND i.${I_VALUE} = j.value ->> 1
+  JOIN ${getTableName(customers)} AS c ON c.${C_ID} = i.${I_CUSTOMER}`;
 const priority = (type: string) => IDENTIFIER_TYPES.indexOf(type as never);
 
 /**
@@ -151,8 +155,9 @@ export class IdentityResolver {
   }
 
   async flush(): Promise<void> {
-    await insertMany(this.tx, 'customers', ['id', 'root_id', 'created_at', 'first_seen_at', 'last_activity_at'], this.newCustomers);
-    await insertMany(this.tx, 'identifiers', ['customer_id', 'type', 'value', 'created_at'], this.newIdentifiers);
+    // Rows are pushed in these fields' order as arrays (the hot path of a new customer); names from drizzle.
+    await insertMany(this.tx, getTableName(customers), columnsOf(customers, ['id', 'rootId', 'createdAt', 'firstSeenAt', 'lastActivityAt']), this.newCustomers);
+    await insertMany(this.tx, getTableName(identifiers), columnsOf(identifiers, ['customerId', 'type', 'value', 'createdAt']), this.newIdentifiers);
     this.newCustomers = [];
     this.newIdentifiers = [];
   }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { insertMany, type Tx } from '../../db/client.ts';
-import type { complianceForms, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
+import type { Tx } from '../../db/client.ts';
+import { alerts as alertsTable, complianceForms, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
+import { col, columnsOf, insertRows } from '../../db/sql-names.ts';
 import type { AlertRow, KycView } from '../alerts/outbox.ts';
 import { shiftKycCounts, type CurrentKyc } from '../kyc/state.ts';
 
@@ -56,47 +57,39 @@ export class FactBuffer {
   }
 
   async flush(tx: Tx): Promise<void> {
-    const n = (v: unknown) => (v === undefined ? null : v);
-    await insertMany(tx, 'wallets', ['customer_id', 'chain', 'address', 'first_seen_at'], [...this.wallets.values()].map((w) => [w.customerId, w.chain, w.address, w.firstSeenAt]), 'ON CONFLICT DO NOTHING');
-    await insertMany(
-      tx, 'transactions', ['customer_id', 'record_id', 'at', 'day', 'chain', 'token', 'amount', 'usdt_micros', 'direction', 'tx_hash'],
-      this.transactions.map((t) => [t.customerId, n(t.recordId), t.at, t.day, t.chain, t.token, t.amount, t.usdtMicros, t.direction, n(t.txHash)]),
-    );
-    await insertMany(tx, 'events', ['customer_id', 'record_id', 'at', 'day', 'name', 'session_id', 'device_id'], this.events.map((e) => [e.customerId, n(e.recordId), e.at, e.day, e.name, n(e.sessionId), n(e.deviceId)]));
-    await insertMany(tx, 'labels', ['customer_id', 'kind', 'value'], [...this.labels.values()].map((l) => [l.customerId, l.kind, l.value]), 'ON CONFLICT DO NOTHING');
+    await insertRows(tx, wallets, ['customerId', 'chain', 'address', 'firstSeenAt'], this.wallets.values(), 'ON CONFLICT DO NOTHING');
+    await insertRows(tx, transactions, ['customerId', 'recordId', 'at', 'day', 'chain', 'token', 'amount', 'usdtMicros', 'direction', 'txHash'], this.transactions);
+    await insertRows(tx, events, ['customerId', 'recordId', 'at', 'day', 'name', 'sessionId', 'deviceId'], this.events);
+    await insertRows(tx, labels, ['customerId', 'kind', 'value'], this.labels.values(), 'ON CONFLICT DO NOTHING');
     if (this.purchases.length) {
       // The write lock is held, so ids can be handed out here and the items point at them without a read-back.
-      const [{ max }] = (await tx.all<{ max: number | null }>(sql`SELECT max(id) AS max FROM purchases`)) as [{ max: number | null }];
+      const [{ max }] = (await tx.all<{ max: number | null }>(sql`SELECT max(${purchases.id}) AS max FROM ${purchases}`)) as [{ max: number | null }];
       let id = Number(max ?? 0);
       const rows = this.purchases.map((p) => ({ id: ++id, ...p }));
-      await insertMany(tx, 'purchases', ['id', 'customer_id', 'record_id', 'order_id', 'at', 'day', 'amount', 'currency'], rows.map((p) => [p.id, p.row.customerId, n(p.row.recordId), p.row.orderId, p.row.at, p.row.day, p.row.amount, p.row.currency]));
-      await insertMany(tx, 'purchase_items', ['purchase_id', 'name', 'category', 'quantity', 'price'], rows.flatMap((p) => p.items.map((i) => [p.id, i.name, n(i.category), i.quantity, i.price])));
+      await insertRows(tx, purchases, ['id', 'customerId', 'recordId', 'orderId', 'at', 'day', 'amount', 'currency'], rows.map((p) => ({ ...p.row, id: p.id })));
+      await insertRows(tx, purchaseItems, ['purchaseId', 'name', 'category', 'quantity', 'price'], rows.flatMap((p) => p.items.map((i) => ({ ...i, purchaseId: p.id }))));
     }
-    const deviceCols = ['model', 'os', 'browser', 'library_version', 'country', 'city', 'language', 'timezone'] as const;
-    await insertMany(
-      tx, 'devices', ['customer_id', 'device_id', ...deviceCols, 'last_seen_at'],
-      [...this.devices.values()].map((d) => [d.customerId, d.deviceId, n(d.model), n(d.os), n(d.browser), n(d.libraryVersion), n(d.country), n(d.city), n(d.language), n(d.timezone), d.lastSeenAt]),
-      `ON CONFLICT (customer_id, device_id) DO UPDATE SET ${[...deviceCols, 'last_seen_at'].map((c) => `${c} = excluded.${c}`).join(', ')} WHERE devices.last_seen_at <= excluded.last_seen_at`,
+    const deviceFields = ['model', 'os', 'browser', 'libraryVersion', 'country', 'city', 'language', 'timezone', 'lastSeenAt'] as const;
+    const lastSeen = col(devices, 'lastSeenAt');
+    await insertRows(
+      tx, devices, ['customerId', 'deviceId', ...deviceFields], this.devices.values(),
+      `ON CONFLICT (${columnsOf(devices, ['customerId', 'deviceId']).join(', ')}) DO UPDATE SET ${columnsOf(devices, deviceFields).map((c) => `${c} = excluded.${c}`).join(', ')} WHERE devices.${lastSeen} <= excluded.${lastSeen}`,
     );
-    const keep = (col: string) => `${col} = CASE WHEN excluded.updated_at >= traits.updated_at THEN coalesce(excluded.${col}, traits.${col}) ELSE coalesce(traits.${col}, excluded.${col}) END`;
-    await insertMany(
-      tx, 'traits', ['customer_id', 'name', 'gender', 'birth_date', 'membership_level', 'updated_at'],
-      [...this.traits.values()].map((t) => [t.customerId, n(t.name), n(t.gender), n(t.birthDate), n(t.membershipLevel), t.updatedAt]),
-      `ON CONFLICT (customer_id) DO UPDATE SET ${['name', 'gender', 'birth_date', 'membership_level'].map(keep).join(', ')}, updated_at = max(excluded.updated_at, traits.updated_at)`,
+    const traitFields = ['name', 'gender', 'birthDate', 'membershipLevel'] as const;
+    const updated = col(traits, 'updatedAt');
+    const keep = (c: string) => `${c} = CASE WHEN excluded.${updated} >= traits.${updated} THEN coalesce(excluded.${c}, traits.${c}) ELSE coalesce(traits.${c}, excluded.${c}) END`;
+    await insertRows(
+      tx, traits, ['customerId', ...traitFields, 'updatedAt'], this.traits.values(),
+      `ON CONFLICT (${col(traits, 'customerId')}) DO UPDATE SET ${columnsOf(traits, traitFields).map(keep).join(', ')}, ${updated} = max(excluded.${updated}, traits.${updated})`,
     );
-    await insertMany(
-      tx, 'kyc_changes', ['customer_id', 'record_id', 'at', 'day', 'from_status', 'to_status', 'from_score', 'to_score', 'from_level', 'to_level', 'reason', 'created_at'],
-      this.kycChanges.map((k) => [k.customerId, n(k.recordId), k.at, k.day, k.fromStatus, k.toStatus, n(k.fromScore), n(k.toScore), n(k.fromLevel), n(k.toLevel), n(k.reason), k.createdAt]),
+    await insertRows(tx, kycChanges, ['customerId', 'recordId', 'at', 'day', 'fromStatus', 'toStatus', 'fromScore', 'toScore', 'fromLevel', 'toLevel', 'reason', 'createdAt'], this.kycChanges);
+    await insertRows(tx, complianceForms, ['customerId', 'formNumber', 'submittedAt'], this.forms.values(), 'ON CONFLICT DO NOTHING');
+    const [taskName, taskStatus, taskUpdated] = columnsOf(kycTasks, ['name', 'status', 'updatedAt']) as [string, string, string];
+    await insertRows(
+      tx, kycTasks, ['customerId', 'taskId', 'name', 'status', 'updatedAt'], this.tasks.values(),
+      `ON CONFLICT (${columnsOf(kycTasks, ['customerId', 'taskId']).join(', ')}) DO UPDATE SET ${[taskName, taskStatus, taskUpdated].map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
-    await insertMany(tx, 'compliance_forms', ['customer_id', 'form_number', 'submitted_at'], [...this.forms.values()].map((f) => [f.customerId, f.formNumber, f.submittedAt]), 'ON CONFLICT DO NOTHING');
-    await insertMany(
-      tx, 'kyc_tasks', ['customer_id', 'task_id', 'name', 'status', 'updated_at'], [...this.tasks.values()].map((t) => [t.customerId, t.taskId, t.name, t.status, t.updatedAt]),
-      'ON CONFLICT (customer_id, task_id) DO UPDATE SET name = excluded.name, status = excluded.status, updated_at = excluded.updated_at',
-    );
-    await insertMany(
-      tx, 'alerts', ['unified_id', 'kind', 'from_status', 'to_status', 'from_level', 'to_level', 'risk_score', 'reason', 'record_id', 'at', 'created_at'],
-      this.alerts.map((a) => [a.unifiedId, a.kind, n(a.fromStatus), n(a.toStatus), n(a.fromLevel), n(a.toLevel), n(a.riskScore), n(a.reason), n(a.recordId), a.at, a.createdAt]),
-    );
+    await insertRows(tx, alertsTable, ['unifiedId', 'kind', 'fromStatus', 'toStatus', 'fromLevel', 'toLevel', 'riskScore', 'reason', 'recordId', 'at', 'createdAt'], this.alerts);
     await shiftKycCounts(tx, this.kycMoves.from, this.kycMoves.to);
     const activity = [...this.activity.entries()];
     for (let i = 0; i < activity.length; i += 300) {

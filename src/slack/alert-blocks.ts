@@ -1,4 +1,4 @@
-import type { AlertView } from '../alerts/view.ts';
+import type { AlertView } from '../../commands/types.ts';
 import { clip, escape, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
 
 /** Action ids of an alert's buttons; the button's value is the unified ID (open) or the alert id (ack). */

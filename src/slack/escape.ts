@@ -3,7 +3,7 @@
  * shows it literally. Slack has no escape character for formatting, so:
  * - `& < >` become entities: no `<@U…>` mention, `<!here>`, `<#C…>` or `<https://…|label>` link can form,
  *   and a leading `>` is text, not a quote;
- * - `* _ ~ \`` get a zero-width space on each side, so no pair of them can open or close bold, italics,
+ * - `* _ ~` and the backtick get a zero-width space on each side, so no pair of them can open or close bold, italics,
  *   strike or code whichever way Slack classes the space (commands/parse.ts drops the spaces again
  *   when such a value is pasted back into a command);
  * - `@everyone`, `@here`, `@channel` get one after the `@`, in case a client links bare names.
@@ -14,7 +14,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 export function escape(text: string): string {
   return text
     .replace(/[&<>]/g, (c) => ENTITIES[c]!)
-    .replace(/[*_~`]/g, `${ZWSP}$&${ZWSP}`)
+    .replace(/[*_~\x60]/g, `${ZWSP}$&${ZWSP}`)
     .replace(/@(everyone|here|channel)\b/gi, `@${ZWSP}$1`);
 }
 

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
-import type { Profile } from '../profile/profile.ts';
+import type { Profile } from '../../commands/types.ts';
 import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields, TURTLE_NOTE, VIEW_LABELS, type Field } from '../render/format.ts';
 import { clip, escape, fitMessage, LIMITS, linesToSections, type Block, type SlackMessage } from './limits.ts';
 
