@@ -145,7 +145,7 @@ describe('prototype keys are never found in a lookup table', () => {
 });
 
 describe('caller text parsers are linear', () => {
-  it('unwraps Slack links and splits words in linear time on hostile input (run in a worker with a generous bound)', async () => {
+  it('unwraps Slack links and splits words in linear time on hostile input (in a child process with a generous bound)', async () => {
     // On main the unclosed `<tel:` run took 22 s for 256k characters; linear code takes milliseconds.
     const results = await inChild(new URL('./support/hostile-parsers.ts', import.meta.url), 20_000);
     expect(results).toEqual({ unwrapped: 1_000_000, words: 500_000 });
