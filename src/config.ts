@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { isValidPhoneRegion } from './identity/regions.ts';
+import { priceFeeds, rpcUrls, startBlocks, tokens, type EvmChain } from './onchain/settings.ts';
 
 /** The only reader of process.env. Optional integrations switch on when their settings are present. */
 const list = z
@@ -57,6 +58,17 @@ const envSchema = z.object({
 
   DIGEST_CRON: z.string().default('59 23 * * *').refine((c) => cron.validate(c), 'must be a cron expression like "59 23 * * *"'),
   DIGEST_TIMEZONE: z.string().default('Asia/Taipei').refine(isTimeZone, 'must be an IANA time zone like Asia/Taipei'),
+
+  EVM_RPC_URLS: rpcUrls,
+  EVM_TOKENS: tokens,
+  EVM_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(2),
+  EVM_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(4000),
+  EVM_START_BLOCK: startBlocks,
+  /** How old an enrichment reading may get before a lookup asks for a fresh one (answering from the store meanwhile). */
+  EVM_REFRESH_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** Blocks per eth_getLogs request: providers cap the range, and wide ranges are slower than chunks. */
+  EVM_LOG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(2000),
+  PRICE_FEEDS: priceFeeds,
 });
 
 export const DEFAULT_IDENTIFIER_LIMITS: Record<string, number> = { external_id: 1, email: 5, phone: 5, wallet: 50 };
@@ -96,11 +108,39 @@ export function parseConfig(env: Record<string, string | undefined>) {
           }
         : undefined,
     digest: { cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
+    evm: evmConfig(e),
+  };
+}
+
+/** On-chain reading switches on with EVM_RPC_URLS; tokens and feeds on chains without a URL are a mistake. */
+function evmConfig(e: z.infer<typeof envSchema>) {
+  const chains = Object.keys(e.EVM_RPC_URLS) as EvmChain[];
+  const orphan = [...e.EVM_TOKENS, ...e.PRICE_FEEDS].find((t) => !chains.includes(t.chain));
+  const orphanStart = (Object.keys(e.EVM_START_BLOCK) as EvmChain[]).find((c) => !chains.includes(c));
+  if (orphan || orphanStart) {
+    const what = orphan ? `${'decimals' in orphan ? 'EVM_TOKENS' : 'PRICE_FEEDS'}: ${orphan.chain}` : `EVM_START_BLOCK: ${orphanStart}`;
+    throw new ConfigError(`Bad configuration:\n  ${what} has no RPC URL in EVM_RPC_URLS`);
+  }
+  if (!chains.length) return undefined;
+  return {
+    chains: chains.map((chain) => ({
+      chain,
+      rpcUrl: e.EVM_RPC_URLS[chain]!,
+      tokens: e.EVM_TOKENS.filter((t) => t.chain === chain),
+      feeds: e.PRICE_FEEDS.filter((f) => f.chain === chain),
+      startBlock: e.EVM_START_BLOCK[chain],
+    })),
+    confirmations: e.EVM_CONFIRMATIONS,
+    pollMs: e.EVM_POLL_MS,
+    refreshMs: e.EVM_REFRESH_MS,
+    logWindow: e.EVM_LOG_WINDOW,
   };
 }
 
 export type Config = ReturnType<typeof parseConfig>;
 export type IdentityConfig = Config['identity'];
+export type EvmConfig = NonNullable<Config['evm']>;
+export type ChainConfig = EvmConfig['chains'][number];
 
 export class ConfigError extends Error {}
 

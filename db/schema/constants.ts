@@ -25,7 +25,10 @@ export const DELIVERY_KINDS = ['digest', 'alert'] as const;
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export const ALERT_KINDS = ['kyc', 'risk', 'kyc_risk', 'merge'] as const;
+export const ALERT_KINDS = ['kyc', 'risk', 'kyc_risk', 'merge', 'exposure'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-export const ALERT_FILTERS = ['kyc', 'risk', 'all'] as const;
+export const ALERT_FILTERS = ['kyc', 'risk', 'exposure', 'all'] as const;
 export type AlertFilter = (typeof ALERT_FILTERS)[number];
+
+export const WALLET_KINDS = ['eoa', 'contract', 'delegated'] as const;
+export type WalletKind = (typeof WALLET_KINDS)[number];

@@ -11,6 +11,7 @@ import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
 import { ingestRecord, toMicros, type IngestRecord } from './records.ts';
 import { findBadStrings, timestampOutOfRange } from './record-rules.ts';
+import { claimMatch, insertChainTransfers, matchKey, type ChainTransferMeta, type ChainTransferRow } from './onchain-match.ts';
 
 export interface RecordIssue {
   index: number;
@@ -22,7 +23,12 @@ export interface PreparedRecord {
   record: IngestRecord;
   ids: LinkedIdentifier[];
   at: number;
+  /** Set by the indexer on the transaction records it made from Transfer logs. */
+  chain?: ChainTransferMeta;
 }
+
+/** Record ids the indexer gives its transactions; a source system may not use them. */
+export const INDEXED_ID_PREFIX = 'onchain:';
 
 export interface IngestResult {
   accepted: number;
@@ -38,7 +44,7 @@ export interface IngestResult {
  * Validates every record before anything is stored, so a batch is refused whole or taken whole.
  * `now` is the server clock that timestamps may not run more than 24 hours ahead of.
  */
-export function prepareRecords(raw: unknown[], cfg: IdentityConfig, now = Date.now()): { records: PreparedRecord[]; issues: RecordIssue[] } {
+export function prepareRecords(raw: unknown[], cfg: IdentityConfig, now = Date.now(), opts: { indexed?: boolean } = {}): { records: PreparedRecord[]; issues: RecordIssue[] } {
   const records: PreparedRecord[] = [];
   const issues: RecordIssue[] = [];
   raw.forEach((item, index) => {
@@ -58,6 +64,9 @@ export function prepareRecords(raw: unknown[], cfg: IdentityConfig, now = Date.n
       return why ? [{ index, path, message: why }] : [];
     });
     if (late.length) return issues.push(...late);
+    if (!opts.indexed && r.id?.startsWith(INDEXED_ID_PREFIX)) {
+      return issues.push({ index, path: 'id', message: `ids starting with "${INDEXED_ID_PREFIX}" are reserved for transfers User 360 indexes itself` });
+    }
     const { ids, issues: idIssues } = collectIdentifiers(r.identifiers, cfg);
     if (idIssues.length) return issues.push(...idIssues.map((i) => ({ index, ...i })));
     records.push({ record: r, ids, at: Date.parse(r.timestamp) });
@@ -71,7 +80,8 @@ export interface IngestDeps {
   clock: Clock;
 }
 
-export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[], actor: string): Promise<IngestResult> {
+/** `inTx` runs last inside the batch's transaction (the indexer moves its cursor there). */
+export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[], actor: string, inTx?: (tx: Tx) => Promise<void>): Promise<IngestResult> {
   const now = deps.clock().getTime();
   return deps.store.write(async (tx) => {
     const result: IngestResult = { accepted: 0, duplicates: 0, ignored: 0, unifiedIds: [], alerts: 0 };
@@ -93,7 +103,8 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
       if (alert) facts.alerts.push(alert), result.alerts++;
     });
     await resolver.preload(records.flatMap((r) => r.ids));
-    for (const [index, { record, ids, at }] of records.entries()) {
+    const seen: ChainTransferRow[] = [];
+    for (const [index, { record, ids, at, chain }] of records.entries()) {
       if (!fresh.has(index)) {
         result.duplicates++;
         continue;
@@ -109,6 +120,20 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
           facts.wallets.set(`${id.wallet!.chain}\u0000${id.wallet!.address}`, { customerId: owner.customerId, chain: id.wallet!.chain, address: id.wallet!.address, firstSeenAt: at });
         }
       }
+      if (record.type === 'transaction') {
+        const key = matchKey(record, who.unifiedId);
+        const own = key === null || (await claimMatch(tx, key, Boolean(chain)));
+        if (chain) {
+          seen.push({
+            recordId: record.id!, chain: record.chain, block: chain.block, blockHash: chain.blockHash, txHash: chain.txHash, logIndex: chain.logIndex, token: record.token,
+            wallet: chain.wallet, counterparty: chain.counterparty, direction: record.direction, amount: record.amount, customerId: who.customerId, at, matchKey: key!, stored: own ? 1 : 0,
+          });
+        }
+        if (!own) {
+          result.duplicates++;
+          continue;
+        }
+      }
       facts.touch(who.customerId, at);
       // KYC state is read back per unified customer, so the customers it involves must be stored first.
       if (record.type === 'kyc') await resolver.flush();
@@ -118,8 +143,10 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     }
     await resolver.flush();
     await facts.flush(tx);
+    await insertChainTransfers(tx, seen);
     const past = [...facts.days].filter((d) => d < gmt8Day(now));
     if (past.length) await tx.run(markDirtySql(past, now));
+    if (inTx) await inTx(tx);
     return result;
   });
 }

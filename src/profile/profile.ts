@@ -9,6 +9,12 @@ const usdt = (micros: number | null | undefined) => Math.round(Number(micros ?? 
 
 const inGroup = 'customer_id IN (SELECT id FROM g)';
 const LIST = (cols: string, from: string) => `(SELECT json_group_array(json_array(${cols})) FROM (${from}))`;
+// The stored on-chain readings of the group's wallets, with first and last indexed transfer. A lookup
+// never calls a node: the profile says when each reading was taken.
+const ONCHAIN = `SELECT r.*, (SELECT min(t.at) FROM chain_transfers t WHERE t.wallet = w.address AND t.chain = w.chain) AS first_at,
+  (SELECT max(t.at) FROM chain_transfers t WHERE t.wallet = w.address AND t.chain = w.chain) AS last_at
+  FROM wallets w JOIN onchain_readings r ON r.chain = w.chain AND r.address = w.address WHERE w.${inGroup}`;
+
 // The whole profile but purchases in one statement: a lookup is latency-bound, and every statement
 // costs a prepare and a step. Each column is one section, as JSON.
 const SQL = `
@@ -23,6 +29,7 @@ const SQL = `
     ${LIST('form_number', `SELECT form_number FROM compliance_forms WHERE ${inGroup} ORDER BY submitted_at`)} AS forms,
     ${LIST('task_id, name, status', `SELECT * FROM kyc_tasks WHERE ${inGroup} ORDER BY updated_at`)} AS tasks,
     ${LIST('chain, address, first_seen_at', `SELECT * FROM wallets WHERE ${inGroup} ORDER BY first_seen_at, id`)} AS wallets,
+    ${LIST('chain, address, kind, holdings, value_micros, block, read_at, first_at, last_at', ONCHAIN)} AS onchain,
     (SELECT json_array(count(*), total(usdt_micros), min(at), max(at)) FROM transactions WHERE ${inGroup}) AS tx,
     ${LIST('token, n, m', `SELECT token, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY token ORDER BY m DESC`)} AS by_token,
     ${LIST('chain, n, m', `SELECT chain, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY chain ORDER BY m DESC`)} AS by_chain,
@@ -31,6 +38,26 @@ const SQL = `
       WHERE ${inGroup} ORDER BY last_seen_at DESC LIMIT 1) AS device`;
 
 type J = unknown[];
+type OnchainRow = [string, string, string, string, number | null, number, number, number | null, number | null];
+
+/** `wallets[].onchain` of §7, or null for a wallet never read (not an EVM chain being followed, or not read yet). */
+function onchainOf(rows: OnchainRow[], chain: string, address: string) {
+  const r = rows.find(([c, a]) => c === chain && a === address);
+  if (!r) return null;
+  const [, , kind, holdings, micros, block, readAt, firstAt, lastAt] = r;
+  const h = JSON.parse(holdings) as { native: { symbol: string; balance: string; value_usdt: number | null; price: unknown }; tokens: { symbol: string; address: string; balance: string; value_usdt: number | null; price: unknown }[] };
+  return {
+    native_balance: h.native.balance,
+    native: h.native,
+    tokens: h.tokens,
+    value_usdt: micros === null ? null : usdt(micros),
+    kind,
+    block,
+    read_at: iso(readAt),
+    first_activity: iso(firstAt),
+    last_activity: iso(lastAt),
+  };
+}
 const json = <T = J[]>(v: unknown): T => JSON.parse(String(v ?? 'null')) as T;
 
 /** The User DNA of SPEC §1 for one unified customer, in the JSON shape of `GET /v1/profiles/:identifier`. */
@@ -50,6 +77,11 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
   const [txCount, txMicros, txFirst, txLast] = json<[number, number, number | null, number | null]>(r.tx);
   const [events, sessions] = json<[number, number]>(r.activity);
   const d = json<[string, ...(string | null)[]] | null>(r.device);
+  const onchainRows = json<OnchainRow[]>(r.onchain);
+  const wallets = json<[string, string, number][]>(r.wallets).map(([chain, address, seen]) => ({
+    chain, address, explorer_url: explorerUrl(chain, address), first_seen: iso(seen), onchain: onchainOf(onchainRows, chain, address),
+  }));
+  const read = wallets.flatMap((w) => (w.onchain ? [w.onchain] : []));
 
   return {
     unified_id: unifiedId,
@@ -82,7 +114,7 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
       tasks: json<[string, string, string][]>(r.tasks).map(([id, taskName, status]) => ({ id, name: taskName, status })),
       updated_at: iso(kyc?.[6]),
     },
-    wallets: json<[string, string, number][]>(r.wallets).map(([chain, address, seen]) => ({ chain, address, explorer_url: explorerUrl(chain, address), first_seen: iso(seen) })),
+    wallets,
     assetpro: {
       transaction_count: txCount,
       transaction_value_usdt: usdt(txMicros),
@@ -90,6 +122,10 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
       by_chain: json<[string, number, number][]>(r.by_chain).map(([chain, count, m]) => ({ chain, count, value_usdt: usdt(m) })),
       first_transaction_at: iso(txFirst),
       last_transaction_at: iso(txLast),
+      // Sum of the wallets' priced holdings; null when no wallet has a reading with a price.
+      net_worth_usdt: read.some((o) => o.value_usdt !== null) ? Math.round(read.reduce((s, o) => s + (o.value_usdt ?? 0) * 100, 0)) / 100 : null,
+      // The oldest reading behind the net worth: how old the on-chain part of this profile is.
+      onchain_read_at: read.length ? read.map((o) => o.read_at!).sort()[0]! : null,
     },
     purchases,
     device: d

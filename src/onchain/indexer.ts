@@ -1,0 +1,185 @@
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Store, Tx } from '../../db/client.ts';
+import type { IdentityConfig } from '../config.ts';
+import { ingestRecords, prepareRecords } from '../ingest/ingest.ts';
+import type { Clock } from '../time.ts';
+import { blockSchema, validated, type ChainClient } from './client.ts';
+import { assertLease, takeLease } from './lease.ts';
+import { dropAbove } from './reorg.ts';
+import { blockFacts, customerWallets, readTransfers, transferRecords, type BlockFacts, type TransferLog } from './transfers.ts';
+import type { Address } from './settings.ts';
+
+export interface IndexerDeps {
+  store: Store;
+  identity: IdentityConfig;
+  clock: Clock;
+  log: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  confirmations: number;
+  logWindow: number;
+  holder: string;
+  leaseMs: number;
+}
+
+interface Cursor {
+  firstBlock: number;
+  block: number;
+  hash: string;
+  walletsUpTo: number;
+}
+
+/** Hashes kept per chain to find where a reorg forked; deeper reorgs than this are not followed. */
+const KEEP_BLOCKS = 512;
+
+/**
+ * Follows one chain: under the chain's lease, reads the Transfer logs of its tokens in bounded windows
+ * up to `confirmations` blocks behind the head, and ingests those touching a customer's wallet through
+ * the ordinary ingest path, moving the cursor in the same transaction. `step` does one bounded piece of
+ * work and says whether more is waiting; the runner calls it on a timer with backoff on errors.
+ */
+export class ChainIndexer {
+  constructor(readonly cc: ChainClient, readonly deps: IndexerDeps) {}
+
+  private get chain() {
+    return this.cc.chain;
+  }
+
+  async cursor(): Promise<Cursor | undefined> {
+    const [row] = await this.deps.store.db.all<{ first_block: number; block: number; hash: string; wallets_up_to: number }>(
+      sql`SELECT first_block, block, hash, wallets_up_to FROM chain_cursors WHERE chain = ${this.chain}`,
+    );
+    return row && { firstBlock: row.first_block, block: row.block, hash: row.hash, walletsUpTo: row.wallets_up_to };
+  }
+
+  private async blockAt(n: number) {
+    return validated(blockSchema, await this.cc.client.getBlock({ blockNumber: BigInt(n) }), 'block');
+  }
+
+  /** Returns 'idle' when caught up, 'more' when another step has work, 'standby' when another instance holds the lease. */
+  async step(): Promise<'idle' | 'more' | 'standby'> {
+    const { store, clock } = this.deps;
+    if (!(await takeLease(store, this.chain, this.deps.holder, clock().getTime(), this.deps.leaseMs))) return 'standby';
+    const head = Number(await this.cc.client.getBlockNumber());
+    const safe = head - this.deps.confirmations;
+    let cursor = await this.cursor();
+    if (!cursor) {
+      const start = Math.min(this.cc.config.startBlock !== undefined ? Number(this.cc.config.startBlock) : safe + 1, safe + 1);
+      const before = start > 0 ? await this.blockAt(start - 1) : undefined;
+      const [{ max }] = (await store.db.all<{ max: number | null }>(sql`SELECT max(id) AS max FROM identifiers`)) as [{ max: number | null }];
+      await store.write((tx) =>
+        tx.run(sql`INSERT INTO chain_cursors (chain, first_block, block, hash, wallets_up_to, updated_at)
+          VALUES (${this.chain}, ${start}, ${start - 1}, ${before?.hash ?? '0x'}, ${max ?? 0}, ${clock().getTime()}) ON CONFLICT DO NOTHING`),
+      );
+      this.deps.log.info({ chain: this.chain, from: start, head }, 'indexing starts');
+      cursor = (await this.cursor())!;
+    }
+    if (cursor.block >= 0 && cursor.block <= head && (await this.blockAt(cursor.block)).hash !== cursor.hash) {
+      await this.unwind(cursor);
+      return 'more';
+    }
+    if (await this.backfillNewWallets(cursor)) return 'more';
+    if (cursor.block >= safe) return 'idle';
+    const from = cursor.block + 1;
+    const to = Math.min(safe, cursor.block + this.deps.logWindow);
+    const n = await this.ingestWindow(cursor, from, to, await readTransfers(this.cc, BigInt(from), BigInt(to)));
+    if (safe - to > this.deps.logWindow) this.deps.log.info({ chain: this.chain, block: to, head, behind: safe - to, transfers: n }, 'backfill progress');
+    return to < safe ? 'more' : 'idle';
+  }
+
+  /** Ingests the window's transfers that touch customers and moves the cursor to `to`, all in one transaction. */
+  private async ingestWindow(cursor: Cursor, from: number, to: number, logs: TransferLog[]): Promise<number> {
+    return this.ingestLogs(logs, [to], (tx, blocks) =>
+      this.moveCursor(tx, cursor, { block: to, hash: blocks.get(to)!.hash }, [...blocks.entries()].map(([n, b]) => [n, b.hash] as const)),
+    );
+  }
+
+  /** Turns the logs that touch customers into transaction records and ingests them; `inTx` runs in the same transaction. */
+  private async ingestLogs(logs: TransferLog[], alsoBlocks: number[], inTx: (tx: Tx, blocks: Map<number, BlockFacts>) => Promise<void>): Promise<number> {
+    const { store, clock } = this.deps;
+    const customers = await customerWallets(store.db, logs.flatMap((l) => [l.from, l.to]));
+    const mine = logs.filter((l) => customers.has(l.from) || customers.has(l.to));
+    const blocks = await blockFacts(this.cc, [...new Set([...mine.map((l) => l.block), ...alsoBlocks])]);
+    const records = transferRecords(this.cc, mine, customers, blocks);
+    const { records: prepared, issues } = prepareRecords(records.map((r) => r.raw), this.deps.identity, clock().getTime(), { indexed: true });
+    if (issues.length) throw new Error(`indexed transfers failed validation: ${JSON.stringify(issues.slice(0, 3))}`);
+    const metaById = new Map(records.map((r) => [r.raw.id as string, r.meta]));
+    for (const p of prepared) p.chain = metaById.get(p.record.id!);
+    await ingestRecords({ store, identity: this.deps.identity, clock }, prepared, `chain:${this.chain}`, (tx) => inTx(tx, blocks));
+    return records.length;
+  }
+
+  /** Compare-and-set on the cursor under the lease: a second instance that read the same window writes nothing. */
+  private async moveCursor(tx: Tx, cursor: Cursor, to: { block: number; hash: string; walletsUpTo?: number }, hashes: (readonly [number, string])[]) {
+    const now = this.deps.clock().getTime();
+    await assertLease(tx, this.chain, this.deps.holder, now);
+    const { rowsAffected } = await tx.$client.execute({
+      sql: 'UPDATE chain_cursors SET block = ?, hash = ?, wallets_up_to = ?, updated_at = ? WHERE chain = ? AND block = ? AND hash = ? AND wallets_up_to = ?',
+      args: [to.block, to.hash, to.walletsUpTo ?? cursor.walletsUpTo, now, this.chain, cursor.block, cursor.hash, cursor.walletsUpTo],
+    });
+    if (rowsAffected !== 1) throw new Error(`the ${this.chain} cursor moved under this instance`);
+    if (hashes.length) {
+      await tx.$client.execute({
+        sql: 'INSERT INTO chain_blocks (chain, number, hash) SELECT ?, j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j WHERE true ON CONFLICT (chain, number) DO UPDATE SET hash = excluded.hash',
+        args: [this.chain, JSON.stringify(hashes)],
+      });
+    }
+    await tx.$client.execute({ sql: 'DELETE FROM chain_blocks WHERE chain = ? AND number < ?', args: [this.chain, to.block - KEEP_BLOCKS] });
+  }
+
+  /** The stored cursor block is no longer on the chain: go back to the newest stored block that still is. */
+  private async unwind(cursor: Cursor) {
+    const { store, clock } = this.deps;
+    const known = await store.db.all<{ number: number; hash: string }>(
+      sql`SELECT number, hash FROM chain_blocks WHERE chain = ${this.chain} AND number < ${cursor.block} ORDER BY number DESC`,
+    );
+    let fork = cursor.firstBlock - 1;
+    for (const k of known) {
+      if ((await this.blockAt(k.number)).hash === k.hash) {
+        fork = k.number;
+        break;
+      }
+    }
+    const forkHash = fork >= 0 ? (await this.blockAt(fork)).hash : '0x';
+    const removed = await store.write(async (tx) => {
+      const n = await dropAbove(tx, this.chain, fork, clock().getTime());
+      await tx.run(sql`DELETE FROM chain_blocks WHERE chain = ${this.chain} AND number > ${fork}`);
+      await this.moveCursor(tx, cursor, { block: fork, hash: forkHash }, []);
+      return n;
+    });
+    this.deps.log.warn({ chain: this.chain, from: cursor.block, back_to: fork, removed }, 'reorg: orphaned transfers removed, reading again');
+  }
+
+  /**
+   * Wallets linked since the cursor last looked get the transfers already indexed past them: their
+   * logs from the first block up to the cursor, read with the address as a topic filter.
+   */
+  private async backfillNewWallets(cursor: Cursor): Promise<boolean> {
+    const { store } = this.deps;
+    // The top id is read first: an identifier stored after it is looked at on the next step.
+    const [{ max }] = (await store.db.all<{ max: number | null }>(sql`SELECT max(id) AS max FROM identifiers`)) as [{ max: number | null }];
+    if ((max ?? 0) <= cursor.walletsUpTo) return false;
+    const fresh = await store.db.all<{ id: number; value: string }>(
+      sql`SELECT id, value FROM identifiers WHERE id > ${cursor.walletsUpTo} AND id <= ${max} AND type = 'wallet' AND value LIKE 'evm:%' ORDER BY id LIMIT 500`,
+    );
+    if (!fresh.length) {
+      await store.write((tx) => this.moveCursor(tx, cursor, { ...cursor, walletsUpTo: max! }, []));
+      return false;
+    }
+    const addresses = fresh.map((f) => f.value.slice(4) as Address);
+    const upTo = fresh[fresh.length - 1]!.id;
+    const logs: TransferLog[] = [];
+    for (let from = cursor.firstBlock; from <= cursor.block; from += this.deps.logWindow) {
+      const to = Math.min(cursor.block, from + this.deps.logWindow - 1);
+      for (const side of ['from', 'to'] as const) logs.push(...(await readTransfers(this.cc, BigInt(from), BigInt(to), { side, addresses })));
+    }
+    // A log between two new wallets comes back twice, once per side.
+    const unique = [...new Map(logs.map((l) => [`${l.txHash}:${l.logIndex}`, l])).values()];
+    if (unique.length) this.deps.log.info({ chain: this.chain, wallets: addresses.length, transfers: unique.length }, 'backfilling newly linked wallets');
+    await this.ingestBackfill(cursor, unique, upTo);
+    return true;
+  }
+
+  private async ingestBackfill(cursor: Cursor, logs: TransferLog[], walletsUpTo: number) {
+    await this.ingestLogs(logs, [], (tx) => this.moveCursor(tx, cursor, { ...cursor, walletsUpTo }, []));
+  }
+}

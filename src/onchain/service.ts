@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../db/client.ts';
+import type { EvmConfig, IdentityConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Clock } from '../time.ts';
+import { ChainMismatchError, connectChain, type ChainClient } from './client.ts';
+import { ChainIndexer } from './indexer.ts';
+import { refreshReadings } from './refresh.ts';
+
+export interface OnchainDeps {
+  store: Store;
+  identity: IdentityConfig;
+  clock: Clock;
+  log: Logger;
+  evm: EvmConfig;
+  /** Names this instance in the chain leases; a fresh id per start by default. */
+  holder?: string;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * One loop per chain, each on its own timer: connect (chain id checked), index while there is work,
+ * refresh stale wallet readings, sleep `pollMs`. Errors (timeouts, 429, 5xx, malformed answers, a node
+ * gone) back off exponentially up to a minute; lookups keep answering from the store meanwhile.
+ */
+export function startOnchain(deps: OnchainDeps) {
+  const holder = deps.holder ?? randomUUID();
+  const { evm, log } = deps;
+  const now = () => deps.clock().getTime();
+  let stopped = false;
+  const wakers = new Set<() => void>();
+  const loops = evm.chains.map(async (config) => {
+    let cc: ChainClient | undefined;
+    let indexer: ChainIndexer | undefined;
+    let failures = 0;
+    while (!stopped) {
+      let wait = evm.pollMs;
+      try {
+        if (!cc) {
+          cc = await connectChain(config);
+          indexer = new ChainIndexer(cc, { ...deps, confirmations: evm.confirmations, logWindow: evm.logWindow, holder, leaseMs: Math.max(30_000, evm.pollMs * 5) });
+          log.info({ chain: config.chain, multicall: cc.multicall }, 'chain connected');
+        }
+        let state: Awaited<ReturnType<ChainIndexer['step']>>;
+        do state = await indexer!.step();
+        while (state === 'more' && !stopped);
+        await refreshReadings(deps.store, cc, now, evm.refreshMs);
+        failures = 0;
+      } catch (e) {
+        if (e instanceof ChainMismatchError) {
+          log.error({ chain: config.chain, err: { message: e.message } }, 'wrong chain behind EVM_RPC_URLS; this chain is not followed');
+          return;
+        }
+        failures++;
+        wait = Math.min(MAX_BACKOFF_MS, evm.pollMs * 2 ** Math.min(failures, 10));
+        log.warn({ chain: config.chain, failures, retry_in_ms: wait, err: { message: (e as Error).message.split('\n')[0] } }, 'chain step failed; backing off');
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, wait);
+        function done() {
+          clearTimeout(t);
+          wakers.delete(done);
+          resolve();
+        }
+        wakers.add(done);
+      });
+    }
+  });
+  return {
+    holder,
+    /** A lookup found a stale or missing reading: run the loops now instead of at the next poll. */
+    kick: () => [...wakers].forEach((w) => w()),
+    async stop() {
+      stopped = true;
+      [...wakers].forEach((w) => w());
+      await Promise.all(loops);
+    },
+  };
+}
+
+export type Onchain = ReturnType<typeof startOnchain>;
