@@ -68,6 +68,8 @@ const envSchema = z.object({
   EVM_REFRESH_MS: z.coerce.number().int().min(1000).default(300_000),
   /** Blocks per eth_getLogs request: providers cap the range, and wide ranges are slower than chunks. */
   EVM_LOG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** How long a chain's lease outlives its holder's last renewal before another instance takes over. */
+  EVM_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   PRICE_FEEDS: priceFeeds,
 });
 
@@ -134,6 +136,7 @@ function evmConfig(e: z.infer<typeof envSchema>) {
     pollMs: e.EVM_POLL_MS,
     refreshMs: e.EVM_REFRESH_MS,
     logWindow: e.EVM_LOG_WINDOW,
+    leaseMs: e.EVM_LEASE_MS,
   };
 }
 

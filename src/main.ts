@@ -42,6 +42,18 @@ async function main() {
   }
 
   const clock = systemClock;
+  // On-chain reading is loaded only when a chain is configured; a node serving another chain stops start-up.
+  let onchain: { stop(): Promise<void> } | undefined;
+  if (config.evm) {
+    const { checkChains, startOnchain } = await import('./onchain/service.ts');
+    try {
+      await checkChains(config.evm, log);
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      process.exit(1);
+    }
+    onchain = startOnchain({ store, identity: config.identity, clock, log, evm: config.evm });
+  }
   const mounts: NonNullable<AppDeps['mounts']> = [];
   // Each chat SDK is loaded only when its platform is configured: they are the slowest part of start-up.
   if (config.slack) mounts.push({ path: '/slack', app: (await import('./slack/index.ts')).slackRoutes({ ...deps, log, slack: config.slack }) });
@@ -95,9 +107,12 @@ async function main() {
     digestTask.stop();
     clearTimeout(catchUp);
     worker.stop();
+    const chainsStopped = onchain?.stop() ?? Promise.resolve();
     server.close(() => {
-      store.close();
-      process.exit(0);
+      void chainsStopped.finally(() => {
+        store.close();
+        process.exit(0);
+      });
     });
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -50,6 +50,8 @@ export function chainClient(config: ChainConfig, opts: { timeoutMs?: number; ret
   });
   return createPublicClient({
     chain,
+    // viem caches the block number for 4 s by default; the indexer decides for itself how often to ask.
+    cacheTime: 0,
     transport: http(config.rpcUrl, { batch: { batchSize: 1000 }, timeout: opts.timeoutMs ?? 10_000, retryCount: opts.retryCount ?? 3, retryDelay: 250 }),
   }) as PublicClient;
 }

@@ -15,9 +15,28 @@ export interface OnchainDeps {
   evm: EvmConfig;
   /** Names this instance in the chain leases; a fresh id per start by default. */
   holder?: string;
+  /** Told how each round ended (caught up, or standing by for another instance's lease). */
+  onStep?: (chain: string, state: 'idle' | 'standby' | 'more') => void;
 }
 
 const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * At start-up: a node that answers with another chain id is a configuration mistake and throws; a node
+ * that does not answer yet is only logged (the chain's loop keeps trying, lookups answer from the store).
+ */
+export async function checkChains(evm: EvmConfig, log: Logger): Promise<void> {
+  await Promise.all(
+    evm.chains.map(async (config) => {
+      try {
+        await connectChain(config, { timeoutMs: 5000, retryCount: 1 });
+      } catch (e) {
+        if (e instanceof ChainMismatchError) throw e;
+        log.warn({ chain: config.chain, err: { message: (e as Error).message.split('\n')[0] } }, 'chain node not reachable at start; will keep trying');
+      }
+    }),
+  );
+}
 
 /**
  * One loop per chain, each on its own timer: connect (chain id checked), index while there is work,
@@ -39,12 +58,13 @@ export function startOnchain(deps: OnchainDeps) {
       try {
         if (!cc) {
           cc = await connectChain(config);
-          indexer = new ChainIndexer(cc, { ...deps, confirmations: evm.confirmations, logWindow: evm.logWindow, holder, leaseMs: Math.max(30_000, evm.pollMs * 5) });
+          indexer = new ChainIndexer(cc, { ...deps, confirmations: evm.confirmations, logWindow: evm.logWindow, holder, leaseMs: Math.max(evm.leaseMs, evm.pollMs * 3) });
           log.info({ chain: config.chain, multicall: cc.multicall }, 'chain connected');
         }
         let state: Awaited<ReturnType<ChainIndexer['step']>>;
         do state = await indexer!.step();
         while (state === 'more' && !stopped);
+        deps.onStep?.(config.chain, state);
         await refreshReadings(deps.store, cc, now, evm.refreshMs);
         failures = 0;
       } catch (e) {

@@ -16,8 +16,8 @@ export const DEPLOYER = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' as const;
  * A real chain for a test: Anvil with the given chain id, Multicall3 at its canonical address, and
  * helpers to deploy the test ERC-20 and price feed and to mine blocks at explicit timestamps.
  */
-export async function startChain(opts: { chainId: number; multicall?: boolean; port?: number }) {
-  const anvil = await startAnvil({ chainId: opts.chainId, port: opts.port });
+export async function startChain(opts: { chainId: number; multicall?: boolean; port?: number; genesis?: number; args?: string[] }) {
+  const anvil = await startAnvil({ chainId: opts.chainId, port: opts.port, args: [...(opts.genesis ? ['--timestamp', String(opts.genesis)] : []), ...(opts.args ?? [])] });
   return chainOn(anvil, opts);
 }
 
@@ -25,7 +25,7 @@ export async function chainOn(anvil: Anvil, opts: { chainId: number; multicall?:
   const chain = defineChain({ id: opts.chainId, name: 'local', nativeCurrency: { name: 'ETH', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.url] } } });
   const transport = http(anvil.url, { retryCount: 0 });
   const test = createTestClient({ chain, mode: 'anvil', transport });
-  const pub = createPublicClient({ chain, transport });
+  const pub = createPublicClient({ chain, transport, cacheTime: 0 });
   const wallet = createWalletClient({ chain, transport, account: DEPLOYER });
   if (opts.multicall !== false) await test.setCode({ address: MULTICALL3, bytecode: MULTICALL.deployedBytecode });
   // Every block is mined here at an explicit time (automine would stamp the wall clock).

@@ -7,14 +7,20 @@ import { parseConfig } from '../../src/config.ts';
 
 /** A fresh libSQL file with the real migrations, removed when the test file ends. */
 export async function createTestStore(): Promise<Store> {
+  return (await createTestDb()).store;
+}
+
+/** The same, with its URL, for tests that open a second connection as another instance would. */
+export async function createTestDb(): Promise<{ store: Store; url: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'user360-test-'));
-  const store = createStore(`file:${join(dir, 'test.db')}`);
+  const url = `file:${join(dir, 'test.db')}`;
+  const store = createStore(url);
   await prepareDatabase(store);
   afterAll(() => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return store;
+  return { store, url };
 }
 
 export const testConfig = (env: Record<string, string> = {}) => parseConfig(env);
