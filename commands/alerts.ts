@@ -11,7 +11,7 @@ const levelOf = (w: string) => (RISK_LEVELS as readonly string[]).includes(w.toL
 
 export const alertsArgs = z
   .array(z.string())
-  .min(1, 'alerts takes subscribe [kyc|risk|all] [min-level] [#channel], unsubscribe [kyc|risk|all] [#channel] or list')
+  .min(1, 'alerts takes subscribe [kyc|risk|exposure|all] [min-level] [#channel], unsubscribe [kyc|risk|exposure|all] [#channel] or list')
   .transform((words, ctx) => {
     const [action, ...rest] = words.map((w, i) => (i === 0 || !isChannel(w) ? w.toLowerCase() : w));
     const channel = rest.find(isChannel)?.match(CHANNEL)?.[1];
@@ -24,7 +24,7 @@ export const alertsArgs = z
       return z.NEVER;
     }
     if (unknown.length) {
-      ctx.addIssue({ code: 'custom', message: `"${unknown[0]}" is not a kind (kyc, risk, all) or a risk level (${RISK_LEVELS.join(', ')})` });
+      ctx.addIssue({ code: 'custom', message: `"${unknown[0]}" is not a kind (kyc, risk, exposure, all) or a risk level (${RISK_LEVELS.join(', ')})` });
       return z.NEVER;
     }
     if (minLevel && action !== 'subscribe') {
@@ -43,7 +43,7 @@ function targetOf(caller: Caller, channel?: string): string | null {
 const describe = (t: string) => (t.startsWith('channel:') ? `<#${t.slice(8)}>` : 'your direct messages');
 
 /**
- * `alerts subscribe [kyc|risk|all] [min-level] [#channel]`: compliance alerts by DM, or in a channel
+ * `alerts subscribe [kyc|risk|exposure|all] [min-level] [#channel]`: compliance alerts by DM, or in a channel
  * (which never shows personal data). Only compliance and admin roles may subscribe.
  */
 export async function alerts(input: AlertsInput, ctx: CommandContext): Promise<CommandResult> {
@@ -53,7 +53,7 @@ export async function alerts(input: AlertsInput, ctx: CommandContext): Promise<C
   const platform = caller.platform;
   if (input.action === 'list') {
     const mine = await listAlertSubscriptions(store.db, platform, [`user:${caller.userId}`, ...(input.channel ? [target] : caller.channelId ? [`channel:${caller.channelId}`] : [])]);
-    if (!mine.length) return notice(true, 'No alert subscriptions here', 'Subscribe with /user360 alerts subscribe [kyc|risk|all] [min-level] [#channel].');
+    if (!mine.length) return notice(true, 'No alert subscriptions here', 'Subscribe with /user360 alerts subscribe [kyc|risk|exposure|all] [min-level] [#channel].');
     return notice(true, 'Alert subscriptions', ...mine.map((s) => `${describe(s.target)}: ${s.filter}${s.minLevel ? ` from ${s.minLevel}` : ''}`));
   }
   if (!mayRunCompliance(caller)) return notice(false, 'Only compliance and admin roles can subscribe to compliance alerts', `Your role is ${caller.role}. Ask an admin: /user360 roles grant @you compliance`);

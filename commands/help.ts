@@ -5,8 +5,8 @@ export const USAGE: readonly UsageLine[] = [
   { syntax: 'metrics [all|1d|7d|30d|YYYY-MM-DD..YYYY-MM-DD]', summary: 'compliance and AssetPro figures (default 7d)' },
   { syntax: 'top [range] [n]', summary: 'top customers by transaction volume (default 30d, 10)' },
   { syntax: 'roles [list|grant <@user> <viewer|compliance|admin>|revoke <@user>]', summary: 'who may see personal data; granting and revoking is for admins' },
-  { syntax: 'alerts subscribe [kyc|risk|all] [min-level] [#channel]', summary: 'KYC and risk-level alerts by DM or in a channel (compliance, admin)' },
-  { syntax: 'alerts unsubscribe [kyc|risk|all] [#channel] · alerts list', summary: 'stop or list alert subscriptions' },
+  { syntax: 'alerts subscribe [kyc|risk|exposure|all] [min-level] [#channel]', summary: 'KYC, risk-level and exposure (screened address) alerts by DM or in a channel (compliance, admin)' },
+  { syntax: 'alerts unsubscribe [kyc|risk|exposure|all] [#channel] · alerts list', summary: 'stop or list alert subscriptions' },
   { syntax: 'digest subscribe|unsubscribe|preview [YYYY-MM-DD]', summary: 'the 23:59 GMT+8 daily digest in this channel' },
   { syntax: 'help', summary: 'this list' },
 ];

@@ -64,3 +64,5 @@ CREATE TABLE `screened_addresses` (
 	`added_by` text NOT NULL,
 	`added_at` integer NOT NULL
 );
+--> statement-breakpoint
+CREATE INDEX `alerts_unified_kind_idx` ON `alerts` (`unified_id`,`kind`);

@@ -23,7 +23,7 @@ export const alerts = sqliteTable(
     acknowledgedBy: text('acknowledged_by'),
     acknowledgedAt: epochMs('acknowledged_at'),
   },
-  (t) => [index('alerts_pending_idx').on(t.fannedOutAt, t.id)],
+  (t) => [index('alerts_pending_idx').on(t.fannedOutAt, t.id), index('alerts_unified_kind_idx').on(t.unifiedId, t.kind)],
 );
 
 export type Alert = typeof alerts.$inferSelect;

@@ -40,3 +40,24 @@ export function kycAlert(
 
 export const statusChanged = (a: { fromStatus: string | null; toStatus: string | null }) => a.fromStatus !== null && a.fromStatus !== a.toStatus;
 export const levelChanged = (a: { fromLevel: string | null; toLevel: string | null }) => a.toLevel !== null && a.fromLevel !== a.toLevel;
+
+/**
+ * A transfer between a customer's wallet and a screened address. The reason names the screened side
+ * (address and label, compliance's own data) and the amount, never the customer's wallet, so a
+ * channel alert carries no personal data.
+ */
+export function exposureAlert(a: {
+  unifiedId: string; record: { chain: string; token: string; amount: string; direction: 'in' | 'out'; tx_hash?: string | null; id?: string };
+  counterparty: string; label: string | null; at: number; now: number;
+}): AlertRow {
+  const r = a.record;
+  const who = `screened address ${a.counterparty}${a.label ? ` (${a.label})` : ''}`;
+  return {
+    unifiedId: a.unifiedId,
+    kind: 'exposure',
+    reason: `${r.direction === 'in' ? 'Received' : 'Sent'} ${r.amount} ${r.token} on ${r.chain} ${r.direction === 'in' ? 'from' : 'to'} ${who}${r.tx_hash ? `, tx ${r.tx_hash}` : ''}`,
+    recordId: r.id,
+    at: a.at,
+    createdAt: a.now,
+  };
+}

@@ -31,6 +31,9 @@ const rank = (l: RiskLevel | null) => (l ? RISK_LEVELS.indexOf(l) : -1);
  * leave the customer at that level or above (e.g. `risk high`: moves into high or very_high).
  */
 export function matches(alert: Alert, sub: Pick<AlertSubscription, 'filter' | 'minLevel'>): boolean {
+  // Exposure is its own kind: `exposure` and `all` subscribers get it, whatever their minimum level.
+  if (alert.kind === 'exposure') return sub.filter === 'exposure' || sub.filter === 'all';
+  if (sub.filter === 'exposure') return false;
   const kycHit = statusChanged(alert) && sub.filter !== 'risk';
   const riskHit = levelChanged(alert) && sub.filter !== 'kyc';
   if (!kycHit && !riskHit) return false;

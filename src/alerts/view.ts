@@ -38,6 +38,7 @@ export interface AlertView {
  * channel alert names the unified ID and the change, nothing more.
  */
 export function alertView(a: Alert, personal?: { name: string | null; email: string | null }): AlertView {
+  if (a.kind === 'exposure') return exposureView(a, personal);
   const what = a.kind === 'merge' ? 'KYC state after a merge' : statusChanged(a) && levelChanged(a) ? 'KYC status and risk level' : statusChanged(a) ? 'KYC status' : 'Risk level';
   const lines: AlertView['lines'] = [
     ...(personal && (personal.name || personal.email) ? [{ label: 'Customer', value: [personal.name, personal.email].filter(Boolean).join(' · ') }] : []),
@@ -67,4 +68,19 @@ export function alertView(a: Alert, personal?: { name: string | null; email: str
  */
 export async function alertViewFor(db: Queryable, a: Alert, mayShowPersonal: boolean): Promise<AlertView> {
   return alertView(a, mayShowPersonal ? await customerBrief(db, a.unifiedId) : undefined);
+}
+
+function exposureView(a: Alert, personal?: { name: string | null; email: string | null }): AlertView {
+  return {
+    id: a.id,
+    unifiedId: a.unifiedId,
+    level: 'high',
+    title: `⚠️ Exposure to a screened address · ${a.unifiedId}`,
+    lines: [
+      ...(personal && (personal.name || personal.email) ? [{ label: 'Customer', value: [personal.name, personal.email].filter(Boolean).join(' · ') }] : []),
+      { label: 'Transfer', value: a.reason ?? '' },
+      { label: 'When', value: formatGmt8(a.at) },
+    ],
+    acknowledged: a.acknowledgedBy ? { by: a.acknowledgedBy, at: formatGmt8(a.acknowledgedAt!) } : null,
+  };
 }

@@ -9,7 +9,8 @@ import { auditTrail, identityConflicts, splitMerge } from '../../commands/operat
 import { digestText, renderText } from './render.ts';
 import { seedDemo } from '../seed/demo.ts';
 import { formatGmt8, gmt8Day, isValidDay, systemClock } from '../time.ts';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { addScreened, importScreened, listScreened, removeScreened } from '../onchain/screening.ts';
 import { failedDeliveries } from '../delivery/deliveries.ts';
 import { volumeChartPng } from '../digest/chart.ts';
 import { buildDigest } from '../digest/model.ts';
@@ -151,6 +152,39 @@ digestCmd
     print(digestText(d));
     writeFileSync(o.png, await volumeChartPng(d.series, `Transaction volume, 30 days to ${day} (USDT)`));
     print(`\nChart written to ${o.png}`);
+  });
+
+const screening = program.command('screening').description('addresses compliance watches: a transfer with a customer raises an exposure alert');
+const operator = (env: Awaited<ReturnType<typeof openCli>>) => cliContext(env).caller.userId;
+screening
+  .command('add')
+  .argument('<address>', 'an EVM address')
+  .argument('[label...]', 'why it is watched, e.g. "OFAC SDN"')
+  .action(async (address: string, label: string[]) => {
+    const env = await openCli();
+    print(`Screening ${await addScreened(env.store, address, label.join(' '), operator(env), Date.now())}.`);
+  });
+screening
+  .command('import')
+  .argument('<file.csv>', 'address,label lines')
+  .action(async (file: string) => {
+    const env = await openCli();
+    print(`Imported ${await importScreened(env.store, readFileSync(file, 'utf8'), operator(env), Date.now())} screened address(es).`);
+  });
+screening.command('list').action(async () => {
+  const env = await openCli();
+  const rows = await listScreened(env.store.db);
+  if (!rows.length) print('No screened addresses. Add one with: npx user360 screening add <address> [label]');
+  for (const r of rows) print(`${r.address}  ${r.label ?? ''}  (added ${formatGmt8(r.addedAt)} by ${r.addedBy})`);
+});
+screening
+  .command('remove')
+  .argument('<address>', 'an EVM address')
+  .action(async (address: string) => {
+    const env = await openCli();
+    const gone = await removeScreened(env.store, address, operator(env), Date.now());
+    print(gone ? `No longer screening ${address.trim()}.` : `${address.trim()} was not screened.`);
+    if (!gone) process.exitCode = 1;
   });
 
 const alertsCmd = program.command('alerts').description('compliance alerts');

@@ -5,7 +5,8 @@ import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
 import { FactBuffer } from './facts.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
 import { mergeTotals } from '../metrics/root-volume.ts';
-import { kycAlert, NO_KYC } from '../alerts/outbox.ts';
+import { exposureAlert, kycAlert, NO_KYC } from '../alerts/outbox.ts';
+import { screenedAmong } from '../onchain/screening.ts';
 import { currentKyc, supersedes, type CurrentKyc } from '../kyc/state.ts';
 import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
@@ -26,6 +27,9 @@ export interface PreparedRecord {
   /** Set by the indexer on the transaction records it made from Transfer logs. */
   chain?: ChainTransferMeta;
 }
+
+/** The other side of a transfer: from the log when indexed, from the optional field when pushed. */
+const counterpartyOf = (p: PreparedRecord) => (p.record.type === 'transaction' ? (p.chain?.counterparty ?? p.record.counterparty) : undefined);
 
 /** Record ids the indexer gives its transactions; a source system may not use them. */
 export const INDEXED_ID_PREFIX = 'onchain:';
@@ -104,6 +108,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     });
     await resolver.preload(records.flatMap((r) => r.ids));
     const seen: ChainTransferRow[] = [];
+    const screened = await screenedAmong(tx, records.flatMap((r) => { const c = counterpartyOf(r); return c ? [c] : []; }));
     for (const [index, { record, ids, at, chain }] of records.entries()) {
       if (!fresh.has(index)) {
         result.duplicates++;
@@ -132,6 +137,11 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
         if (!own) {
           result.duplicates++;
           continue;
+        }
+        const other = counterpartyOf(records[index]!);
+        if (other && screened.has(other)) {
+          facts.alerts.push(exposureAlert({ unifiedId: who.unifiedId, record, counterparty: other, label: screened.get(other) ?? null, at, now }));
+          result.alerts++;
         }
       }
       facts.touch(who.customerId, at);

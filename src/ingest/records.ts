@@ -1,3 +1,4 @@
+import { getAddress, isAddress } from 'viem/utils';
 import { z } from 'zod';
 import { KYC_STATUSES, TX_DIRECTIONS } from '../../db/schema/constants.ts';
 import { WALLET_CHAINS } from '../identity/normalize.ts';
@@ -82,6 +83,13 @@ export const transactionRecord = z.object({
   usdt_value: decimal,
   direction: z.enum(TX_DIRECTIONS),
   tx_hash: optionalText(200),
+  /** The other side's address (EVM), so a payment from or to a screened address raises `exposure`. */
+  counterparty: z
+    .string()
+    .trim()
+    .nullish()
+    .refine((a) => a == null || isAddress(a, { strict: false }), 'must be an EVM address (0x and 40 hex digits)')
+    .transform((a) => (a == null ? undefined : getAddress(a))),
 });
 
 export const eventRecord = z.object({

@@ -30,6 +30,7 @@ const SQL = `
     ${LIST('task_id, name, status', `SELECT * FROM kyc_tasks WHERE ${inGroup} ORDER BY updated_at`)} AS tasks,
     ${LIST('chain, address, first_seen_at', `SELECT * FROM wallets WHERE ${inGroup} ORDER BY first_seen_at, id`)} AS wallets,
     ${LIST('chain, address, kind, holdings, value_micros, block, read_at, first_at, last_at', ONCHAIN)} AS onchain,
+    ${LIST('reason, at', `SELECT reason, at FROM alerts WHERE unified_id = ?1 AND kind = 'exposure' ORDER BY at DESC LIMIT 20`)} AS exposure,
     (SELECT json_array(count(*), total(usdt_micros), min(at), max(at)) FROM transactions WHERE ${inGroup}) AS tx,
     ${LIST('token, n, m', `SELECT token, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY token ORDER BY m DESC`)} AS by_token,
     ${LIST('chain, n, m', `SELECT chain, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY chain ORDER BY m DESC`)} AS by_chain,
@@ -113,6 +114,8 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
       document_id: kyc?.[5] ?? null,
       tasks: json<[string, string, string][]>(r.tasks).map(([id, taskName, status]) => ({ id, name: taskName, status })),
       updated_at: iso(kyc?.[6]),
+      /** Transfers with screened addresses (the newest 20), as their exposure alerts describe them. */
+      exposure: json<[string, number][]>(r.exposure).map(([what, at]) => ({ transfer: what, at: iso(at) })),
     },
     wallets,
     assetpro: {
