@@ -118,7 +118,7 @@ describe('the indexer on a real node', () => {
     const [a, b] = [spawnWorker('instance-a'), spawnWorker('instance-b')];
     try {
       const count = async (w: string) => (await profileOf(s, w)).assetpro.transaction_count;
-      await vi.waitFor(async () => expect(await Promise.all(wallets.map(count)), `a: ${a.seen.slice(-3)} b: ${b.seen.slice(-3)}`).toEqual([1, 1, 1, 1, 1]), { timeout: 60_000, interval: 200 });
+      await vi.waitFor(async () => expect(await Promise.all(wallets.map(count)), `a: ${a.seen.slice(-3)} b: ${b.seen.slice(-3)}`).toEqual([1, 1, 1, 1, 1]), { timeout: 90_000, interval: 200 });
       // Both were running at once: one indexed while the other stood by for its lease.
       await vi.waitFor(() => expect([a.seen.includes('standby'), b.seen.includes('standby')].sort()).toEqual([false, true]), { timeout: 30_000, interval: 200 });
       const [holder, waiting] = a.seen.includes('standby') ? [b, a] : [a, b];
@@ -127,11 +127,11 @@ describe('the indexer on a real node', () => {
       await ingest(s.deps, [identify({ email: `${uniq('l')}@example.com`, wallets: [{ chain: 'ethereum', address: late }] })]);
       await pay(DEPLOYER, late, '9', at++);
       // The stopped holder's lease runs out; the other instance carries on from the same cursor.
-      await vi.waitFor(async () => expect(await count(late)).toBe(1), { timeout: 60_000, interval: 200 });
+      await vi.waitFor(async () => expect(await count(late)).toBe(1), { timeout: 90_000, interval: 200 });
       expect(waiting.seen.at(-1)).not.toBe('standby');
       expect(await Promise.all(wallets.map(count))).toEqual([1, 1, 1, 1, 1]);
     } finally {
       await Promise.all([a, b].filter((w) => w.child.exitCode === null).map((w) => w.stop()));
     }
-  }, 150_000);
+  }, 240_000);
 });
