@@ -29,3 +29,15 @@ export const ALERT_KINDS = ['kyc', 'risk', 'kyc_risk', 'merge'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_FILTERS = ['kyc', 'risk', 'all'] as const;
 export type AlertFilter = (typeof ALERT_FILTERS)[number];
+
+/** What a `find` word is matched against; the first three are personal data (SPEC §2). */
+export const SEARCH_FIELDS = ['name', 'email', 'phone', 'external_id', 'wallet', 'unified_id'] as const;
+export type SearchField = (typeof SEARCH_FIELDS)[number];
+export const PERSONAL_SEARCH_FIELDS: readonly SearchField[] = ['name', 'email', 'phone'];
+
+/** Lifecycle stages of SPEC §8, from first seen and last activity. */
+export const LIFECYCLE_STAGES = ['new', 'active', 'dormant', 'churned'] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export const SEGMENT_CHANGES = ['enter', 'exit'] as const;
+export type SegmentChange = (typeof SEGMENT_CHANGES)[number];

@@ -29,3 +29,8 @@ export * from './alerts.ts';
 export * from './alert-subscriptions.ts';
 export * from './kyc-counts.ts';
 export * from './root-volume.ts';
+export * from './search-terms.ts';
+export * from './audience.ts';
+export * from './app-secrets.ts';
+export * from './attributes.ts';
+export * from './segments.ts';
