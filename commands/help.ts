@@ -8,6 +8,7 @@ export const USAGE: readonly UsageLine[] = [
   { syntax: 'alerts subscribe [kyc|risk|exposure|all] [min-level] [#channel]', summary: 'KYC, risk-level and exposure (screened address) alerts by DM or in a channel (compliance, admin)' },
   { syntax: 'alerts unsubscribe [kyc|risk|exposure|all] [#channel] · alerts list', summary: 'stop or list alert subscriptions' },
   { syntax: 'digest subscribe|unsubscribe|preview [YYYY-MM-DD]', summary: 'the 23:59 GMT+8 daily digest in this channel' },
+  { syntax: 'find [words] [filters]', summary: 'customers by name/identifier prefix and filters: kyc:, risk:>=, tag:, segment:, chain:, volume:>N, seen:<7d, country:, stage:, attr.<key>:' },
   { syntax: 'help', summary: 'this list' },
 ];
 

@@ -7,6 +7,7 @@ import { roles, rolesArgs } from './roles.ts';
 import { alerts, alertsArgs } from './alerts.ts';
 import { digest, digestArgs } from './digest.ts';
 import { top, topArgs } from './top.ts';
+import { find, findArgs } from './find.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 import { AppError } from '../src/errors.ts';
 import { badString } from '../src/unicode.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: Record<string, CommandDef<z.ZodType>> = Object.assign(Obj
   roles: def({ args: rolesArgs, run: roles }),
   alerts: def({ args: alertsArgs, run: alerts }),
   digest: def({ args: digestArgs, run: digest }),
+  find: def({ args: findArgs, run: find }),
   help: def({ args: z.array(z.string()), run: () => help() }),
 });
 

@@ -6,6 +6,7 @@ import type { Digest } from '../src/digest/model.ts';
 import type { Metrics } from '../src/metrics/query.ts';
 import type { Profile } from '../src/profile/profile.ts';
 import type { Clock } from '../src/time.ts';
+import type { FindResult } from './find.ts';
 
 /** The models inside results, for renderers (adapters take them from here, not from the rules). */
 export type { AlertView, Digest, Metrics, Profile };
@@ -44,7 +45,8 @@ export type CommandResult =
   | { kind: 'usage_error'; message: string; usage: readonly UsageLine[] }
   | { kind: 'digest'; digest: Digest }
   | { kind: 'alert'; alert: AlertView }
-  | { kind: 'notice'; title: string; lines: string[]; ok: boolean };
+  | { kind: 'notice'; title: string; lines: string[]; ok: boolean }
+  | FindResult;
 
 export interface UsageLine {
   syntax: string;

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createStore, prepareDatabase } from '../db/client.ts';
+import { ensureFindIndexes } from '../commands/find.ts';
 import { createApp, type AppDeps } from './app.ts';
 import { createApiKey } from './auth/api-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -30,6 +31,8 @@ async function main() {
   const log = createLogger(config.logLevel);
   const store = createStore(config.databaseUrl, config.databaseAuthToken);
   await prepareDatabase(store);
+  // Customers stored before the find indexes existed are indexed once (a no-op on a new database).
+  await ensureFindIndexes(store, Date.now(), (line) => log.info(line));
   const deps = { store, identity: config.identity, clock: systemClock };
 
   let demoKey: string | undefined;

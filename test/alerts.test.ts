@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createStore } from '../db/client.ts';
@@ -13,6 +16,7 @@ import { slackNotifier } from '../src/notify/slack.ts';
 import { ADMIN, slackHarness, visible } from '../src/slack/slack.test-kit.ts';
 import { blockActionBody } from './fakes/slack-sign.ts';
 import { ingest, uniq } from './support/factories.ts';
+import { barrierEnv } from './support/overlap.ts';
 
 const COMP = 'UCOMP1';
 const VIEW = 'UVIEW1';
@@ -214,12 +218,16 @@ describe('compliance alerts', () => {
     const people = await Promise.all(Array.from({ length: 6 }, () => person()));
     await ingest(h.deps, people.map((p, i) => kyc(p, 'pending', 20 + i * 15)));
     const file = (await h.store.client.execute('PRAGMA database_list')).rows[0]!.file as string;
-    const env = { ...process.env, SLACK_API_URL: h.api.url, START_AT: String(Date.now() + 2500) };
-    const worker = () =>
+    // Both wait on a barrier and each reports that the other was inside fan-out and delivery with it
+    // (planted: the second spawned after the first ended: this fails).
+    const barrier = mkdtempSync(join(tmpdir(), 'user360-barrier-'));
+    const worker = (me: string) =>
       new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, ['--import', 'tsx', 'test/support/alert-worker.ts', `file:${file}`], { env }, (err, out, errOut) => (err ? reject(new Error(errOut)) : resolve(out))),
+        execFile(process.execPath, ['--import', 'tsx', 'test/support/alert-worker.ts', `file:${file}`], { env: { ...process.env, SLACK_API_URL: h.api.url, ...barrierEnv(barrier, me, ['a', 'b']) } }, (err, out, errOut) => (err ? reject(new Error(errOut)) : resolve(out))),
       );
-    const results = (await Promise.all([worker(), worker()])).map((o) => JSON.parse(o).sent as number);
+    const outputs = (await Promise.all([worker('a'), worker('b')])).map((o) => JSON.parse(o) as { sent: number; overlapped: boolean });
+    expect(outputs.map((o) => o.overlapped), 'each process was inside while the other was').toEqual([true, true]);
+    const results = outputs.map((o) => o.sent);
     const subscribers = await h.store.db.select().from(alertSubscriptions);
     expect(subscribers.length).toBe(2);
     // C77 follows everything (6 alerts); the compliance DM follows risk moves into high or above (2 of them).
@@ -227,7 +235,7 @@ describe('compliance alerts', () => {
     const channelPosts = posts().filter((p) => p.body.channel === 'C77').map((p) => visible(p.body));
     expect(channelPosts).toHaveLength(6);
     expect(new Set(channelPosts).size).toBe(6);
-  }, 40_000);
+  }, 90_000);
 
   it('subscribes a Slack channel to the digest for compliance and admin only, and previews it for anyone', async () => {
     expect(await say('digest subscribe', VIEW, 'C5')).toContain('Only compliance and admin roles');

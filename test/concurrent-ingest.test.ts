@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestStore } from './support/db.ts';
 import { randomEvm, uniq } from './support/factories.ts';
+import { barrierEnv } from './support/overlap.ts';
 
 const run = promisify(execFile);
 
@@ -23,11 +26,16 @@ describe('concurrent ingest from two service processes', () => {
     const dir = dbFile.replace(/\/[^/]+$/, '');
     writeFileSync(`${dir}/a.ndjson`, a.map((r) => JSON.stringify(r)).join('\n'));
     writeFileSync(`${dir}/b.ndjson`, b.map((r) => JSON.stringify(r)).join('\n'));
-    const env = { ...process.env, START_AT: String(Date.now() + 2500) };
-    const worker = (f: string) => run(process.execPath, ['--import', 'tsx', 'test/support/ingest-worker.ts', `file:${dbFile}`, `${dir}/${f}`], { env });
-    const [ra, rb] = await Promise.all([worker('a.ndjson'), worker('b.ndjson')]);
-    expect(JSON.parse(ra.stdout).accepted, ra.stderr).toBe(200);
-    expect(JSON.parse(rb.stdout).accepted, rb.stderr).toBe(400);
+    // Both wait on a barrier and each reports that the other was inside the ingest with it: the test
+    // fails when the two did not in fact run at once (planted: spawning b only after a finished).
+    const barrier = mkdtempSync(join(tmpdir(), 'user360-barrier-'));
+    const worker = (f: string, me: string) =>
+      run(process.execPath, ['--import', 'tsx', 'test/support/ingest-worker.ts', `file:${dbFile}`, `${dir}/${f}`], { env: { ...process.env, ...barrierEnv(barrier, me, ['a', 'b']) } });
+    const [ra, rb] = await Promise.all([worker('a.ndjson', 'a'), worker('b.ndjson', 'b')]);
+    const [oa, ob] = [JSON.parse(ra.stdout), JSON.parse(rb.stdout)];
+    expect([oa.overlapped, ob.overlapped], 'each process was inside while the other was').toEqual([true, true]);
+    expect(oa.accepted, ra.stderr).toBe(200);
+    expect(ob.accepted, rb.stderr).toBe(400);
 
     const [{ n }] = (await store.db.all<{ n: number }>(sql`SELECT count(DISTINCT root_id) AS n FROM customers`)) as [{ n: number }];
     expect(n).toBe(200);
@@ -35,5 +43,5 @@ describe('concurrent ingest from two service processes', () => {
       SELECT count(*) AS orphans FROM transactions t JOIN customers c ON c.id = t.customer_id
       JOIN identifiers i ON i.type = 'wallet' AND i.customer_id IN (SELECT id FROM customers WHERE root_id = c.root_id)`)) as [{ orphans: number }];
     expect(orphans, 'every transaction reaches a customer holding its wallet').toBe(200);
-  }, 30_000);
+  }, 90_000);
 });

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -19,6 +21,7 @@ import { startFakeDiscordApi, type FakeDiscordApi } from './fakes/discord-api.ts
 import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
 import { createTestStore, settableClock, testConfig } from './support/db.ts';
 import { ingest, randomEvm, uniq } from './support/factories.ts';
+import { barrierEnv } from './support/overlap.ts';
 
 const run = promisify(execFile);
 let slack: FakeSlackApi;
@@ -122,17 +125,21 @@ describe('the daily digest', () => {
     await subscribeDigest(store, { platform: 'discord', channelId: '900', by: 'U1', now: now - 3600_000 });
     void deps;
     const dbFile = (await store.client.execute('PRAGMA database_list')).rows[0]!.file as string;
-    const env = { ...process.env, SLACK_API_URL: slack.url, DISCORD_API_URL: discord.url, START_AT: String(Date.now() + 2500) };
-    const worker = () => run(process.execPath, ['--import', 'tsx', 'test/support/digest-worker.ts', `file:${dbFile}`, '2026-11-24T23:59:00+08:00'], { env });
-    const results = await Promise.all([worker(), worker()]);
-    const made = results.map((r) => JSON.parse(r.stdout).enqueued as number);
+    // Both wait on a barrier and each reports that the other was inside the job with it: "exactly once"
+    // is only shown when the two really ran at once (planted: the second spawned after the first ended).
+    const barrier = mkdtempSync(join(tmpdir(), 'user360-barrier-'));
+    const env = (me: string) => ({ ...process.env, SLACK_API_URL: slack.url, DISCORD_API_URL: discord.url, ...barrierEnv(barrier, me, ['a', 'b']) });
+    const worker = (me: string) => run(process.execPath, ['--import', 'tsx', 'test/support/digest-worker.ts', `file:${dbFile}`, '2026-11-24T23:59:00+08:00'], { env: env(me) });
+    const results = (await Promise.all([worker('a'), worker('b')])).map((r) => JSON.parse(r.stdout));
+    expect(results.map((r) => r.overlapped), 'each process was inside while the other was').toEqual([true, true]);
+    const made = results.map((r) => r.enqueued as number);
     expect(made.reduce((s, n) => s + n, 0), JSON.stringify(made)).toBe(3);
     const posts = slack.callsTo('chat.postMessage');
     expect(posts.map((p) => p.body.channel).sort()).toEqual(['C1', 'C2']);
     expect(slack.callsTo('upload')).toHaveLength(2);
     expect(discord.callsTo('POST /api/v10/channels/900/messages')).toHaveLength(1);
     expect(JSON.stringify(posts[0]!.body)).toContain('2026-11-24');
-  }, 40_000);
+  }, 90_000);
 
   it('survives a Slack API answering 500 and then 429 with Retry-After, delivering once', async () => {
     const { store, clock, deps } = await setup();

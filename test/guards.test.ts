@@ -175,3 +175,26 @@ describe('split', () => {
     expect(await find(ea)).toBe(a);
   });
 });
+
+describe('the merge log', () => {
+  // Planted: the key taken from the customer kept (`k.rootId === primary`) instead of the one folded,
+  // and the key columns left empty: both fail.
+  it('records which record, which key and when for every merge', async () => {
+    const w = randomEvm();
+    const [e1, e2] = [email('key'), email('key')];
+    const [a] = (await ingest(deps, [identify({ wallets: [{ chain: 'ethereum', address: w }] })])).unifiedIds;
+    clock.advance(1000);
+    const [b] = (await ingest(deps, [identify({ email: e1 })])).unifiedIds;
+    clock.advance(1000);
+    const [c] = (await ingest(deps, [identify({ email: e2 })])).unifiedIds;
+    clock.advance(1000);
+    const linking = identify({ email: [e1, e2], wallets: [{ chain: 'polygon', address: w }] });
+    await ingest(deps, [linking]);
+    const log = await store.db.select().from(merges).where(eq(merges.winnerId, a!)).orderBy(merges.id);
+    const at = clock().getTime();
+    expect(log.map(({ loserId, recordType, recordId, keyType, keyValue, actor, createdAt }) => ({ loserId, recordType, recordId, keyType, keyValue, actor, createdAt }))).toEqual([
+      { loserId: b, recordType: 'identify', recordId: linking.id, keyType: 'email', keyValue: e1, actor: 'test', createdAt: at },
+      { loserId: c, recordType: 'identify', recordId: linking.id, keyType: 'email', keyValue: e2, actor: 'test', createdAt: at },
+    ]);
+  });
+});

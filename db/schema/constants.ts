@@ -32,3 +32,14 @@ export type AlertFilter = (typeof ALERT_FILTERS)[number];
 
 export const WALLET_KINDS = ['eoa', 'contract', 'delegated'] as const;
 export type WalletKind = (typeof WALLET_KINDS)[number];
+/** What a `find` word is matched against; the first three are personal data (SPEC §2). */
+export const SEARCH_FIELDS = ['name', 'email', 'phone', 'external_id', 'wallet', 'unified_id'] as const;
+export type SearchField = (typeof SEARCH_FIELDS)[number];
+export const PERSONAL_SEARCH_FIELDS: readonly SearchField[] = ['name', 'email', 'phone'];
+
+/** Lifecycle stages of SPEC §8, from first seen and last activity. */
+export const LIFECYCLE_STAGES = ['new', 'active', 'dormant', 'churned'] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export const SEGMENT_CHANGES = ['enter', 'exit'] as const;
+export type SegmentChange = (typeof SEGMENT_CHANGES)[number];

@@ -36,3 +36,8 @@ export * from './chain-leases.ts';
 export * from './chain-transfers.ts';
 export * from './tx-match-keys.ts';
 export * from './screened-addresses.ts';
+export * from './search-terms.ts';
+export * from './audience.ts';
+export * from './app-secrets.ts';
+export * from './attributes.ts';
+export * from './segments.ts';

@@ -1,4 +1,4 @@
-import { sqliteTable, text, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, primaryKey, index } from 'drizzle-orm/sqlite-core';
 import { customers } from './customers.ts';
 import { LABEL_KINDS } from './constants.ts';
 
@@ -10,5 +10,6 @@ export const labels = sqliteTable(
     kind: text('kind', { enum: LABEL_KINDS }).notNull(),
     value: text('value').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.customerId, t.kind, t.value] })],
+  // The second index serves `find tag:vip`: from a tag to its customers.
+  (t) => [primaryKey({ columns: [t.customerId, t.kind, t.value] }), index('labels_kind_value_idx').on(t.kind, t.value, t.customerId)],
 );

@@ -2,7 +2,10 @@ import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import { customers } from './customers.ts';
 import { epochMs, createdAt } from './columns.ts';
 
-/** The merge log: who was folded into whom, by which record and actor, and whether it was split again. */
+/**
+ * The merge log: who was folded into whom, by which record, through which key (the record's identifier
+ * the folded customer held), by which actor, and whether it was split again.
+ */
 export const merges = sqliteTable(
   'merges',
   {
@@ -11,6 +14,8 @@ export const merges = sqliteTable(
     loserId: text('loser_id').notNull().references(() => customers.id),
     recordType: text('record_type'),
     recordId: text('record_id'),
+    keyType: text('key_type'),
+    keyValue: text('key_value'),
     actor: text('actor').notNull(),
     ...createdAt(),
     splitAt: epochMs('split_at'),

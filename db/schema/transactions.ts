@@ -23,7 +23,9 @@ export const transactions = sqliteTable(
     txHash: text('tx_hash'),
   },
   (t) => [
-    index('transactions_customer_at_idx').on(t.customerId, t.at),
+    // With usdt_micros it covers a customer's volume over a window (find sorts by 30-day volume), so
+    // summing it reads index entries only, never table rows.
+    index('transactions_customer_at_cover_idx').on(t.customerId, t.at, t.usdtMicros),
     // Covers every per-day aggregate (live metrics, the nightly rollup, per-customer day volume), so
     // they read the index alone instead of one table row per transaction; it also serves `day` lookups.
     index('transactions_day_cover_idx').on(t.day, t.token, t.chain, t.usdtMicros, t.customerId),

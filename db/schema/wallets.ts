@@ -12,5 +12,5 @@ export const wallets = sqliteTable(
     address: text('address').notNull(),
     firstSeenAt: epochMs('first_seen_at').notNull(),
   },
-  (t) => [uniqueIndex('wallets_chain_address_uq').on(t.chain, t.address), index('wallets_customer_idx').on(t.customerId)],
+  (t) => [uniqueIndex('wallets_chain_address_uq').on(t.chain, t.address), index('wallets_customer_idx').on(t.customerId), index('wallets_chain_customer_idx').on(t.chain, t.customerId)],
 );

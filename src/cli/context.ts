@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { createStore, prepareDatabase, type Store } from '../../db/client.ts';
+import { ensureFindIndexes } from '../../commands/find.ts';
 import type { Role } from '../../db/schema/constants.ts';
 import type { CommandContext } from '../../commands/types.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -15,6 +16,7 @@ export async function openCli(): Promise<CliEnv> {
   const config = loadConfig();
   const store = createStore(config.databaseUrl, config.databaseAuthToken);
   await prepareDatabase(store);
+  await ensureFindIndexes(store, Date.now(), (line) => process.stderr.write(`${line}\n`));
   return { config, store };
 }
 

@@ -16,6 +16,8 @@ import { volumeChartPng } from '../digest/chart.ts';
 import { buildDigest } from '../digest/model.ts';
 import { cliContext, openCli } from './context.ts';
 import { ImportError, importNdjson } from './import.ts';
+import { find } from '../../commands/find.ts';
+import { findCsv } from './find-text.ts';
 
 const program = new Command('user360').description('User 360 from the terminal: the same commands as /user360 in Slack and Discord').showHelpAfterError();
 const asRole = new Option('--as <role>', 'render as this role would see it (viewer masks personal data)').choices(ROLES).default('admin');
@@ -58,6 +60,33 @@ for (const [name, args, summary] of [
       if (r.kind === 'usage_error') process.exitCode = 1;
     });
 }
+
+program
+  .command('find')
+  .argument('[query...]', 'words (name, email, phone, external id, wallet, unified id prefixes) and filters like kyc:pending risk:>=high volume:>1000')
+  .description('customers without an exact identifier, ten a page by 30-day volume')
+  .addOption(asRole)
+  .option('--cursor <cursor>', 'the page a previous answer pointed to')
+  .option('--json', 'print the result model as JSON')
+  .option('--csv', 'every matching customer as CSV (as the role sees them)')
+  .action(async (words: string[], o: { as: Role; cursor?: string; json?: boolean; csv?: boolean }) => {
+    const env = await openCli();
+    const ctx = cliContext(env, o.as);
+    let r = await find({ query: words, cursor: o.cursor }, ctx);
+    if (r.kind !== 'find') {
+      process.stderr.write(`${renderText(r)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (!o.csv) return print(o.json ? JSON.stringify(r, null, 2) : renderText(r));
+    // An export walks the pages through the same cursors chat uses, so it shows exactly what find shows.
+    const rows = [...r.rows];
+    while (r.kind === 'find' && r.nextCursor) {
+      r = await find({ query: r.query, cursor: r.nextCursor }, ctx);
+      if (r.kind === 'find') rows.push(...r.rows);
+    }
+    print(findCsv(rows));
+  });
 
 const keys = program.command('keys').description('API keys for the /v1 ingest and read API');
 keys

@@ -1,6 +1,7 @@
 import type { CommandResult } from '../../commands/types.ts';
 import type { Digest } from '../digest/model.ts';
 import type { Metrics } from '../../commands/types.ts';
+import { findText } from './find-text.ts';
 import { digestLines } from '../render/digest.ts';
 import { fmtInt, fmtUsdt, KYC_BADGE, riskText, SECTION_TITLES, sectionFields, type Field } from '../render/format.ts';
 
@@ -43,6 +44,8 @@ export function renderText(r: CommandResult): string {
       return [r.alert.title, ...r.alert.lines.map((l) => `  ${l.label}: ${l.value}`), ...(r.alert.acknowledged ? [`  Acknowledged by ${r.alert.acknowledged.by} at ${r.alert.acknowledged.at}`] : [])].join('\n');
     case 'notice':
       return [r.title, ...r.lines.map((l) => `  ${l}`)].join('\n');
+    case 'find':
+      return findText(r);
   }
 }
 

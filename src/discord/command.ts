@@ -17,6 +17,8 @@ export interface OptionSpec {
   choices?: readonly string[];
   min?: number;
   max?: number;
+  /** The value is grammar text itself (find's query), spliced in as typed rather than kept one word. */
+  raw?: boolean;
 }
 
 export interface SubcommandSpec {
@@ -110,6 +112,11 @@ export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
       { name: 'list', description: 'Granted roles' },
     ],
   },
+  {
+    name: 'find',
+    description: 'Find customers by name or identifier prefix and filters',
+    options: [{ name: 'query', description: 'words and filters, like: alice kyc:pending risk:>=high tag:vip volume:>1000', kind: 'string', raw: true }],
+  },
   { name: 'help', description: 'How to use /user360' },
 ];
 
@@ -130,8 +137,9 @@ const SUBCOMMAND = 1;
 const SUBCOMMAND_GROUP = 2;
 const MENTION: Partial<Record<number, (id: string) => string>> = { 6: (id) => `<@${id}>`, 7: (id) => `<#${id}>`, 8: (id) => `<@&${id}>` };
 
-function word(o: InteractionOption): string {
+function word(o: InteractionOption, raw = false): string {
   const value = String(o.value ?? '');
+  if (raw && o.type === 3) return value;
   const mention = MENTION[o.type];
   if (mention) return mention(value);
   // Quoted so a value with spaces stays one word for the text parser (it drops the quotes again).
@@ -141,7 +149,8 @@ function word(o: InteractionOption): string {
 /** Values in the order the grammar wants them, whatever order the user filled them in. */
 function words(spec: SubcommandSpec | undefined, given: InteractionOption[] = []): string[] {
   const order = spec?.options?.map((o) => o.name) ?? given.map((o) => o.name);
-  return order.flatMap((name) => given.filter((o) => o.name === name && o.value !== undefined && o.value !== '').map(word));
+  const raw = new Set(spec?.options?.filter((o) => o.raw).map((o) => o.name));
+  return order.flatMap((name) => given.filter((o) => o.name === name && o.value !== undefined && o.value !== '').map((o) => word(o, raw.has(name))));
 }
 
 /** `/user360 top range:7d n:5` → `top 7d 5`; `/user360 roles grant as:admin user:@x` → `roles grant <@x> admin`. */

@@ -6,6 +6,7 @@ import { COLOR, embed, escape, escapeKeepingMentions, type DiscordMessage, type 
 import { profileMessage } from './profile-embeds.ts';
 import { digestMessage } from './digest-embeds.ts';
 import { alertMessage } from './alert-embeds.ts';
+import { findEmbeds } from './find-embeds.ts';
 
 export { checkDiscordLimits, clip, escape, escapeMarkdown, fitLines, LIMITS, NO_MENTIONS, type DiscordMessage } from './limits.ts';
 export { parseSectionCustomId, sectionCustomId } from './profile-embeds.ts';
@@ -65,5 +66,7 @@ export function renderDiscord(r: CommandResult): DiscordMessage {
     case 'notice':
       // A notice is the command's own words; the mentions it wrote stay (they never ping: NO_MENTIONS).
       return only({ title: r.title, lines: r.lines.map(escapeKeepingMentions), color: r.ok ? COLOR.green : COLOR.red });
+    case 'find':
+      return findEmbeds(r);
   }
 }

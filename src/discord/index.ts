@@ -22,6 +22,8 @@ import { NO_MENTIONS, parseSectionCustomId, renderDiscord, type DiscordMessage }
 import { discordRest } from './rest.ts';
 import { requireDiscordSignature } from './verify.ts';
 import { CHAT_BODY_LIMITS, limitBody } from '../http/body-limit.ts';
+import { find } from '../../commands/find.ts';
+import { FIND_PAGE_PREFIX, queryOfMessage } from './find-embeds.ts';
 
 export interface DiscordDeps {
   store: Store;
@@ -60,6 +62,8 @@ const interactionSchema = z.object({
   member: z.object({ user: idOnly, roles: z.array(z.string()).default([]) }).optional(),
   user: idOnly.optional(),
   data: z.object({ name: z.string().optional(), options: z.array(optionSchema).optional(), custom_id: z.string().optional() }).optional(),
+  // Only what find's page buttons read back: the footer that holds the query.
+  message: z.object({ embeds: z.array(z.object({ footer: z.object({ text: z.string().max(2048) }).optional() })).max(10).optional() }).optional(),
 });
 type Interaction = z.infer<typeof interactionSchema>;
 const pingSchema = z.object({ type: z.literal(INTERACTION.ping) });
@@ -144,6 +148,13 @@ export function discordRoutes(deps: DiscordDeps): Hono {
         // An alert's "Open profile": the card as a new ephemeral reply, so the alert itself stays.
         const unifiedId = i.data.custom_id.slice(ALERT_BUTTON.open.length);
         return c.json(await answer(i, () => lookup({ identifier: unifiedId, section: 'card' }, ctx), { now: CALLBACK.message, later: CALLBACK.deferredMessage, flags: EPHEMERAL }));
+      }
+      if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith(FIND_PAGE_PREFIX)) {
+        // find's Next/Previous: the query from the message's footer, the signed cursor from the button.
+        const query = queryOfMessage(i.message);
+        const cursor = i.data.custom_id.slice(FIND_PAGE_PREFIX.length);
+        if (query === undefined) return c.json({ code: 'invalid_interaction', message: 'not a find page' }, 400);
+        return c.json(await answer(i, () => find({ query, cursor }, ctx), { now: CALLBACK.updateMessage, later: CALLBACK.deferredUpdate }));
       }
       if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith(ALERT_BUTTON.ack)) {
         const r = await acknowledge({ alertId: Number(i.data.custom_id.slice(ALERT_BUTTON.ack.length)) }, ctx);

@@ -36,6 +36,32 @@ export function openApiDocument() {
       responses: { '200': { description: 'Stored', content: json('BatchResult') }, ...errors, '413': { description: 'Body above the limit' } },
     },
   };
+  paths['/v1/profiles'] = {
+    get: {
+      summary: 'find: unified customers matching words (name, email, phone, external id, wallet, unified id prefixes) and filters (kyc:, risk:>=, tag:, segment:, chain:, volume:>N, volume7d:, volume_all:, seen:<7d, country:, stage:, attr.<key>:), by 30-day volume then unified id, 10 a page',
+      security: [{ bearer: [] }],
+      parameters: [
+        { name: 'q', in: 'query', schema: { type: 'string', example: 'alice kyc:pending risk:>=high', maxLength: 2000 } },
+        { name: 'cursor', in: 'query', schema: { type: 'string', description: 'next_cursor or prev_cursor of a previous answer for the same q' } },
+      ],
+      responses: {
+        '200': {
+          description: 'A page of customers',
+          content: { 'application/json': { schema: { type: 'object', properties: {
+            data: { type: 'array', items: { type: 'object', properties: {
+              unified_id: { type: 'string' }, name: { type: 'string', nullable: true }, email: { type: 'string', nullable: true }, phone: { type: 'string', nullable: true },
+              wallet: { type: 'object', nullable: true, properties: { chain: { type: 'string' }, address: { type: 'string' } } }, external_id: { type: 'string', nullable: true },
+              kyc_status: { type: 'string' }, risk_level: { type: 'string', nullable: true }, form_number: { type: 'string', nullable: true }, country: { type: 'string', nullable: true },
+              stage: { type: 'string', enum: ['new', 'active', 'dormant', 'churned'] }, volume_30d_usdt: { type: 'number' },
+            } } },
+            total: { type: 'integer' }, next_cursor: { type: 'string', nullable: true }, prev_cursor: { type: 'string', nullable: true },
+          } } } },
+        },
+        ...errors,
+        '400': { description: 'A malformed filter (invalid_query), or a changed, foreign or past-the-end cursor (invalid_cursor)', content: json('Error') },
+      },
+    },
+  };
   paths['/v1/profiles/{identifier}'] = {
     get: {
       summary: 'The unified profile behind any identifier: email, phone, wallet, unified id, or type:value (ext:, external_id:, kakao_id:, line_id:, …)',

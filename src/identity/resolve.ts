@@ -123,7 +123,8 @@ export class IdentityResolver {
       for (const { id: other } of ordered.slice(1)) {
         const refusal = await this.mergeRefusal(primary, other);
         if (refusal) await this.conflict(ref, refusal.kind, [primary, other], refusal.detail);
-        else await this.merge(primary, other, ref);
+        // The key is the record's identifier that the folded customer held: what proved them one person.
+        else await this.merge(primary, other, ref, known.find((k) => k.rootId === other)!.id);
       }
     }
 
@@ -210,16 +211,16 @@ export class IdentityResolver {
     return null;
   }
 
-  private async merge(keep: string, fold: string, ref: RecordRef): Promise<void> {
-    const apply = () => this.applyMerge(keep, fold, ref);
+  private async merge(keep: string, fold: string, ref: RecordRef, key: LinkedIdentifier): Promise<void> {
+    const apply = () => this.applyMerge(keep, fold, ref, key);
     return this.aroundMerge ? this.aroundMerge(keep, fold, ref, apply) : apply();
   }
 
-  private async applyMerge(keep: string, fold: string, ref: RecordRef): Promise<void> {
+  private async applyMerge(keep: string, fold: string, ref: RecordRef, key: LinkedIdentifier): Promise<void> {
     await this.flush();
     await this.tx.update(customers).set({ rootId: keep }).where(eq(customers.rootId, fold));
     await this.tx.update(customers).set({ parentId: keep }).where(eq(customers.id, fold));
-    await this.tx.insert(merges).values({ winnerId: keep, loserId: fold, recordType: ref.record?.type, recordId: ref.record?.id, actor: this.actor, createdAt: this.now });
+    await this.tx.insert(merges).values({ winnerId: keep, loserId: fold, recordType: ref.record?.type, recordId: ref.record?.id, keyType: key.type, keyValue: key.value, actor: this.actor, createdAt: this.now });
     for (const o of this.owners.values()) if (o.rootId === fold) o.rootId = keep;
   }
 

@@ -4,6 +4,7 @@ import { customers, merges } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { currentKyc, shiftKycCounts } from '../kyc/state.ts';
 import { recountTotals } from '../metrics/root-volume.ts';
+import { refreshAudience } from '../audience/index-rows.ts';
 
 export interface SplitResult {
   restored: string;
@@ -47,5 +48,6 @@ export async function splitCustomer(tx: Tx, customerId: string, actor: string, n
   await tx.update(merges).set({ splitAt: now, splitBy: actor }).where(eq(merges.id, merge.id));
   await shiftKycCounts(tx, [before], [await currentKyc(tx, customer.rootId), await currentKyc(tx, customerId)]);
   await recountTotals(tx, [customer.rootId, customerId]);
+  await refreshAudience(tx, [customer.rootId, customerId]);
   return { restored: customerId, from: customer.rootId, mergeId: merge.id };
 }

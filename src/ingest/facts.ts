@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { alerts as alertsTable, complianceForms, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
+import { alerts as alertsTable, attributes, complianceForms, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
 import { col, columnsOf, insertRows } from '../../db/sql-names.ts';
 import type { AlertRow, KycView } from '../alerts/outbox.ts';
 import { shiftKycCounts, type CurrentKyc } from '../kyc/state.ts';
@@ -22,6 +22,8 @@ export class FactBuffer {
   private readonly traits = new Map<string, Insert<typeof traits>>();
   private readonly activity = new Map<string, { first: number; last: number }>();
   readonly kycChanges: Insert<typeof kycChanges>[] = [];
+  /** Custom attributes per (customer, key): the newest record's value wins. */
+  readonly attributes = new Map<string, Insert<typeof attributes>>();
   readonly forms = new Map<string, Insert<typeof complianceForms>>();
   readonly tasks = new Map<string, Insert<typeof kycTasks>>();
   readonly alerts: AlertRow[] = [];
@@ -56,7 +58,17 @@ export class FactBuffer {
     });
   }
 
+  attribute(row: Insert<typeof attributes>) {
+    const key = `${row.customerId}\u0000${row.key}`;
+    const prev = this.attributes.get(key);
+    if (!prev || prev.updatedAt <= row.updatedAt) this.attributes.set(key, row);
+  }
+
   async flush(tx: Tx): Promise<void> {
+    await insertRows(
+      tx, attributes, ['customerId', 'key', 'value', 'match', 'updatedAt'], this.attributes.values(),
+      'ON CONFLICT (customer_id, key) DO UPDATE SET value = excluded.value, match = excluded.match, updated_at = excluded.updated_at WHERE attributes.updated_at <= excluded.updated_at',
+    );
     await insertRows(tx, wallets, ['customerId', 'chain', 'address', 'firstSeenAt'], this.wallets.values(), 'ON CONFLICT DO NOTHING');
     await insertRows(tx, transactions, ['customerId', 'recordId', 'at', 'day', 'chain', 'token', 'amount', 'usdtMicros', 'direction', 'txHash'], this.transactions);
     await insertRows(tx, events, ['customerId', 'recordId', 'at', 'day', 'name', 'sessionId', 'deviceId'], this.events);

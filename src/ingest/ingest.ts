@@ -10,9 +10,10 @@ import { screenedAmong } from '../onchain/screening.ts';
 import { currentKyc, supersedes, type CurrentKyc } from '../kyc/state.ts';
 import { riskLevelOf } from '../risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
-import { ingestRecord, toMicros, type IngestRecord } from './records.ts';
+import { ingestRecord, STANDARD_TRAITS, toMicros, type IngestRecord } from './records.ts';
 import { findBadStrings, timestampOutOfRange } from './record-rules.ts';
 import { claimMatch, insertChainTransfers, matchKey, type ChainTransferMeta, type ChainTransferRow } from './onchain-match.ts';
+import { fold, refreshAudience, refreshTerms } from '../audience/index-rows.ts';
 
 export interface RecordIssue {
   index: number;
@@ -91,11 +92,15 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     const result: IngestResult = { accepted: 0, duplicates: 0, ignored: 0, unifiedIds: [], alerts: 0 };
     const fresh = await claimRecordIds(tx, records, now);
     const facts = new FactBuffer();
+    // Customers whose words and roots whose filters this batch may change, for the `find` indexes.
+    const touchedCustomers = new Set<string>();
+    const touchedRoots = new Set<string>();
     const resolver = new IdentityResolver(tx, deps.identity, now, actor, async (keep, fold, ref, merge) => {
       const [a, b] = [await currentKyc(tx, keep), await currentKyc(tx, fold)];
       facts.kycByRoot.delete(keep);
       facts.kycByRoot.delete(fold);
       await merge();
+      touchedRoots.add(keep).add(fold);
       await mergeTotals(tx, keep, fold);
       if (!a && !b) return;
       const after = (await currentKyc(tx, keep))!;
@@ -145,6 +150,8 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
         }
       }
       facts.touch(who.customerId, at);
+      touchedCustomers.add(who.customerId).add(who.unifiedId);
+      touchedRoots.add(who.unifiedId);
       // KYC state is read back per unified customer, so the customers it involves must be stored first.
       if (record.type === 'kyc') await resolver.flush();
       if (await collectFacts(tx, facts, record, who, at, now)) result.alerts++;
@@ -154,6 +161,8 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     await resolver.flush();
     await facts.flush(tx);
     await insertChainTransfers(tx, seen);
+    await refreshTerms(tx, [...touchedCustomers]);
+    await refreshAudience(tx, [...touchedRoots]);
     const past = [...facts.days].filter((d) => d < gmt8Day(now));
     if (past.length) await tx.run(markDirtySql(past, now));
     if (inTx) await inTx(tx);
@@ -197,6 +206,10 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
       const platforms = [...(t.platforms ?? []), ...(t.platform ? [t.platform] : [])].map((p) => p.toLowerCase());
       for (const value of t.tags ?? []) facts.labels.set(`${customerId}\u0000tag\u0000${value}`, { customerId, kind: 'tag', value });
       for (const value of platforms) facts.labels.set(`${customerId}\u0000platform\u0000${value}`, { customerId, kind: 'platform', value });
+      for (const [key, value] of Object.entries(t)) {
+        if ((STANDARD_TRAITS as readonly string[]).includes(key)) continue;
+        facts.attribute({ customerId, key, value: JSON.stringify(value), match: fold(String(value)), updatedAt: at });
+      }
       return false;
     }
     case 'kyc':

@@ -45,6 +45,13 @@ const base = {
   identifiers: identifiersSchema,
 };
 
+/** Custom attributes (SPEC §8): traits beyond the standard keys, validated rather than dropped. */
+export const STANDARD_TRAITS = ['name', 'gender', 'birth_date', 'membership_level', 'platform', 'platforms', 'tags'] as const;
+export const MAX_ATTRIBUTES = 50;
+// Names that would reach an object's prototype wherever attributes become a JS object.
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const attributeValue = z.union([z.string().max(500), z.number().finite(), z.boolean()], { error: 'a custom attribute is a string (at most 500 characters), a number or a boolean' });
+
 export const identifyRecord = z.object({
   type: z.literal('identify'),
   ...base,
@@ -57,6 +64,15 @@ export const identifyRecord = z.object({
       platform: optionalText(80),
       platforms: z.array(text(80)).max(20).optional(),
       tags: z.array(text(80)).max(100).optional(),
+    })
+    .catchall(attributeValue)
+    .superRefine((traits, ctx) => {
+      const extra = Object.keys(traits).filter((k) => !(STANDARD_TRAITS as readonly string[]).includes(k));
+      for (const k of extra) {
+        if (!/^[a-z0-9_]{1,40}$/.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'a custom attribute name is 1 to 40 of a-z, 0-9 and _' });
+        else if (RESERVED_NAMES.has(k)) ctx.addIssue({ code: 'custom', path: [k], message: `"${k}" is reserved and cannot be a custom attribute name` });
+      }
+      if (extra.length > MAX_ATTRIBUTES) ctx.addIssue({ code: 'custom', message: `at most ${MAX_ATTRIBUTES} custom attributes, not ${extra.length}` });
     })
     .optional(),
 });

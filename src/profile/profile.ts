@@ -3,6 +3,7 @@ import type { KycStatus, RiskLevel } from '../../db/schema/constants.ts';
 import { explorerUrl } from './explorers.ts';
 import { purchaseStats } from './purchases.ts';
 import { gmt8Day } from '../time.ts';
+import { lifecycleStage } from '../audience/rows.ts';
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 const usdt = (micros: number | null | undefined) => Math.round(Number(micros ?? 0) / 1e4) / 100;
@@ -24,6 +25,7 @@ const SQL = `
     ${LIST('type, value', `SELECT type, value FROM identifiers WHERE ${inGroup} ORDER BY id`)} AS ids,
     ${LIST('name, gender, birth_date, membership_level', `SELECT * FROM traits WHERE ${inGroup} ORDER BY updated_at DESC`)} AS traits,
     ${LIST('kind, value', `SELECT kind, value FROM labels WHERE ${inGroup} ORDER BY value`)} AS labels,
+    ${LIST('key, value', `SELECT key, value FROM attributes WHERE ${inGroup} ORDER BY updated_at DESC, key`)} AS attrs,
     (SELECT json_array(status, risk_score, risk_level, applied_at, approved_at, document_id, updated_at) FROM kyc_states
       WHERE ${inGroup} ORDER BY updated_at DESC, customer_id DESC LIMIT 1) AS kyc,
     ${LIST('form_number', `SELECT form_number FROM compliance_forms WHERE ${inGroup} ORDER BY submitted_at`)} AS forms,
@@ -98,11 +100,14 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
       age_group: ageGroup(birthDate, now),
       tags: labelRows.filter(([k]) => k === 'tag').map(([, v]) => v),
     },
+    // Custom attributes (SPEC §8): across merged customers the newest value of each key wins.
+    attributes: attributesOf(json<[string, string][]>(r.attrs)),
     activity: {
       first_seen: iso(Math.min(...group.map((c) => c[1]))),
       last_activity: iso(Math.max(...group.map((c) => c[2]))),
       events_count: events,
       sessions_count: sessions,
+      lifecycle_stage: lifecycleStage(Math.min(...group.map((c) => c[1])), Math.max(...group.map((c) => c[2])), now),
     },
     compliance: {
       kyc_status: (kyc?.[0] ?? 'unverified') as KycStatus,
@@ -138,6 +143,12 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
         }
       : null,
   };
+}
+
+function attributesOf(rows: [string, string][]): Record<string, string | number | boolean> {
+  const out = new Map<string, string | number | boolean>();
+  for (const [key, value] of rows) if (!out.has(key)) out.set(key, JSON.parse(value) as string | number | boolean);
+  return Object.fromEntries([...out].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export type Profile = NonNullable<Awaited<ReturnType<typeof buildProfile>>>;

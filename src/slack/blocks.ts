@@ -5,6 +5,7 @@ import { clip, escape, escapeKeepingMentions, fitMessage, LIMITS, linesToSection
 import { profileMessage } from './profile-blocks.ts';
 import { digestMessage } from './digest-blocks.ts';
 import { alertMessage } from './alert-blocks.ts';
+import { findMessage } from './find-blocks.ts';
 
 export { checkSlackLimits, type SlackMessage } from './limits.ts';
 export { SECTION_ACTION_PREFIX } from './profile-blocks.ts';
@@ -38,6 +39,8 @@ export function renderSlack(r: CommandResult): SlackMessage {
       const body = `${r.ok ? '✅' : '⛔'} *${escapeKeepingMentions(r.title)}*${r.lines.length ? '\n' : ''}${r.lines.map(escapeKeepingMentions).join('\n')}`;
       return { text: clip(escapeKeepingMentions(r.title), 3000), blocks: fitMessage([section(body)]) };
     }
+    case 'find':
+      return findMessage(r);
   }
 }
 

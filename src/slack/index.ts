@@ -17,6 +17,19 @@ import type { CardView } from './profile-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { HonoReceiver } from './receiver.ts';
 import { ALERT_ACTION } from './alert-blocks.ts';
+import { find } from '../../commands/find.ts';
+import { FIND_PAGE_ACTION } from './find-blocks.ts';
+import { z } from 'zod';
+
+// A Next/Previous button's value: JSON that Slack echoes back, so it is validated like any input.
+const pageValueSchema = z.string().transform((s, ctx) => {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+}).pipe(z.object({ q: z.string().max(2000), c: z.string().max(200) }));
 
 export interface SlackDeps {
   store: Store;
@@ -106,7 +119,21 @@ export function slackRoutes(deps: SlackDeps): Hono {
     await respond({ ...ephemeral(message), replace_original: true });
   });
 
-  // An alert's "Open profile": the card for whoever clicked, as a new ephemeral message (the alert stays).
+  // find's Next/Previous: the search runs again for whoever clicked, from the signed cursor it carries.
+  bolt.action<BlockAction<ButtonAction>>({ action_id: new RegExp(`^${FIND_PAGE_ACTION}:`) }, async ({ ack, body, action, respond }) => {
+    await ack();
+    let message: SlackMessage;
+    try {
+      const value = pageValueSchema.safeParse(action.value ?? '');
+      const ctx = await contextFor(body.user.id, body.channel?.id);
+      message = value.success ? renderSlack(await find({ query: value.data.q, cursor: value.data.c }, ctx)) : errorMessage('That page button is not valid; run the search again.');
+    } catch (e) {
+      message = failed(e, 'find page button');
+    }
+    await respond({ ...ephemeral(message), replace_original: true });
+  });
+
+  // An alert's (and a find row's) "Open profile": the card for whoever clicked, as a new ephemeral message (the alert stays).
   bolt.action<BlockAction<ButtonAction>>({ action_id: ALERT_ACTION.open }, async ({ ack, body, action, respond }) => {
     await ack();
     let message: SlackMessage;

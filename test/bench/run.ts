@@ -4,7 +4,7 @@
  *
  *   --scale 0.01|0.1|1     data set size (1 = 1,000,000 customers); generated once, cached by scale and seed
  *   --sizes 10000,100000   instead: lookup and ingest at several store sizes (the scaling curve)
- *   --only lookup,ingest,metrics,alerts,coldstart   a subset (for profiling with node --cpu-prof)
+ *   --only lookup,find,ingest,metrics,alerts,coldstart   a subset (for profiling with node --cpu-prof)
  *   --fresh                regenerate the cached data set
  *   --trace-sql            print the SQL statements one lookup and one ingest batch run
  */
@@ -17,6 +17,7 @@ import { freshBatches, ingestByType, ingestRaw, ingestViaApi } from './figures/i
 import { alertFigure, rawAlert } from './figures/alerts.ts';
 import { backfillNightlyRollups, finishPeakDay, measureMetrics, metricsAllWithoutRollups, nightOfPeakDay } from './figures/metrics.ts';
 import { coldStart } from './figures/cold-start.ts';
+import { findFigures } from './figures/find.ts';
 import { checkLookup } from './figures/chat.ts';
 import { DEFAULT_NOW, makePlan } from './model.ts';
 import { rawClient } from './raw.ts';
@@ -48,7 +49,7 @@ async function main() {
     await runScaling(args.sizes.split(',').map(Number), Number(args.seed), args.now!, { fresh: args.fresh!, ingestRecords: Number(args['ingest-records']), ingestBatch: Number(args['ingest-batch']) });
     return;
   }
-  const only = new Set((args.only ?? 'lookup,ingest,metrics,alerts,coldstart').split(','));
+  const only = new Set((args.only ?? 'lookup,find,ingest,metrics,alerts,coldstart').split(','));
   const started = performance.now();
   const plan = makePlan(Number(args.scale), Number(args.seed), args.now);
   const { path, info } = await ensureDataset(plan, args.fresh!);
@@ -89,6 +90,20 @@ async function main() {
       traceSql(false);
       log(`SQL per lookup:\n${sqlReport(texts.length, 30)}`);
     }
+  }
+
+  if (only.has('find')) {
+    phase('find: GET /v1/profiles?q= for selective filters and name prefixes');
+    const f = await findFigures(svc);
+    extra.find = f;
+    const note = (k: keyof typeof f) => `q=${f[k]!.q}: ${f[k]!.total.toLocaleString('en-US')} of ${plan.customers.toLocaleString('en-US')} customers match; p99 ${f[k]!.sample.p99.toFixed(1)} ms`;
+    figures.push(
+      figure({ figure: 'find, selective filters (KYC + risk + country), p50', unit: 'ms', value: f.selective!.sample.p50, goal: '≤ 100 ms at 1M', max: 100, note: note('selective') }),
+      figure({ figure: 'find, selective filters (tag + KYC + risk), p50', unit: 'ms', value: f.selectiveTag!.sample.p50, goal: '≤ 100 ms at 1M', max: 100, note: note('selectiveTag') }),
+      figure({ figure: 'find, name prefix, p50', unit: 'ms', value: f.namePrefix!.sample.p50, goal: '≤ 300 ms at 1M', max: 300, note: note('namePrefix') }),
+      figure({ figure: 'find, name prefix + KYC filter, p50', unit: 'ms', value: f.namePrefixFiltered!.sample.p50, goal: '≤ 300 ms at 1M', max: 300, note: note('namePrefixFiltered') }),
+      figure({ figure: 'find, one broad filter (no goal), p50', unit: 'ms', value: f.broad!.sample.p50, note: note('broad') }),
+    );
   }
 
   if (only.has('ingest')) {

@@ -8,6 +8,7 @@ import { processDueDeliveries } from '../../src/delivery/deliveries.ts';
 import { deliveryRenderer } from '../../src/delivery/render.ts';
 import { createLogger } from '../../src/logger.ts';
 import { slackNotifier } from '../../src/notify/slack.ts';
+import { barrierFromEnv, insideTogether } from './overlap.ts';
 
 const [url] = process.argv.slice(2) as [string];
 const store = createStore(url);
@@ -18,14 +19,17 @@ const deps = {
   notifiers: { slack: slackNotifier({ token: 'xoxb-test', apiUrl: process.env.SLACK_API_URL }) },
   render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, {})),
 };
-while (Date.now() < Number(process.env.START_AT)) await new Promise((r) => setTimeout(r, 5));
+// Both processes pass a barrier into fan-out and delivery, each noting that the other was inside with it.
+const b = barrierFromEnv();
 let sent = 0;
-for (let round = 0; round < 200; round++) {
-  await fanOutAlerts(store, Date.now());
-  sent += (await processDueDeliveries(deps, 5)).sent;
-  const [{ left }] = (await store.db.all<{ left: number }>(sql`SELECT count(*) AS left FROM deliveries WHERE status = 'pending'`)) as [{ left: number }];
-  const [{ fresh }] = (await store.db.all<{ fresh: number }>(sql`SELECT count(*) AS fresh FROM alerts WHERE fanned_out_at IS NULL`)) as [{ fresh: number }];
-  if (!left && !fresh) break;
-}
-process.stdout.write(JSON.stringify({ sent }));
+const { overlapped } = await insideTogether(b.dir, b.me, b.peers, async () => {
+  for (let round = 0; round < 200; round++) {
+    await fanOutAlerts(store, Date.now());
+    sent += (await processDueDeliveries(deps, 5)).sent;
+    const [{ left }] = (await store.db.all<{ left: number }>(sql`SELECT count(*) AS left FROM deliveries WHERE status = 'pending'`)) as [{ left: number }];
+    const [{ fresh }] = (await store.db.all<{ fresh: number }>(sql`SELECT count(*) AS fresh FROM alerts WHERE fanned_out_at IS NULL`)) as [{ fresh: number }];
+    if (!left && !fresh) break;
+  }
+});
+process.stdout.write(JSON.stringify({ sent, overlapped }));
 store.close();

@@ -6,6 +6,7 @@ import { runDailyDigest } from '../../src/digest/job.ts';
 import { createLogger } from '../../src/logger.ts';
 import { discordNotifier } from '../../src/notify/discord.ts';
 import { slackNotifier } from '../../src/notify/slack.ts';
+import { barrierFromEnv, insideTogether } from './overlap.ts';
 
 const [url, nowIso] = process.argv.slice(2) as [string, string];
 const store = createStore(url);
@@ -17,6 +18,7 @@ const deps = {
   notifiers: { slack: slackNotifier({ token: 'xoxb-test', apiUrl: process.env.SLACK_API_URL }), discord: discordNotifier({ token: 'bot', apiUrl: process.env.DISCORD_API_URL }) },
   render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, {})),
 };
-while (Date.now() < Number(process.env.START_AT)) await new Promise((r) => setTimeout(r, 5));
-process.stdout.write(JSON.stringify(await runDailyDigest(deps, now)));
+const b = barrierFromEnv();
+const { result, overlapped } = await insideTogether(b.dir, b.me, b.peers, () => runDailyDigest(deps, now));
+process.stdout.write(JSON.stringify({ ...result, overlapped }));
 store.close();

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createStore, prepareDatabase } from '../../db/client.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ingestRecords, prepareRecords } from '../../src/ingest/ingest.ts';
+import { barrierFromEnv, insideTogether } from './overlap.ts';
 
 const [url, file] = process.argv.slice(2) as [string, string];
 const config = parseConfig({});
@@ -12,8 +13,8 @@ await prepareDatabase(store);
 const raw = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const { records, issues } = prepareRecords(raw, config.identity);
 if (issues.length) throw new Error(JSON.stringify(issues));
-// Wait for the go signal so both processes ingest at the same moment.
-while (Date.now() < Number(process.env.START_AT)) await new Promise((r) => setTimeout(r, 5));
-const r = await ingestRecords({ store, identity: config.identity, clock: () => new Date() }, records, `worker-${process.pid}`);
-process.stdout.write(JSON.stringify(r));
+// Both processes pass a barrier into the ingest, each noting that the other was inside with it.
+const b = barrierFromEnv();
+const { result, overlapped } = await insideTogether(b.dir, b.me, b.peers, () => ingestRecords({ store, identity: config.identity, clock: () => new Date() }, records, `worker-${process.pid}`));
+process.stdout.write(JSON.stringify({ ...result, overlapped }));
 store.close();

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { createTestStore, settableClock, testConfig } from '../test/support/db.ts';
+import { ingest, uniq } from '../test/support/factories.ts';
+import { renderText } from '../src/cli/render.ts';
+import { runCommandText } from './index.ts';
+import { find, type FindResult } from './find.ts';
+import { parseFindQuery } from './find-query.ts';
+import type { CommandContext } from './types.ts';
+
+const store = await createTestStore();
+const config = testConfig();
+const clock = settableClock('2026-11-25T12:00:00+08:00');
+const deps = { store, identity: config.identity, clock };
+const ctx = (role: CommandContext['caller']['role'] = 'admin'): CommandContext => ({ ...deps, caller: { platform: 'cli', userId: 'U1', role } });
+const DAY = 86_400_000;
+const ago = (d: number) => new Date(clock().getTime() - d * DAY).toISOString();
+
+// A tag unique to this file run, so every query below sees only these customers.
+const T = uniq('t').toLowerCase();
+const ext = (n: number) => `${T}-ext-${n}`;
+const people = [
+  { n: 1, name: 'Alice Chen', email: `alice.${T}@example.com`, phone: '0912 345 001', kyc: 'pending', risk: 80, volume: 500, country: 'TW', seen: 2 },
+  { n: 2, name: 'Alicia Wong', email: `alicia.${T}@example.com`, phone: '0912 345 002', kyc: 'verified', risk: 10, volume: 900, country: 'JP', seen: 40 },
+  { n: 3, name: 'Bob Lin', email: `bob.${T}@example.com`, phone: '0912 345 003', kyc: 'pending', risk: 100, volume: 500, country: 'TW', seen: 100 },
+];
+
+await ingest(deps, people.flatMap((p) => [
+  { type: 'identify', id: uniq(), timestamp: ago(120), identifiers: { external_id: ext(p.n), email: p.email, phone: p.phone }, traits: { name: p.name, tags: [T] } },
+  { type: 'kyc', id: uniq(), timestamp: ago(p.seen), identifiers: { external_id: ext(p.n) }, status: p.kyc, risk_score: p.risk, form_number: `F-${p.n}` },
+  { type: 'event', id: uniq(), timestamp: ago(p.seen), identifiers: { external_id: ext(p.n) }, name: 'session_start', device: { id: `d-${T}-${p.n}`, country: p.country } },
+  ...(p.seen < 30 ? [{ type: 'transaction', id: uniq(), timestamp: ago(p.seen), identifiers: { external_id: ext(p.n) }, chain: 'tron', token: 'USDT', amount: String(p.volume), usdt_value: String(p.volume), direction: 'in' }] : []),
+  // Volume older than 30 days counts for volume_all only.
+  { type: 'transaction', id: uniq(), timestamp: ago(110), identifiers: { external_id: ext(p.n) }, chain: 'ethereum', token: 'USDT', amount: '5000', usdt_value: '5000', direction: 'in' },
+]));
+
+async function run(text: string, role: CommandContext['caller']['role'] = 'admin', cursor?: string): Promise<FindResult> {
+  const r = await find({ query: text, cursor }, ctx(role));
+  expect(r.kind, JSON.stringify(r)).toBe('find');
+  return r as FindResult;
+}
+const names = (r: FindResult) => r.rows.map((x) => x.name);
+
+describe('find words', () => {
+  it('matches case-insensitive prefixes of names, emails and phones in any spelling, for callers who may see them', async () => {
+    expect(names(await run(`tag:${T} ALI`))).toEqual(['Alice Chen', 'Alicia Wong']);
+    expect((await run(`tag:${T} ali`)).total).toBe(2);
+    expect(names(await run(`tag:${T} "alice ch"`))).toEqual(['Alice Chen']);
+    expect(names(await run(`tag:${T} chen`))).toEqual(['Alice Chen']);
+    expect(names(await run(`tag:${T} bob.${T}@exa`))).toEqual(['Bob Lin']);
+    for (const spelling of ['+886 912-345-003', '0912345003', '(0912) 345 003', '886912345']) {
+      expect((await run(`tag:${T} "${spelling}"`)).rows.map((x) => x.name), spelling).toEqual(spelling === '886912345' ? ['Alice Chen', 'Alicia Wong', 'Bob Lin'] : ['Bob Lin']);
+    }
+    expect(names(await run(`${T}-EXT-3`))).toEqual(['Bob Lin']);
+  });
+
+  it('never matches a viewer’s word against a name, email or phone, says so, and masks the rows', async () => {
+    const r = await run(`tag:${T} alice`, 'viewer');
+    expect(r.total).toBe(0);
+    expect(r.notes.join(' ')).toMatch(/not names, emails or phone numbers/);
+    expect((await run(`tag:${T} 0912345003`, 'viewer')).total).toBe(0);
+    const byExt = await run(`${T}-ext-1`, 'viewer');
+    expect(byExt.rows).toHaveLength(1);
+    expect(byExt.rows[0]).toMatchObject({ name: 'A***', email: `a***@example.com`, form_number: 'F-1' });
+    expect(byExt.rows[0]!.phone).toBe('+886 9** *** 001');
+  });
+});
+
+describe('find filters', () => {
+  it('filters on KYC, risk, country, seen, stage and volume windows, sorted by 30-day volume then unified id', async () => {
+    expect(names(await run(`tag:${T} kyc:pending`))).toEqual(['Alice Chen', 'Bob Lin']);
+    expect(names(await run(`tag:${T} risk:>=high`))).toEqual(['Alice Chen', 'Bob Lin']);
+    expect(names(await run(`tag:${T} risk:very_high`))).toEqual(['Bob Lin']);
+    expect(names(await run(`tag:${T} country:tw`))).toEqual(['Alice Chen', 'Bob Lin']);
+    expect(names(await run(`tag:${T} seen:<7d`))).toEqual(['Alice Chen']);
+    expect(names(await run(`tag:${T} seen:>30d`))).toEqual(['Alicia Wong', 'Bob Lin']);
+    expect(names(await run(`tag:${T} stage:active`))).toEqual(['Alice Chen']);
+    expect(names(await run(`tag:${T} stage:dormant`))).toEqual(['Alicia Wong']);
+    expect(names(await run(`tag:${T} stage:churned`))).toEqual(['Bob Lin']);
+    const F = uniq('f').toLowerCase();
+    await ingest(deps, [{ type: 'identify', id: uniq(), timestamp: ago(3), identifiers: { external_id: `${F}-1` }, traits: { name: 'Nina New', tags: [F] } }]);
+    expect(names(await run(`tag:${F} stage:new`))).toEqual(['Nina New']);
+    expect((await run(`tag:${F} stage:active`)).total).toBe(0);
+    expect(names(await run(`tag:${T} volume:>499`))).toEqual(['Alice Chen']);
+    expect(names(await run(`tag:${T} volume_all:>=5500`))).toEqual(['Alice Chen']);
+    expect(names(await run(`tag:${T} volume_all:>=5000 volume:<1`))).toEqual(['Alicia Wong', 'Bob Lin'].sort());
+    const all = await run(`tag:${T}`);
+    expect(all.rows.map((x) => x.volume_30d_usdt)).toEqual([500, 0, 0]);
+    expect(all.rows.slice(1).map((x) => x.unified_id)).toEqual(all.rows.slice(1).map((x) => x.unified_id).sort());
+  });
+
+  it('answers a malformed filter with one line naming it and its usage, never a stack trace', async () => {
+    for (const [text, name] of [['kyc:maybe', 'kyc'], ['risk:>=extreme', 'risk'], ['volume:lots', 'volume'], ['seen:7', 'seen'], ['country:Taiwan', 'country'], ['stage:old', 'stage'], ['attr.Bad-Key:x', 'attr.Bad-Key'], ['frob:1', 'frob']] as const) {
+      const r = await runCommandText(`find ${text}`, ctx());
+      expect(r.kind, text).toBe('usage_error');
+      if (r.kind !== 'usage_error') continue;
+      expect(r.message, text).toContain(`${name}:`);
+      expect(r.message.split('\n'), text).toHaveLength(1);
+      expect(renderText(r)).not.toMatch(/\bat .*\.ts:\d+/);
+    }
+    expect(parseFindQuery(['risk:>=HIGH', 'volume:>10.5']).text).toBe('risk:>=high volume:>10.5');
+  });
+
+  it('refuses networth: with the setting it needs instead of matching nothing', async () => {
+    const r = await runCommandText('find networth:>10000', ctx());
+    expect(r).toMatchObject({ kind: 'usage_error' });
+    expect(r.kind === 'usage_error' && r.message).toMatch(/EVM_RPC_URLS/);
+  });
+});
+
+describe('find pages', () => {
+  const M = uniq('m').toLowerCase();
+  it('pages ten at a time with signed cursors; a changed cursor, another search’s cursor and a page past the end answer clearly', async () => {
+    await ingest(deps, Array.from({ length: 23 }, (_, i) => ({ type: 'identify', id: uniq(), timestamp: ago(1), identifiers: { external_id: `${M}-${i}` }, traits: { tags: [M] } })));
+    const p1 = await run(`tag:${M}`);
+    expect([p1.total, p1.rows.length, p1.prevCursor]).toEqual([23, 10, null]);
+    const p2 = await run(`tag:${M}`, 'admin', p1.nextCursor!);
+    const p3 = await run(`tag:${M}`, 'admin', p2.nextCursor!);
+    expect([p2.offset, p3.offset, p3.rows.length, p3.nextCursor]).toEqual([10, 20, 3, null]);
+    const ids = [...p1.rows, ...p2.rows, ...p3.rows].map((r) => r.unified_id);
+    expect(new Set(ids).size).toBe(23);
+    expect((await run(`tag:${M}`, 'admin', p3.prevCursor!)).rows).toEqual(p2.rows);
+
+    const [payload, mac] = p1.nextCursor!.split('.');
+    const forged = `${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), o: 30 })).toString('base64url')}.${mac}`;
+    for (const bad of [forged, `${payload}.${mac!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}`, 'garbage', p1.nextCursor!]) {
+      const text = bad === p1.nextCursor ? `tag:${M} kyc:pending` : `tag:${M}`;
+      const r = await find({ query: text, cursor: bad }, ctx());
+      expect(r, bad).toMatchObject({ kind: 'usage_error' });
+      expect(r.kind === 'usage_error' && r.message).toMatch(/does not belong to this search or was changed/);
+    }
+    // A viewer cannot reuse an admin's cursor: the role is part of what it is bound to.
+    expect((await find({ query: `tag:${M}`, cursor: p1.nextCursor! }, ctx('viewer'))).kind).toBe('usage_error');
+
+    // The data shrinks under a cursor: the page is past the end, and says how many there are now.
+    const N = uniq('n').toLowerCase();
+    await ingest(deps, Array.from({ length: 11 }, (_, i) => ({ type: 'identify', id: uniq(), timestamp: ago(1), identifiers: { external_id: `${N}-${i}` }, traits: { tags: [N] } })));
+    const q = `tag:${N} kyc:unverified`;
+    const first = await run(q);
+    expect([first.total, first.nextCursor !== null]).toEqual([11, true]);
+    await ingest(deps, [{ type: 'kyc', id: uniq(), timestamp: ago(0), identifiers: { external_id: first.rows[0]!.external_id! }, status: 'pending' }]);
+    const late = await find({ query: q, cursor: first.nextCursor! }, ctx());
+    expect(late).toMatchObject({ kind: 'usage_error', message: 'That page is past the end: this search has 10 customer(s), 1 page(s) of 10.' });
+  });
+});

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { writeAudit } from '../src/access/audit.ts';
+import { canSeePersonalData, maskEmail, maskName, maskPhone } from '../src/access/mask.ts';
+import { decodeCursor, encodeCursor, searchFingerprint } from '../src/audience/cursor.ts';
+import { audienceRows, type AudienceRow } from '../src/audience/rows.ts';
+import { searchAudience } from '../src/audience/search.ts';
+import { FIND_USAGE, parseFindQuery, QueryError, type AudienceQuery } from './find-query.ts';
+import type { CommandContext, CommandResult } from './types.ts';
+
+export const FIND_PAGE_SIZE = 10;
+
+/** Builds the find indexes once for a database that held customers before they existed. */
+export { backfillAudienceIndex as ensureFindIndexes } from '../src/audience/backfill.ts';
+
+export interface FindInput {
+  /** The words after `find`, as tokenised; or the whole query text (`?q=`). */
+  query: string[] | string;
+  cursor?: string;
+}
+
+export interface FindResult {
+  kind: 'find';
+  /** The query in canonical spelling, for Next/Previous and for the reply's title. */
+  query: string;
+  rows: AudienceRow[];
+  total: number;
+  offset: number;
+  pageSize: number;
+  nextCursor: string | null;
+  prevCursor: string | null;
+  masked: boolean;
+  /** Said with the results: e.g. that a viewer's words did not search names, emails and phones. */
+  notes: string[];
+}
+
+export const findArgs = z.array(z.string()).transform((query): FindInput => ({ query }));
+
+/** On-chain net worth (SPEC §7) is not part of this build; `networth:` says what it needs instead. */
+const NETWORTH_AVAILABLE = false;
+
+function parse(input: FindInput): AudienceQuery {
+  const words = typeof input.query === 'string' ? tokenizeQuery(input.query) : input.query;
+  return parseFindQuery(words, { networth: NETWORTH_AVAILABLE });
+}
+
+/** The same word splitting as chat, for `?q=` and segment queries. */
+export function tokenizeQuery(text: string): string[] {
+  return [...text.matchAll(/<[^>]*>|"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[0]);
+}
+
+function mask(r: AudienceRow): AudienceRow {
+  return { ...r, name: r.name && maskName(r.name), email: r.email && maskEmail(r.email), phone: r.phone && maskPhone(r.phone) };
+}
+
+/**
+ * `find [words] [filters]`: unified customers matching SPEC §8's grammar, ten a page, by 30-day volume.
+ * Callers who may not see personal data get it masked, and their words never match a name, email or
+ * phone.
+ */
+export async function find(input: FindInput, ctx: CommandContext): Promise<CommandResult> {
+  const { store, caller } = ctx;
+  const now = ctx.clock().getTime();
+  let q: AudienceQuery;
+  try {
+    q = parse(input);
+  } catch (e) {
+    if (e instanceof QueryError) return { kind: 'usage_error', message: e.message, usage: [{ syntax: 'find [words] [filters]', summary: FIND_USAGE.slice('find [words] [filters]: '.length) }] };
+    throw e;
+  }
+  const personal = canSeePersonalData(caller.role);
+  const fingerprint = searchFingerprint(q.text, personal);
+  let offset = 0;
+  if (input.cursor) {
+    const c = await decodeCursor(store, now, fingerprint, input.cursor);
+    if ('error' in c) return { kind: 'usage_error', message: c.error, usage: [] };
+    offset = c.offset;
+  }
+  const ranked = await searchAudience(store, q, { now, personal });
+  if (offset > 0 && offset >= ranked.length) {
+    const pages = Math.max(1, Math.ceil(ranked.length / FIND_PAGE_SIZE));
+    return { kind: 'usage_error', message: `That page is past the end: this search has ${ranked.length} customer(s), ${pages} page(s) of ${FIND_PAGE_SIZE}.`, usage: [] };
+  }
+  const page = ranked.slice(offset, offset + FIND_PAGE_SIZE);
+  const rows = await audienceRows(store, page, now);
+  await writeAudit(store, {
+    at: now, platform: caller.platform, callerId: caller.userId, channelId: caller.channelId, command: 'find',
+    identifierType: 'query', identifier: personal || q.words.length === 0 ? q.text : null, unifiedId: null,
+  });
+  const notes = !personal && q.words.length ? ['Your role does not see personal data, so words matched external ids, wallets and unified ids only, not names, emails or phone numbers.'] : [];
+  return {
+    kind: 'find',
+    query: q.text,
+    rows: personal ? rows : rows.map(mask),
+    total: ranked.length,
+    offset,
+    pageSize: FIND_PAGE_SIZE,
+    nextCursor: offset + FIND_PAGE_SIZE < ranked.length ? await encodeCursor(store, now, fingerprint, offset + FIND_PAGE_SIZE) : null,
+    prevCursor: offset > 0 ? await encodeCursor(store, now, fingerprint, Math.max(0, offset - FIND_PAGE_SIZE)) : null,
+    masked: !personal,
+    notes,
+  };
+}

@@ -1,0 +1,2 @@
+ALTER TABLE `merges` ADD `key_type` text;--> statement-breakpoint
+ALTER TABLE `merges` ADD `key_value` text;

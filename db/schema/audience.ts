@@ -1,0 +1,29 @@
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { KYC_STATUSES } from './constants.ts';
+import { epochMs } from './columns.ts';
+
+/**
+ * One row per unified customer with the facts `find` filters on, which otherwise take a walk over the
+ * merge group (newest KYC state, newest device, first and last activity). Rewritten from the source
+ * tables for every root an ingest batch, merge or split touches, inside that same transaction.
+ */
+export const audience = sqliteTable(
+  'audience',
+  {
+    rootId: text('root_id').primaryKey(),
+    kycStatus: text('kyc_status', { enum: KYC_STATUSES }).notNull(),
+    /** Index into RISK_LEVELS, so `risk:>=high` is a range; null before any risk score. */
+    riskRank: integer('risk_rank'),
+    /** The newest device's country, upper-cased. */
+    country: text('country'),
+    firstSeenAt: epochMs('first_seen_at').notNull(),
+    lastActivityAt: epochMs('last_activity_at').notNull(),
+  },
+  (t) => [
+    index('audience_kyc_risk_idx').on(t.kycStatus, t.riskRank),
+    index('audience_risk_idx').on(t.riskRank),
+    index('audience_country_idx').on(t.country),
+    index('audience_first_seen_idx').on(t.firstSeenAt),
+    index('audience_last_activity_idx').on(t.lastActivityAt),
+  ],
+);

@@ -1,0 +1,25 @@
+import type { KycStatus, LifecycleStage } from '../../db/schema/constants.ts';
+import type { WalletChain } from '../identity/normalize.ts';
+
+/** A parsed `find` query (the grammar itself is commands/find-query.ts): what the search runs. */
+export type VolumeWindow = '30d' | '7d' | 'all';
+export type Comparison = '>' | '>=' | '<' | '<=';
+export type Filter =
+  | { kind: 'kyc'; status: KycStatus }
+  | { kind: 'risk'; min: number; max: number }
+  | { kind: 'tag'; tag: string }
+  | { kind: 'segment'; name: string }
+  | { kind: 'chain'; chain: WalletChain }
+  | { kind: 'volume'; window: VolumeWindow; op: Comparison; micros: number }
+  | { kind: 'seen'; op: '<' | '>'; ms: number }
+  | { kind: 'country'; country: string }
+  | { kind: 'stage'; stage: LifecycleStage }
+  | { kind: 'attr'; key: string; value: string };
+
+export interface AudienceQuery {
+  words: string[];
+  filters: Filter[];
+  /** The query written back in one canonical spelling: what a cursor is bound to and replies echo. */
+  text: string;
+}
+

@@ -1,0 +1,62 @@
+import type { Store } from '../../db/client.ts';
+import { RISK_LEVELS, type KycStatus, type LifecycleStage, type RiskLevel } from '../../db/schema/constants.ts';
+import { DAY_MS } from '../time.ts';
+
+/** One line of the Audience list: what KryptoGO's Audience shows, plus 30-day volume (SPEC §8). */
+export interface AudienceRow {
+  unified_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  wallet: { chain: string; address: string } | null;
+  external_id: string | null;
+  kyc_status: KycStatus;
+  risk_level: RiskLevel | null;
+  form_number: string | null;
+  country: string | null;
+  stage: LifecycleStage;
+  volume_30d_usdt: number;
+}
+
+const first = (sql: string) => `(SELECT ${sql} LIMIT 1)`;
+// One fixed statement per row, prepared once (store.read); a page is ten of them.
+const ROW = `
+  WITH g AS MATERIALIZED (SELECT id FROM customers WHERE root_id = ?1)
+  SELECT a.kyc_status, a.risk_rank, a.country, a.first_seen_at, a.last_activity_at,
+    ${first('name FROM traits WHERE customer_id IN g AND name IS NOT NULL ORDER BY updated_at DESC')} AS name,
+    ${first("value FROM identifiers WHERE customer_id IN g AND type = 'email' ORDER BY id")} AS email,
+    ${first("value FROM identifiers WHERE customer_id IN g AND type = 'phone' ORDER BY id")} AS phone,
+    ${first("value FROM identifiers WHERE customer_id IN g AND type = 'external_id' ORDER BY id")} AS external_id,
+    ${first("json_array(chain, address) FROM wallets WHERE customer_id IN g ORDER BY first_seen_at, id")} AS wallet,
+    ${first('form_number FROM compliance_forms WHERE customer_id IN g ORDER BY submitted_at DESC')} AS form_number
+  FROM audience a WHERE a.root_id = ?1`;
+
+/** SPEC §8: new (first seen within 30 days), active (activity within 30), dormant (31–90), churned (more). */
+export function lifecycleStage(firstSeenAt: number, lastActivityAt: number, now: number): LifecycleStage {
+  if (now - firstSeenAt <= 30 * DAY_MS) return 'new';
+  const idle = now - lastActivityAt;
+  return idle <= 30 * DAY_MS ? 'active' : idle <= 90 * DAY_MS ? 'dormant' : 'churned';
+}
+
+export async function audienceRows(store: Pick<Store, 'read'>, page: { rootId: string; micros: number }[], now: number): Promise<AudienceRow[]> {
+  const rows = await Promise.all(page.map((p) => store.read(ROW, [p.rootId])));
+  return page.flatMap((p, i) => {
+    const r = rows[i]![0];
+    if (!r) return [];
+    const wallet = r.wallet ? (JSON.parse(String(r.wallet)) as [string, string]) : null;
+    return [{
+      unified_id: p.rootId,
+      name: (r.name as string | null) ?? null,
+      email: (r.email as string | null) ?? null,
+      phone: (r.phone as string | null) ?? null,
+      wallet: wallet ? { chain: wallet[0], address: wallet[1] } : null,
+      external_id: (r.external_id as string | null) ?? null,
+      kyc_status: r.kyc_status as KycStatus,
+      risk_level: r.risk_rank == null ? null : RISK_LEVELS[Number(r.risk_rank)]!,
+      form_number: (r.form_number as string | null) ?? null,
+      country: (r.country as string | null) ?? null,
+      stage: lifecycleStage(Number(r.first_seen_at), Number(r.last_activity_at), now),
+      volume_30d_usdt: Math.round(p.micros / 1e4) / 100,
+    }];
+  });
+}
