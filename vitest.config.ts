@@ -24,7 +24,10 @@ export default defineConfig({
     maxWorkers: 3,
     projects: [
       { extends: true, test: { name: 'file', include: all, exclude: [...never, 'test/sqld/**'] } },
-      { extends: true, test: { name: 'sqld', include: all, exclude: [...never, ...noStore], env: { USER360_TEST_DB: 'sqld' } } },
+      { extends: true, test: { name: 'sqld', include: all, exclude: [...never, ...noStore], env: { USER360_TEST_DB: 'sqld' },
+          // Over HTTP every statement of a write transaction is a round trip: the tests that make a hundred
+          // merges take a few seconds on an idle machine and several times that on a loaded one.
+          testTimeout: 60_000 } },
     ],
   },
 });

@@ -50,6 +50,8 @@ describe('the libSQL server stopped and started again under a running service', 
     expect((await post(kyc(e1, 'verified', 20))).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1500));
     await sqld.stop({ keep: true });
+    // Slack is back; the database is not: the worker's ticks now fail at the database, not at Slack.
+    slack.setDown(false);
 
     const refused = kyc(e2, 'rejected', 95);
     const res = await post(refused);
@@ -61,7 +63,6 @@ describe('the libSQL server stopped and started again under a running service', 
     expect(svc.alive(), svc.output()).toBe(true);
 
     sqld = await startSqld({ dbPath: sqld.dbPath, port: sqld.port });
-    slack.setDown(false);
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
     // The refused request stored nothing: sent again, it is new, not a duplicate.
     const again = await post(refused);
@@ -69,11 +70,11 @@ describe('the libSQL server stopped and started again under a running service', 
     expect(await again.json()).toMatchObject({ accepted: 1, duplicates: 0 });
 
     // Both alerts reach the channel, each once (the first after its backoff).
-    await slack.waitFor('chat.postMessage', 2, 40_000);
+    await slack.waitFor('chat.postMessage', 2, 90_000);
     await new Promise((r) => setTimeout(r, 3000));
     const texts = alertPosts().map((c) => JSON.stringify(c.body));
     expect(texts, svc.output()).toHaveLength(2);
     expect(texts.filter((t) => t.includes('🟢 verified'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('🔴 rejected'))).toHaveLength(1);
-  }, 120_000);
+  }, 180_000);
 });
