@@ -1,10 +1,10 @@
 import { createClient, type Client, type InStatement, type InValue, type Transaction } from '@libsql/client';
 import Database from 'libsql';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
-import { migrate } from 'drizzle-orm/libsql/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { migrateUnderLock, type MigrateHooks } from './migrate.ts';
 import { NativeWriter } from './native-tx.ts';
 import * as schema from './schema/index.ts';
 
@@ -36,18 +36,36 @@ export interface Store {
   read(sql: string, args: InValue[]): Promise<Record<string, unknown>[]>;
   /** One statement as its own write transaction, in the same queue as `write` (an audit row). */
   writeOne(stmt: InStatement): Promise<void>;
+  /** An embedded replica (a local file synced from a server); the file takes no writes of ours. */
+  replica: boolean;
   close(): void;
 }
 
 // Resolved from one folder below the project root, which holds for db/client.ts and for a bundle in dist/.
 export const migrationsFolder = fileURLToPath(new URL('../db/migrations', import.meta.url));
 
-export function createStore(url: string, authToken?: string): Store {
+export interface StoreOptions {
+  /** Embedded replica: `url` is the local `file:` copy, this is the libSQL server that takes the writes. */
+  syncUrl?: string;
+  /** Seconds between background pulls from `syncUrl` (a caller's own writes are visible at once). */
+  syncInterval?: number;
+  /** Bound on each request to a libSQL server, so an unreachable server fails a request instead of hanging it. */
+  timeoutMs?: number;
+}
+
+export function createStore(url: string, authToken?: string, opts: StoreOptions = {}): Store {
   if (url.startsWith('file:') && !url.includes(':memory:')) {
     const path = url.slice('file:'.length).replace(/^\/\/(localhost)?/, '');
     mkdirSync(dirname(path), { recursive: true });
   }
-  const client = createClient({ url, authToken, timeout: 10_000 });
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const client = createClient({
+    url, authToken, timeout: 10_000,
+    syncUrl: opts.syncUrl, syncInterval: opts.syncInterval,
+    // @libsql/client has no request timeout for a server: without one a server that stops answering
+    // (not refusing) holds every request and job for as long as the OS keeps the socket.
+    fetch: (input: Request | string, init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+  });
   const db = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
   const inTransaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
@@ -63,7 +81,22 @@ export function createStore(url: string, authToken?: string): Store {
       raw.close();
     }
   };
-  const filePath = url.startsWith('file:') && !url.includes(':memory:') ? url.slice('file:'.length).replace(/^\/\/(localhost)?/, '') : undefined;
+  // sqld gives a write transaction 5 s once another connection waits for the lock, then rolls it
+  // back (TRANSACTION_TIMEOUT); a busy lock answers SQLITE_BUSY. Both mean nothing was committed, so
+  // the transaction runs again: write callbacks keep their state inside them for this reason.
+  const onServer = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(fn);
+      } catch (e) {
+        if (attempt >= SERVER_WRITE_ATTEMPTS || !isAbortedBeforeCommit(e)) throw e;
+        await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
+      }
+    }
+  };
+  // The native connections below are for a plain embedded file only. An embedded replica's file is
+  // written by the replica's sync alone (writes go to the server), so it takes the client's paths.
+  const filePath = url.startsWith('file:') && !url.includes(':memory:') && !opts.syncUrl ? url.slice('file:'.length).replace(/^\/\/(localhost)?/, '') : undefined;
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
     const run = queue.then(job);
     queue = run.catch(() => undefined);
@@ -84,7 +117,7 @@ export function createStore(url: string, authToken?: string): Store {
     }
     return txWriter.transaction((raw) => fn(drizzle(raw as unknown as Client, { schema }) as unknown as Tx));
   };
-  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => enqueue(() => (filePath ? onWriter(fn) : inTransaction(fn)));
+  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => enqueue(() => (filePath ? onWriter(fn) : onServer(fn)));
   // Single-row writes on the request path (the audit row of every lookup) go through a connection of
   // their own with the statement prepared once and synchronous=NORMAL: in WAL mode a commit then waits
   // for no fsync; it survives a crash of the process, only an OS crash or power loss can drop the last
@@ -112,7 +145,7 @@ export function createStore(url: string, authToken?: string): Store {
     return stmt.all(args) as Record<string, unknown>[];
   };
   return {
-    db, client, write, read, writeOne,
+    db, client, write, read, writeOne, replica: Boolean(opts.syncUrl),
     close: () => {
       reader?.close();
       writer?.close();
@@ -122,19 +155,48 @@ export function createStore(url: string, authToken?: string): Store {
   };
 }
 
-export async function prepareDatabase(store: Store): Promise<void> {
-  if (store.client.protocol === 'file') {
+/**
+ * Makes the database ready: WAL on an embedded file, then the pending migrations under a lock in the
+ * database (db/migrate.ts), so instances started together on one server migrate once and all come up.
+ */
+export async function prepareDatabase(store: Store, hooks?: MigrateHooks): Promise<{ applied: number }> {
+  if (store.client.protocol === 'file' && !store.replica) {
     // WAL lets lookups read while ingest writes; it is a property of the file, set once.
     await store.client.execute('PRAGMA journal_mode = WAL');
   }
-  try {
-    await migrate(store.db, { migrationsFolder });
-  } catch (e) {
-    // migrate() takes no lock: when instances start together one applies the migrations and the
-    // others fail on "already exists". Trying again finds them applied; a real failure fails again.
-    await new Promise((r) => setTimeout(r, 500));
-    await migrate(store.db, { migrationsFolder }).catch(() => Promise.reject(e));
-  }
+  return migrateUnderLock(store, migrationsFolder, hooks);
+}
+
+const SERVER_WRITE_ATTEMPTS = 4;
+const ABORTED_BEFORE_COMMIT = new Set(['TRANSACTION_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
+
+type ErrorLike = { message?: string; code?: string; name?: string; cause?: unknown };
+
+/** drizzle and @libsql/client wrap errors; the code that says what happened can be a few causes down. */
+function causes(e: unknown): ErrorLike[] {
+  const out: ErrorLike[] = [];
+  for (let err = e as ErrorLike | undefined, i = 0; err && typeof err === 'object' && i < 8; err = err.cause as ErrorLike | undefined, i++) out.push(err);
+  return out;
+}
+
+/** The server refused the transaction before committing anything (lock stolen or busy). */
+function isAbortedBeforeCommit(e: unknown): boolean {
+  return causes(e).some((c) => ABORTED_BEFORE_COMMIT.has(String(c.code)));
+}
+
+/**
+ * The database could not be reached or answered nothing in time (connection refused or reset, the
+ * request timeout, a server busy past our retries): the caller should try again later, so HTTP
+ * answers 503 and jobs keep their rows for the next run.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  return causes(e).some(
+    (c) =>
+      ABORTED_BEFORE_COMMIT.has(String(c.code)) ||
+      ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'STREAM_EXPIRED', 'HRANA_WEBSOCKET_ERROR'].includes(String(c.code)) ||
+      c.name === 'TimeoutError' ||
+      /fetch failed|database is locked/.test(String(c.message)),
+  );
 }
 
 /** drizzle wraps driver errors, so the constraint name can be one `cause` down. */

@@ -8,8 +8,9 @@
  * lazy chunks, loaded only when a token or a digest needs them.
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,14 +21,33 @@ const EXTERNAL = ['libsql', '@libsql/*', '@resvg/*', 'pino', 'pino-*', 'thread-s
 // Bundled CommonJS modules call require(); an ES module has none unless it is made.
 const BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/** What a build wrote, kept beside it: enough to tell the next start whether building again is needed. */
+interface Manifest {
+  entries: string;
+  fingerprint: string;
+  inputs: string[];
+  files: string[];
+  previous: string[];
+}
+
 /**
- * Builds `entries` (paths from the repository root) into `outdir`. The output must sit one folder
- * below the root: db/client.ts finds the migrations at `../db/migrations` from its own file.
+ * Builds `entries` (paths from the repository root) into `outdir`, unless the last build there came
+ * from the same sources. The output must sit one folder below the root: db/client.ts finds the
+ * migrations at `../db/migrations` from its own file.
+ *
+ * Several instances may start from one install at the same moment, and instances already running
+ * load lazy chunks (a chat SDK, the chart) long after they started. So nothing is ever deleted from
+ * under them: every file is written aside and renamed into place (entry points last), chunk names
+ * carry content hashes, and only files that neither this build nor the one before it wrote are
+ * removed. Two builds racing write the same bytes under the same names.
  */
-export async function bundle(entries: string[] = ['src/main.ts'], outdir = 'dist'): Promise<void> {
-  // Chunk names carry content hashes; old ones would pile up.
-  rmSync(join(root, outdir), { recursive: true, force: true });
-  await build({
+export async function bundle(entries: string[] = ['src/main.ts'], outdir = 'dist'): Promise<'built' | 'up to date'> {
+  const dir = join(root, outdir);
+  const manifestPath = join(dir, 'build.json');
+  const prev = readManifest(manifestPath);
+  const key = JSON.stringify(entries);
+  if (prev && prev.entries === key && prev.files.every((f) => existsSync(join(dir, f))) && fingerprint(prev.inputs) === prev.fingerprint) return 'up to date';
+  const result = await build({
     absWorkingDir: root,
     entryPoints: entries,
     outdir,
@@ -40,7 +60,48 @@ export async function bundle(entries: string[] = ['src/main.ts'], outdir = 'dist
     external: EXTERNAL,
     banner: { js: BANNER },
     logLevel: 'warning',
+    write: false,
+    metafile: true,
   });
+  mkdirSync(dir, { recursive: true });
+  const isEntry = (path: string) => Boolean(result.metafile.outputs[relative(root, path)]?.entryPoint);
+  const outputs = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
+  for (const f of outputs) writeAside(f.path, f.contents);
+  const files = outputs.map((f) => relative(dir, f.path));
+  // Bundled packages are covered by the lock file; hashing their thousands of files each start is not.
+  const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules'));
+  const manifest: Manifest = { entries: key, fingerprint: fingerprint(inputs), inputs, files, previous: prev?.files ?? [] };
+  writeAside(manifestPath, JSON.stringify(manifest, null, 1));
+  const keep = new Set([...files, ...manifest.previous, 'build.json']);
+  for (const name of readdirSync(dir)) {
+    if (!keep.has(name) && !name.endsWith('.tmp') && statSync(join(dir, name)).isFile()) rmSync(join(dir, name), { force: true });
+  }
+  return 'built';
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundle();
+function readManifest(path: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sources a build read, and the lock file that pins the packages it bundled. */
+function fingerprint(inputs: string[]): string {
+  const h = createHash('sha256');
+  for (const p of [...inputs, 'package-lock.json']) {
+    h.update(p);
+    h.update(existsSync(join(root, p)) ? readFileSync(join(root, p)) : 'missing');
+  }
+  return h.digest('hex');
+}
+
+/** Written under a temporary name and renamed: a reader sees the old file or the new one, never half. */
+function writeAside(path: string, contents: Uint8Array | string) {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundle(['src/main.ts'], process.argv[2] ?? 'dist');

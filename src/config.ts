@@ -31,6 +31,12 @@ const envSchema = z.object({
     .default('file:./data/user360.db')
     .refine((u) => /^(file|libsql|https?|wss?):/.test(u), 'must start with file:, libsql://, http(s):// or ws(s)://'),
   DATABASE_AUTH_TOKEN: z.string().optional(),
+  DATABASE_SYNC_URL: z
+    .string()
+    .refine((u) => /^(libsql|https?|wss?):\/\//.test(u), 'must be the libSQL server to sync from: libsql://, http(s):// or ws(s)://')
+    .optional(),
+  DATABASE_SYNC_INTERVAL: z.coerce.number().positive().max(86_400).default(10),
+  DATABASE_TIMEOUT: z.coerce.number().positive().max(600).default(10),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -84,10 +90,19 @@ export function parseConfig(env: Record<string, string | undefined>) {
     throw new ConfigError(`Bad configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_SYNC_URL && !e.DATABASE_URL.startsWith('file:')) {
+    throw new ConfigError('Bad configuration:\n  DATABASE_SYNC_URL: an embedded replica needs DATABASE_URL=file:<local copy>; to use the server directly, put its URL in DATABASE_URL instead');
+  }
   const limits: Record<string, number> = { ...DEFAULT_IDENTIFIER_LIMITS, ...e.IDENTIFIER_LIMITS, external_id: 1 };
   return {
     databaseUrl: e.DATABASE_URL,
     databaseAuthToken: e.DATABASE_AUTH_TOKEN,
+    /** Store options: the embedded replica's server and pull interval, the per-request bound (ms). */
+    database: {
+      syncUrl: e.DATABASE_SYNC_URL,
+      syncInterval: e.DATABASE_SYNC_URL ? e.DATABASE_SYNC_INTERVAL : undefined,
+      timeoutMs: Math.round(e.DATABASE_TIMEOUT * 1000),
+    },
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,

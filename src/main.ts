@@ -29,7 +29,7 @@ async function main() {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const store = createStore(config.databaseUrl, config.databaseAuthToken);
+  const store = createStore(config.databaseUrl, config.databaseAuthToken, config.database);
   await prepareDatabase(store);
   // Customers stored before the find indexes existed are indexed once (a no-op on a new database).
   await ensureFindIndexes(store, Date.now(), (line) => log.info(line));
@@ -37,7 +37,7 @@ async function main() {
 
   let demoKey: string | undefined;
   const [{ n }] = (await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM customers`)) as [{ n: number }];
-  if (config.seedDemo === 'true' || (config.seedDemo === 'auto' && n === 0 && config.databaseUrl.startsWith('file:'))) {
+  if (config.seedDemo === 'true' || (config.seedDemo === 'auto' && n === 0 && config.databaseUrl.startsWith('file:') && !store.replica)) {
     const started = performance.now();
     const r = await seedDemo(deps);
     demoKey = (await createApiKey(store, `demo-${Date.now()}`, Date.now())).key;
@@ -70,16 +70,36 @@ async function main() {
   const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, admins)) };
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
   const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick });
-  const digestTask = scheduleDigest(config.digest, () => runDailyDigest(delivery, clock().getTime()), log);
+  // Digests whose time has passed and are not made yet: missed days, and today once 23:59 has passed.
+  // The delivery rows keep each to once per channel, so running this again is always safe.
+  const sendDueDigests = async () => {
+    const r = await catchUpDigests(delivery, clock().getTime());
+    if (r.enqueued) log.info(r, 'sent digests missed while the service was down');
+    // Started after today's run time (a restart at 23:59): today's digest is ours to send; the
+    // delivery rows keep it to once per channel if another instance already sent it.
+    if (dailyRunPassed(config.digest.cron, config.digest.timezone, clock().getTime())) await runDailyDigest(delivery, clock().getTime());
+  };
+  // A run that fails (the database unreachable at 23:59) is tried again with backoff until it goes through.
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const retryDigests = (attempt: number) => {
+    clearTimeout(retry);
+    retry = setTimeout(
+      () => void sendDueDigests().catch((e) => {
+        log.error({ err: { message: (e as Error).message }, attempt }, 'digest retry failed');
+        retryDigests(attempt + 1);
+      }),
+      Math.min(300_000, 15_000 * attempt),
+    );
+  };
+  const digestTask = scheduleDigest(config.digest, () => runDailyDigest(delivery, clock().getTime()).catch((e) => {
+    retryDigests(1);
+    throw e;
+  }), log);
   // A moment after start, so the first requests are answered before rollups of missed days run.
-  const catchUp = setTimeout(() => void catchUpDigests(delivery, clock().getTime())
-    .then(async (r) => {
-      if (r.enqueued) log.info(r, 'sent digests missed while the service was down');
-      // Started after today's run time (a restart at 23:59): today's digest is ours to send; the
-      // delivery rows keep it to once per channel if another instance already sent it.
-      if (dailyRunPassed(config.digest.cron, config.digest.timezone, clock().getTime())) await runDailyDigest(delivery, clock().getTime());
-    })
-    .catch((e) => log.error({ err: { message: (e as Error).message } }, 'digest catch-up failed')), 2000);
+  const catchUp = setTimeout(() => void sendDueDigests().catch((e) => {
+    log.error({ err: { message: (e as Error).message } }, 'digest catch-up failed');
+    retryDigests(1);
+  }), 2000);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, slack: Boolean(config.slack), discord: Boolean(config.discord) }, 'user360 listening');
     const base = `http://localhost:${info.port}`;
@@ -109,6 +129,7 @@ async function main() {
     log.info({ signal }, 'stopping');
     digestTask.stop();
     clearTimeout(catchUp);
+    clearTimeout(retry);
     worker.stop();
     const chainsStopped = onchain?.stop() ?? Promise.resolve();
     server.close(() => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createStore } from '../db/client.ts';
+import { testDbUrl } from './support/db.ts';
 import { alerts, alertSubscriptions, deliveries, digestSubscriptions } from '../db/schema/index.ts';
 import { grantRole } from '../src/access/roles.ts';
 import { fanOutAlerts } from '../src/alerts/fanout.ts';
@@ -187,8 +188,7 @@ describe('compliance alerts', () => {
     await deliver();
     expect(posts()).toHaveLength(0);
     // "Restart": a new connection to the same database, new notifiers, nothing carried over in memory.
-    const file = (await h.store.client.execute('PRAGMA database_list')).rows[0]!.file as string;
-    const restarted = createStore(`file:${file}`);
+    const restarted = createStore(testDbUrl(h.store));
     h.api.setDown(false);
     for (let i = 0; i < 12; i++) {
       h.clock.advance(5_000);
@@ -217,13 +217,12 @@ describe('compliance alerts', () => {
     h.api.reset();
     const people = await Promise.all(Array.from({ length: 6 }, () => person()));
     await ingest(h.deps, people.map((p, i) => kyc(p, 'pending', 20 + i * 15)));
-    const file = (await h.store.client.execute('PRAGMA database_list')).rows[0]!.file as string;
     // Both wait on a barrier and each reports that the other was inside fan-out and delivery with it
     // (planted: the second spawned after the first ended: this fails).
     const barrier = mkdtempSync(join(tmpdir(), 'user360-barrier-'));
     const worker = (me: string) =>
       new Promise<string>((resolve, reject) =>
-        execFile(process.execPath, ['--import', 'tsx', 'test/support/alert-worker.ts', `file:${file}`], { env: { ...process.env, SLACK_API_URL: h.api.url, ...barrierEnv(barrier, me, ['a', 'b']) } }, (err, out, errOut) => (err ? reject(new Error(errOut)) : resolve(out))),
+        execFile(process.execPath, ['--import', 'tsx', 'test/support/alert-worker.ts', testDbUrl(h.store)], { env: { ...process.env, SLACK_API_URL: h.api.url, ...barrierEnv(barrier, me, ['a', 'b']) } }, (err, out, errOut) => (err ? reject(new Error(errOut)) : resolve(out))),
       );
     const outputs = (await Promise.all([worker('a'), worker('b')])).map((o) => JSON.parse(o) as { sent: number; overlapped: boolean });
     expect(outputs.map((o) => o.overlapped), 'each process was inside while the other was').toEqual([true, true]);

@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createTestDb } from './support/db.ts';
 
 const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'user360-cli-'));
-const env = { ...process.env, DATABASE_URL: `file:${join(dir, 'cli.db')}`, LOG_LEVEL: 'silent' };
+// A file, or a sqld of its own on the sqld project: the CLI opens whichever DATABASE_URL names.
+const { url, dir } = await createTestDb();
+const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' };
 /** The real bin script, as `npx user360 …` runs it. */
 const cli = (...args: string[]): Promise<{ stdout: string; stderr: string; code?: number }> =>
   run(process.execPath, ['bin/user360.js', ...args], { env }).catch((e: { stdout: string; stderr: string; code: number }) => e);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestStore } from './support/db.ts';
+import { createTestDb } from './support/db.ts';
 import { randomEvm, uniq } from './support/factories.ts';
 import { barrierEnv } from './support/overlap.ts';
 
@@ -13,8 +13,7 @@ const run = promisify(execFile);
 
 describe('concurrent ingest from two service processes', () => {
   it('ends with one customer when both link the same new identifiers at once', async () => {
-    const store = await createTestStore();
-    const dbFile = (await store.client.execute('PRAGMA database_list')).rows[0]!.file as string;
+    const { store, url, dir } = await createTestDb();
     const ids = Array.from({ length: 200 }, () => ({ email: `${uniq('c')}@example.com`, wallet: randomEvm() }));
     // Process A learns email+wallet together; process B learns the wallet with a new phone-less identity
     // and then the email, so either order must converge on one customer per person.
@@ -23,14 +22,13 @@ describe('concurrent ingest from two service processes', () => {
       { type: 'transaction', timestamp: '2026-11-20T10:00:00+08:00', identifiers: { wallets: [{ chain: 'bsc', address: x.wallet }] }, chain: 'bsc', token: 'USDT', amount: '1', usdt_value: '1', direction: 'in' },
       { type: 'identify', timestamp: '2026-11-20T10:00:01+08:00', identifiers: { email: x.email } },
     ]);
-    const dir = dbFile.replace(/\/[^/]+$/, '');
     writeFileSync(`${dir}/a.ndjson`, a.map((r) => JSON.stringify(r)).join('\n'));
     writeFileSync(`${dir}/b.ndjson`, b.map((r) => JSON.stringify(r)).join('\n'));
     // Both wait on a barrier and each reports that the other was inside the ingest with it: the test
     // fails when the two did not in fact run at once (planted: spawning b only after a finished).
     const barrier = mkdtempSync(join(tmpdir(), 'user360-barrier-'));
     const worker = (f: string, me: string) =>
-      run(process.execPath, ['--import', 'tsx', 'test/support/ingest-worker.ts', `file:${dbFile}`, `${dir}/${f}`], { env: { ...process.env, ...barrierEnv(barrier, me, ['a', 'b']) } });
+      run(process.execPath, ['--import', 'tsx', 'test/support/ingest-worker.ts', url, `${dir}/${f}`], { env: { ...process.env, ...barrierEnv(barrier, me, ['a', 'b']) } });
     const [ra, rb] = await Promise.all([worker('a.ndjson', 'a'), worker('b.ndjson', 'b')]);
     const [oa, ob] = [JSON.parse(ra.stdout), JSON.parse(rb.stdout)];
     expect([oa.overlapped, ob.overlapped], 'each process was inside while the other was').toEqual([true, true]);

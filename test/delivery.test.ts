@@ -17,7 +17,7 @@ import { discordNotifier } from '../src/notify/discord.ts';
 import { slackNotifier } from '../src/notify/slack.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from './fakes/discord-api.ts';
 import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
-import { createTestStore, settableClock, testConfig } from './support/db.ts';
+import { createTestStore, settableClock, testConfig, testDbUrl } from './support/db.ts';
 import { ingest, uniq } from './support/factories.ts';
 
 const run = promisify(execFile);
@@ -56,8 +56,9 @@ async function setup(sub: { platform: 'slack' | 'discord'; target: string }, sta
     return email;
   };
   const rows = () => store.db.select().from(deliveries).orderBy(deliveries.id);
-  const file = async () => (await store.client.execute('PRAGMA database_list')).rows[0]!.file as string;
-  return { store, clock, deps, alert, rows, file };
+  // The URL another process opens to reach this database: a file, or the sqld of the sqld project.
+  const url = async () => testDbUrl(store);
+  return { store, clock, deps, alert, rows, url };
 }
 
 describe('alert deliveries', () => {
@@ -67,7 +68,7 @@ describe('alert deliveries', () => {
     const s = await setup({ platform: 'slack', target: 'channel:C77' });
     await s.alert();
     slack.answer('chat.postMessage', () => new Promise(() => undefined)); // the send never returns
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/send-once.ts', `file:${await s.file()}`], { env: { ...process.env, SLACK_API_URL: slack.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/send-once.ts', await s.url()], { env: { ...process.env, SLACK_API_URL: slack.url }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (out += b));
@@ -111,7 +112,7 @@ describe('alert deliveries', () => {
     expect(slack.dropped.length).toBe(tries);
     expect((await failedDeliveries(s.store.db, 'alert')).map((d) => d.id)).toEqual([failed!.id]);
 
-    const cli = await run(process.execPath, ['bin/user360.js', 'alerts', 'failed'], { env: { ...process.env, DATABASE_URL: `file:${await s.file()}`, LOG_LEVEL: 'silent' } });
+    const cli = await run(process.execPath, ['bin/user360.js', 'alerts', 'failed'], { env: { ...process.env, DATABASE_URL: await s.url(), LOG_LEVEL: 'silent' } });
     expect(cli.stdout).toContain(`alert #${failed!.subject} -> slack channel:C78  3 attempt(s)`);
     expect(cli.stdout).toContain(failed!.lastError!);
   }, 60_000);

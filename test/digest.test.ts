@@ -19,7 +19,7 @@ import { discordNotifier } from '../src/notify/discord.ts';
 import { slackNotifier } from '../src/notify/slack.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from './fakes/discord-api.ts';
 import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
-import { createTestStore, settableClock, testConfig } from './support/db.ts';
+import { createTestStore, settableClock, testConfig, testDbUrl } from './support/db.ts';
 import { ingest, randomEvm, uniq } from './support/factories.ts';
 import { barrierEnv } from './support/overlap.ts';
 
@@ -124,12 +124,11 @@ describe('the daily digest', () => {
     await subscribeDigest(store, { platform: 'slack', channelId: 'C2', by: 'U1', now: now - 3600_000 });
     await subscribeDigest(store, { platform: 'discord', channelId: '900', by: 'U1', now: now - 3600_000 });
     void deps;
-    const dbFile = (await store.client.execute('PRAGMA database_list')).rows[0]!.file as string;
     // Both wait on a barrier and each reports that the other was inside the job with it: "exactly once"
     // is only shown when the two really ran at once (planted: the second spawned after the first ended).
     const barrier = mkdtempSync(join(tmpdir(), 'user360-barrier-'));
     const env = (me: string) => ({ ...process.env, SLACK_API_URL: slack.url, DISCORD_API_URL: discord.url, ...barrierEnv(barrier, me, ['a', 'b']) });
-    const worker = (me: string) => run(process.execPath, ['--import', 'tsx', 'test/support/digest-worker.ts', `file:${dbFile}`, '2026-11-24T23:59:00+08:00'], { env: env(me) });
+    const worker = (me: string) => run(process.execPath, ['--import', 'tsx', 'test/support/digest-worker.ts', testDbUrl(store), '2026-11-24T23:59:00+08:00'], { env: env(me) });
     const results = (await Promise.all([worker('a'), worker('b')])).map((r) => JSON.parse(r.stdout));
     expect(results.map((r) => r.overlapped), 'each process was inside while the other was').toEqual([true, true]);
     const made = results.map((r) => r.enqueued as number);

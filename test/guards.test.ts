@@ -28,6 +28,7 @@ describe('configuration defaults', () => {
     expect(c).toEqual({
       databaseUrl: 'file:./data/user360.db',
       databaseAuthToken: undefined,
+      database: { syncUrl: undefined, syncInterval: undefined, timeoutMs: 10_000 },
       port: 3000,
       host: '0.0.0.0',
       logLevel: 'info',

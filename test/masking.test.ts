@@ -11,7 +11,7 @@ import type { Role } from '../db/schema/constants.ts';
 import { renderText } from '../src/cli/render.ts';
 import { renderDiscord } from '../src/discord/embeds.ts';
 import { renderSlack } from '../src/slack/blocks.ts';
-import { createTestStore, settableClock, testConfig } from './support/db.ts';
+import { createTestStore, settableClock, testConfig, testDbUrl } from './support/db.ts';
 import { ingest, uniq } from './support/factories.ts';
 
 const store = await createTestStore();
@@ -97,8 +97,7 @@ describe('what a viewer sees', () => {
   });
 
   it('holds for `npx user360 lookup … --json --as viewer`', async () => {
-    const file = (await store.client.execute('PRAGMA database_list')).rows[0]!.file as string;
-    const env = { ...process.env, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent' };
+    const env = { ...process.env, DATABASE_URL: testDbUrl(store), LOG_LEVEL: 'silent' };
     const { stdout } = await promisify(execFile)(process.execPath, ['bin/user360.js', 'lookup', `ext:ext-${tag}`, '--json', '--as', 'viewer'], { env });
     const r = JSON.parse(stdout) as { kind: string; profile: { basic: { birth_date: string } } };
     expect(r.kind).toBe('profile');

@@ -14,7 +14,7 @@ export interface CliEnv {
 /** The terminal opens the same database the service uses; migrations make a new file usable at once. */
 export async function openCli(): Promise<CliEnv> {
   const config = loadConfig();
-  const store = createStore(config.databaseUrl, config.databaseAuthToken);
+  const store = createStore(config.databaseUrl, config.databaseAuthToken, config.database);
   await prepareDatabase(store);
   await ensureFindIndexes(store, Date.now(), (line) => process.stderr.write(`${line}\n`));
   return { config, store };

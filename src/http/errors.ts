@@ -1,6 +1,7 @@
 import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../../db/client.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -16,6 +17,13 @@ export function errorHandler(log: Logger): ErrorHandler {
     }
     if (err instanceof HTTPException) {
       return c.json({ code: err.status === 413 ? 'body_too_large' : 'http_error', message: err.message || 'request refused' }, err.status);
+    }
+    if (isDatabaseUnavailable(err)) {
+      // A libSQL server down or busy past its retries: nothing of the request was committed, and
+      // the same request can succeed a moment later.
+      log.warn({ err: { name: err.name, message: err.message }, path: c.req.path }, 'database unavailable');
+      c.header('Retry-After', '5');
+      return c.json({ code: 'database_unavailable', message: 'The database is not reachable right now; nothing was stored. Try again in a few seconds.' }, 503);
     }
     log.error({ err: { name: err.name, message: err.message, stack: err.stack }, path: c.req.path }, 'unhandled error');
     return c.json({ code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' }, 500);

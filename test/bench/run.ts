@@ -7,6 +7,7 @@
  *   --only lookup,find,ingest,metrics,alerts,coldstart   a subset (for profiling with node --cpu-prof)
  *   --fresh                regenerate the cached data set
  *   --trace-sql            print the SQL statements one lookup and one ingest batch run
+ *   --sqld                 ingest and lookup on a real sqld beside raw @libsql/client on it (bench-output/bench-sqld.json)
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ import { alertFigure, rawAlert } from './figures/alerts.ts';
 import { backfillNightlyRollups, finishPeakDay, measureMetrics, metricsAllWithoutRollups, nightOfPeakDay } from './figures/metrics.ts';
 import { coldStart } from './figures/cold-start.ts';
 import { findFigures } from './figures/find.ts';
+import { sqldFigures } from './figures/sqld.ts';
 import { checkLookup } from './figures/chat.ts';
 import { DEFAULT_NOW, makePlan } from './model.ts';
 import { rawClient } from './raw.ts';
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     'ingest-records': { type: 'string', default: '50000' },
     'ingest-batch': { type: 'string', default: '2000' },
     'cold-runs': { type: 'string', default: '3' },
+    sqld: { type: 'boolean', default: false },
   },
 });
 const OUT = 'bench-output';
@@ -45,6 +48,15 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 if (args['trace-sql']) installSqlTrace();
 
 async function main() {
+  if (args.sqld) {
+    // On a libSQL server instead of the embedded file: its own figure set (test/bench/figures/sqld.ts).
+    const records = Math.max(2000, Math.round(Number(args['ingest-records']) * Number(args.scale)));
+    const figures = await sqldFigures(Number(args.scale), args.now!, { records, batch: Math.min(Number(args['ingest-batch']), 500), lookups: 200 });
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(`${OUT}/bench-sqld.json`, JSON.stringify({ environment: environment(), figures }, null, 2));
+    process.stdout.write(`${textTable(figures)}\n\n${markdownTable(figures)}\n`);
+    return;
+  }
   if (args.sizes) {
     await runScaling(args.sizes.split(',').map(Number), Number(args.seed), args.now!, { fresh: args.fresh!, ingestRecords: Number(args['ingest-records']), ingestBatch: Number(args['ingest-batch']) });
     return;

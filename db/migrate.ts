@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import type { Store } from './client.ts';
+
+/**
+ * The lock instances take before migrating. drizzle's migrator takes none: instances started together
+ * would all read "nothing applied" and all run the same migrations. This table is made here, not by a
+ * migration, because it has to exist before the first migration runs; `CREATE TABLE IF NOT EXISTS` is
+ * safe to race (the database serialises DDL). One row per lock name; a holder that dies leaves a row
+ * whose expiry passes, and the next instance takes it over.
+ */
+const LOCK_TABLE = 'user360_locks';
+const MIGRATIONS_TABLE = '__drizzle_migrations';
+const LEASE_MS = 30_000;
+const RENEW_MS = 5_000;
+const POLL_MS = 100;
+
+export interface MigrateHooks {
+  /** Called just before the first attempt at the lock. */
+  trying?: () => void;
+  /** Called with the lock held, before migrating (tests hold it here to make the race certain). */
+  locked?: () => Promise<void>;
+  /** How long to wait for another instance's lock before giving up; default 2 minutes. */
+  waitMs?: number;
+}
+
+/** Applies pending migrations under the database lock; resolves with how many this call applied. */
+export async function migrateUnderLock(store: Store, migrationsFolder: string, hooks: MigrateHooks = {}): Promise<{ applied: number }> {
+  const { client } = store;
+  await client.execute(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
+  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const take = async () => {
+    const now = Date.now();
+    const r = await client.execute({
+      sql: `INSERT INTO ${LOCK_TABLE} (name, owner, expires_at) VALUES ('migrate', ?, ?)
+            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+            WHERE ${LOCK_TABLE}.expires_at < ? RETURNING owner`,
+      args: [owner, now + LEASE_MS, now],
+    });
+    return r.rows.length === 1;
+  };
+  hooks.trying?.();
+  const deadline = Date.now() + (hooks.waitMs ?? 120_000);
+  while (!(await take())) {
+    if (Date.now() > deadline) throw new Error('another instance has held the migration lock for too long; is one stuck migrating?');
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  // A long migration keeps its lease; a holder that dies stops renewing and loses it.
+  const renew = setInterval(() => {
+    void client
+      .execute({ sql: `UPDATE ${LOCK_TABLE} SET expires_at = ? WHERE name = 'migrate' AND owner = ?`, args: [Date.now() + LEASE_MS, owner] })
+      .catch(() => undefined);
+  }, RENEW_MS);
+  renew.unref();
+  try {
+    await hooks.locked?.();
+    const before = await appliedCount(store);
+    await migrate(store.db, { migrationsFolder });
+    return { applied: (await appliedCount(store)) - before };
+  } finally {
+    clearInterval(renew);
+    await client.execute({ sql: `DELETE FROM ${LOCK_TABLE} WHERE name = 'migrate' AND owner = ?`, args: [owner] }).catch(() => undefined);
+  }
+}
+
+async function appliedCount(store: Store): Promise<number> {
+  try {
+    const r = await store.client.execute(`SELECT count(*) AS n FROM ${MIGRATIONS_TABLE}`);
+    return Number(r.rows[0]!.n);
+  } catch {
+    return 0; // no migrations table yet: nothing applied
+  }
+}

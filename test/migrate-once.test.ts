@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createStore } from '../db/client.ts';
+import { emptyTestDbUrl } from './support/db.ts';
+
+const run = promisify(execFile);
+const journal = JSON.parse(readFileSync(new URL('../db/migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] };
+
+describe('instances started together on one empty database', () => {
+  it('apply the migrations exactly once, under the lock, and all come up', async () => {
+    const { url, dir } = await emptyTestDbUrl();
+    const barrier = join(dir, 'barrier');
+    mkdirSync(barrier);
+    const n = 3;
+    const env = { ...process.env, START_AT: String(Date.now() + 3000) };
+    const outs = await Promise.all(
+      Array.from({ length: n }, () => run(process.execPath, ['--import', 'tsx', 'test/support/migrate-worker.ts', url, barrier, String(n)], { env })),
+    );
+    const r = outs.map((o) => JSON.parse(o.stdout) as { applied: number; customers: number; tried: number; locked: number; ready: number });
+    expect(r.map((x) => x.customers), 'every instance sees the schema').toEqual(Array(n).fill(0));
+    expect(r.map((x) => x.applied).sort(), JSON.stringify(r)).toEqual([...Array(n - 1).fill(0), journal.entries.length]);
+    const first = r.find((x) => x.applied > 0)!;
+    // The race happened: every instance tried the lock before the first one released it.
+    for (const x of r) expect(x.tried).toBeLessThan(first.ready);
+    for (const x of r.filter((y) => y !== first)) expect(x.locked).toBeGreaterThanOrEqual(first.ready - 50);
+    const store = createStore(url);
+    const rows = await store.client.execute('SELECT count(*) AS n FROM __drizzle_migrations');
+    expect(Number(rows.rows[0]!.n)).toBe(journal.entries.length);
+    store.close();
+  }, 60_000);
+});
