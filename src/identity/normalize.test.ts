@@ -126,6 +126,10 @@ describe('normalizePhone', () => {
     ['+82 10 1234 5678', 'TW', '+821012345678'],
     ['+49 1512 3456789', 'TW', '+4915123456789'],
     ['０９１２３４５６７８', 'TW', '+886912345678'],
+    // 00, the common international prefix, where it is not the region's own (Taiwan dials out with 002)
+    ['00886912345678', 'TW', '+886912345678'],
+    ['00 44 20 7946 0958', 'TW', '+442079460958'],
+    ['0082-10-1234-5678', 'US', '+821012345678'],
   ])('%s with region %s -> %s', (raw, region, e164) => {
     expect(normalizePhone(raw, region)).toBe(e164);
   });
@@ -135,7 +139,7 @@ describe('normalizePhone', () => {
     expect(() => normalizePhone('010-1234-5678', 'TW')).toThrow(IdentifierError);
   });
 
-  it.each(['12345', '+886 12', '0912 345 6789', '+1 555 0100', 'call 0912345678', 'abc', '0912345678 ext 12'])(
+  it.each(['12345', '+886 12', '00886 12', '000886912345678', '0912 345 6789', '+1 555 0100', 'call 0912345678', 'abc', '0912345678 ext 12'])(
     'refuses %j',
     (raw) => expect(() => normalizePhone(raw, 'TW')).toThrow(IdentifierError),
   );
@@ -299,6 +303,7 @@ describe('detectIdentifier', () => {
     ['x:AliceTW', 'x', 'AliceTW'],
     ['email:Alice@Example.com', 'email', 'alice@example.com'],
     ['phone:0912 345 678', 'phone', '+886912345678'],
+    ['00886912345678', 'phone', '+886912345678'],
     ['wallet:0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed', 'wallet', evmKey],
     ['ethereum:0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed', 'wallet', evmKey],
     ['polygon:0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', 'wallet', evmKey],

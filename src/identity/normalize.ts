@@ -134,7 +134,11 @@ export function normalizePhone(raw: string, defaultRegion: string): string {
   const region = toCountry(defaultRegion);
   // extract: false makes the whole input be the number; the default would pull a
   // number out of "call me at 0912…" and accept it.
-  const phone = parsePhoneNumberFromString(text, { defaultCountry: region, extract: false });
+  let phone = parsePhoneNumberFromString(text, { defaultCountry: region, extract: false });
+  // 00 is the international prefix much of the world writes for + (00886…, 0044…); libphonenumber reads
+  // it only where it is the default region's own exit code (Taiwan's is 002), so try it as + as well.
+  const intl = /^00[\s.-]*(?=[1-9])/.exec(text);
+  if (!phone?.isValid() && intl) phone = parsePhoneNumberFromString(`+${text.slice(intl[0].length)}`, { extract: false });
   if (!phone?.isValid()) {
     const hint = text.startsWith('+') ? '' : ` (numbers without +country code are read as ${region})`;
     throw new IdentifierError(`not a valid phone number: ${quote(text)}${hint}`);
