@@ -16,7 +16,13 @@ export const customers = sqliteTable(
     firstSeenAt: epochMs('first_seen_at').notNull(),
     lastActivityAt: epochMs('last_activity_at').notNull(),
   },
-  (t) => [index('customers_root_idx').on(t.rootId), index('customers_parent_idx').on(t.parentId), index('customers_created_idx').on(t.createdAt)],
+  (t) => [
+    index('customers_root_idx').on(t.rootId),
+    index('customers_parent_idx').on(t.parentId),
+    index('customers_created_idx').on(t.createdAt),
+    // New customers of a day are counted by when they were first seen, not when they were loaded.
+    index('customers_first_seen_idx').on(t.firstSeenAt),
+  ],
 );
 
 export type Customer = typeof customers.$inferSelect;

@@ -3,8 +3,11 @@ import type { Tx } from '../../db/client.ts';
 import { customers, merges } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { currentKyc, shiftKycCounts } from '../kyc/state.ts';
+import { firstSeenDays } from '../metrics/figures.ts';
+import { markDirtySql } from '../metrics/rollup.ts';
 import { recountTotals } from '../metrics/root-volume.ts';
 import { refreshAudience } from '../audience/index-rows.ts';
+import { gmt8Day } from '../time.ts';
 
 export interface SplitResult {
   restored: string;
@@ -38,6 +41,7 @@ export async function splitCustomer(tx: Tx, customerId: string, actor: string, n
   if (!merge) throw new AppError('no_merge_log', `no open merge log entry for ${customerId}`, 409);
 
   const before = await currentKyc(tx, customer.rootId);
+  const firstDays = await firstSeenDays(tx, [customer.rootId]);
   await tx.update(customers).set({ parentId: null }).where(eq(customers.id, customerId));
   await tx.run(sql`
     WITH RECURSIVE subtree(id) AS (
@@ -49,5 +53,8 @@ export async function splitCustomer(tx: Tx, customerId: string, actor: string, n
   await shiftKycCounts(tx, [before], [await currentKyc(tx, customer.rootId), await currentKyc(tx, customerId)]);
   await recountTotals(tx, [customer.rootId, customerId]);
   await refreshAudience(tx, [customer.rootId, customerId]);
+  // Each is a customer of its own again, new on its own first day: those days' rollups are recomputed.
+  const days = [...new Set([...firstDays, ...(await firstSeenDays(tx, [customer.rootId, customerId]))])].filter((d) => d < gmt8Day(now));
+  if (days.length) await tx.run(markDirtySql(days, now));
   return { restored: customerId, from: customer.rootId, mergeId: merge.id };
 }

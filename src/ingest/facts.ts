@@ -4,6 +4,7 @@ import { alerts as alertsTable, attributes, complianceForms, devices, events, ky
 import { col, columnsOf, insertRows } from '../../db/sql-names.ts';
 import type { AlertRow, KycView } from '../alerts/outbox.ts';
 import { shiftKycCounts, type CurrentKyc } from '../kyc/state.ts';
+import { gmt8Day } from '../time.ts';
 
 type Insert<T extends { $inferInsert: unknown }> = T['$inferInsert'];
 
@@ -106,6 +107,15 @@ export class FactBuffer {
     const activity = [...this.activity.entries()];
     for (let i = 0; i < activity.length; i += 300) {
       const chunk = activity.slice(i, i + 300);
+      // A record older than a unified customer's first one moves the day it is new on: the day it was
+      // new on until now changes too (the record's own day is in `days` already).
+      const { rows: moved } = await tx.$client.execute({
+        sql: `WITH v(id, first) AS (VALUES ${chunk.map(() => '(?,?)').join(',')}),
+              r AS (SELECT c.root_id AS root, min(v.first) AS first FROM v JOIN customers c ON c.id = v.id WHERE v.first < c.first_seen_at GROUP BY c.root_id)
+              SELECT old FROM (SELECT r.first, (SELECT min(g.first_seen_at) FROM customers g WHERE g.root_id = r.root) AS old FROM r) WHERE first < old`,
+        args: chunk.flatMap(([id, a]) => [id, a.first]),
+      });
+      for (const m of moved as unknown as { old: number }[]) this.days.add(gmt8Day(Number(m.old)));
       await tx.$client.execute({
         sql: `WITH v(id, first, last) AS (VALUES ${chunk.map(() => '(?,?,?)').join(',')})
               UPDATE customers SET first_seen_at = min(customers.first_seen_at, v.first), last_activity_at = max(customers.last_activity_at, v.last)

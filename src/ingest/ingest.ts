@@ -3,6 +3,7 @@ import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
 import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
 import { FactBuffer } from './facts.ts';
+import { firstSeenDays } from '../metrics/figures.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
 import { mergeTotals } from '../metrics/root-volume.ts';
 import { exposureAlert, kycAlert, NO_KYC } from '../alerts/outbox.ts';
@@ -96,6 +97,8 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     const touchedCustomers = new Set<string>();
     const touchedRoots = new Set<string>();
     const resolver = new IdentityResolver(tx, deps.identity, now, actor, async (keep, fold, ref, merge) => {
+      // Both customers' first days: after the merge only the earlier one counts the customer as new.
+      for (const d of await firstSeenDays(tx, [keep, fold])) facts.days.add(d);
       const [a, b] = [await currentKyc(tx, keep), await currentKyc(tx, fold)];
       facts.kycByRoot.delete(keep);
       facts.kycByRoot.delete(fold);
@@ -198,7 +201,8 @@ async function claimRecordIds(tx: Tx, records: PreparedRecord[], now: number): P
 async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Resolution, at: number, now: number): Promise<boolean> {
   const customerId = who.customerId;
   const day = gmt8Day(at);
-  if (r.type === 'transaction' || r.type === 'purchase' || r.type === 'kyc') facts.days.add(day);
+  // Any record may be a customer's first, which makes the customer new on its day.
+  facts.days.add(day);
   switch (r.type) {
     case 'identify': {
       const t = r.traits ?? {};

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable as Db } from '../../db/client.ts';
 import { RISK_LEVELS, type RiskLevel } from '../../db/schema/constants.ts';
-import { addDays, gmt8DayStart } from '../time.ts';
+import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
 
 /** Additive figures of a run of whole GMT+8 days: what a rollup stores and what live queries return. */
 export interface DayFigures {
@@ -29,9 +29,12 @@ export async function liveFigures(db: Db, from: string, to: string): Promise<Day
   const fromMs = gmt8DayStart(from);
   const toMs = gmt8DayStart(addDays(to, 1));
   const [[customers], [kyc], [purchases], cells] = await Promise.all([
-    // `+parent_id` keeps the planner on the created_at index: through the parent index (null for almost
-    // every customer) it read the whole table, 165 ms at a million customers.
-    db.all<{ n: number }>(sql`SELECT count(*) AS n FROM customers WHERE +parent_id IS NULL AND id = root_id AND created_at >= ${fromMs} AND created_at < ${toMs}`),
+    // A new customer of these days is a unified customer whose first record, across everyone merged
+    // into it, falls in them: loading a year of history today makes no one new today.
+    db.all<{ n: number }>(sql`
+      SELECT count(DISTINCT c.root_id) AS n FROM customers c
+      WHERE c.first_seen_at >= ${fromMs} AND c.first_seen_at < ${toMs}
+        AND NOT EXISTS (SELECT 1 FROM customers g WHERE g.root_id = c.root_id AND g.first_seen_at < ${fromMs})`),
     db.all<Record<string, number>>(sql`
       SELECT
         sum(to_status = 'pending' AND from_status <> 'pending') AS submitted,
@@ -72,6 +75,17 @@ export async function liveFigures(db: Db, from: string, to: string): Promise<Day
     byTokenChain,
     byDay,
   };
+}
+
+/**
+ * The GMT+8 days on which the unified customers `rootIds` are first seen now: a merge, a split or a
+ * late record that moves one of them makes those days' new-customer counts change.
+ */
+export async function firstSeenDays(db: Db, rootIds: string[]): Promise<string[]> {
+  if (!rootIds.length) return [];
+  const rows = await db.all<{ first: number }>(sql`
+    SELECT min(first_seen_at) AS first FROM customers WHERE root_id IN (${sql.join(rootIds.map((r) => sql`${r}`), sql`, `)}) GROUP BY root_id`);
+  return rows.map((r) => gmt8Day(Number(r.first)));
 }
 
 export function addFigures(a: DayFigures, b: DayFigures): DayFigures {

@@ -9,9 +9,11 @@ import type { DayRange } from './range.ts';
 
 const usdt = (micros: number) => Math.round(micros / 1e4) / 100;
 
+/** The first GMT+8 day with data: a transaction, or any customer's first record (both indexed). */
 export async function firstDataDay(db: Db): Promise<string | undefined> {
-  const [row] = await db.all<{ day: string | null }>(sql`SELECT min(day) AS day FROM transactions`);
-  return row?.day ?? undefined;
+  const [row] = await db.all<{ day: string | null; seen: number | null }>(sql`SELECT (SELECT min(day) FROM transactions) AS day, (SELECT min(first_seen_at) FROM customers) AS seen`);
+  const days = [row?.day, row?.seen == null ? undefined : gmt8Day(Number(row.seen))].filter((d): d is string => Boolean(d));
+  return days.sort()[0];
 }
 
 /** Splits sorted days into runs of consecutive days, so live queries stay range scans. */
