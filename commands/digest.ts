@@ -20,8 +20,10 @@ export async function digest(input: DigestInput, ctx: CommandContext): Promise<C
   const { caller, store } = ctx;
   const now = ctx.clock().getTime();
   if (input.action === 'preview') {
-    const day = 'day' in input && input.day ? input.day : gmt8Day(now);
-    return { kind: 'digest', digest: await buildDigest(store.db, day, now) };
+    const today = gmt8Day(now);
+    const day = 'day' in input && input.day ? input.day : today;
+    if (day > today) return { kind: 'usage_error', message: `${day} is in the future; today is ${today} (GMT+8). Preview today or a day before it.`, usage: [] };
+    return { kind: 'digest', digest: await buildDigest(store.db, day, now, { preview: true }) };
   }
   if ((caller.platform !== 'slack' && caller.platform !== 'discord') || !caller.channelId) return notice(false, 'Run this in the channel that should get the digest', 'The daily digest is posted to Slack or Discord channels.');
   if (!mayRunCompliance(caller)) return notice(false, 'Only compliance and admin roles can change the daily digest', `Your role is ${caller.role}.`);

@@ -1,16 +1,16 @@
-import { eq } from 'drizzle-orm';
+import { and, between, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { dailyRollups } from '../../db/schema/index.ts';
+import { dailyRollups, transactions } from '../../db/schema/index.ts';
 import { queryMetrics } from '../metrics/query.ts';
-import { addDays, gmt8DayStart } from '../time.ts';
+import { addDays, DAY_MS, GMT8_OFFSET_MS, gmt8DayStart } from '../time.ts';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * The figures of SPEC §4 for one GMT+8 day. Read after the day's rollup ran, so past days come from
+ * The figures of SPEC §4 for one GMT+8 day (`preview`: asked for on demand, maybe before the day ends). Read after the day's rollup ran, so past days come from
  * rollups and the figures agree with `metrics` for the same day.
  */
-export async function buildDigest(db: Db, day: string, now: number) {
+export async function buildDigest(db: Db, day: string, now: number, opts: { preview?: boolean } = {}) {
   const asOf = Math.min(now, gmt8DayStart(addDays(day, 1)) - 1);
   const range = (from: string, to: string) => queryMetrics(db, { from, to, label: `${from}..${to}` }, asOf, 5);
   const [today, yesterday, week, month] = await Promise.all([
@@ -23,12 +23,23 @@ export async function buildDigest(db: Db, day: string, now: number) {
   const [rolled] = await db.select({ pendingQueue: dailyRollups.pendingQueue, riskLevels: dailyRollups.riskLevels }).from(dailyRollups).where(eq(dailyRollups.day, day));
   const snapshot = rolled ? { pending: rolled.pendingQueue, levels: rolled.riskLevels as typeof today.compliance.customers_by_risk_level } : null;
   const value = today.assetpro.transaction_value_usdt;
-  const prev = yesterday.assetpro.transaction_value_usdt;
-  const avg7 = round2(week.assetpro.transaction_value_usdt / 7);
+  // A preview of a day still running is the day so far, compared with the same hours of the days
+  // before it, not with whole days. The 23:59 digest is the day's own and compares whole days.
+  const partial = Boolean(opts.preview) && asOf < gmt8DayStart(addDays(day, 1)) - 1;
+  const elapsed = asOf - gmt8DayStart(day);
+  const sameHours = partial ? await valueBefore(db, addDays(day, -7), addDays(day, -1), elapsed) : undefined;
+  const prev = sameHours ? (sameHours.get(addDays(day, -1)) ?? 0) : yesterday.assetpro.transaction_value_usdt;
+  const avg7 = round2((sameHours ? [...sameHours.values()].reduce((a, b) => a + b, 0) : week.assetpro.transaction_value_usdt) / 7);
   const change = (base: number) => ({ base, delta: round2(value - base), percent: base ? round2(((value - base) / base) * 100) : null });
   const byDay = new Map(month.assetpro.by_day.map((d) => [d.day, d.value_usdt]));
   return {
     day,
+    /** True while the day runs: the figures are the day so far, compared up to the same time of day. */
+    partial,
+    /** The figures' time, epoch ms (the end of the day for a past day). */
+    as_of: asOf,
+    /** GMT+8 time of day the comparisons run to, for a partial day (`14:05`). */
+    compared_until: partial ? new Date(asOf + GMT8_OFFSET_MS).toISOString().slice(11, 16) : null,
     customers: { new: today.compliance.new_customers },
     kyc: {
       submitted: today.compliance.kyc_submitted,
@@ -55,3 +66,13 @@ export async function buildDigest(db: Db, day: string, now: number) {
 }
 
 export type Digest = Awaited<ReturnType<typeof buildDigest>>;
+
+/** USDT value per day of `from`..`to`, counting only each day's first `elapsed` ms (GMT+8). */
+async function valueBefore(db: Db, from: string, to: string, elapsed: number): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ day: transactions.day, micros: sql<number>`sum(${transactions.usdtMicros})` })
+    .from(transactions)
+    .where(and(between(transactions.day, from, to), sql`(${transactions.at} + ${GMT8_OFFSET_MS}) % ${DAY_MS} <= ${elapsed}`))
+    .groupBy(transactions.day);
+  return new Map(rows.map((r) => [r.day, Math.round(Number(r.micros) / 1e4) / 100]));
+}

@@ -10,8 +10,10 @@ const signed = (c: Digest['transactions']['vs_previous_day']) =>
  */
 export function digestLines(d: Digest): { title: string; sections: { name: string; lines: string[] }[] } {
   const t = d.transactions;
+  // A day still running says so, and its comparisons are with the same hours of earlier days.
+  const by = d.compared_until ? ` by ${d.compared_until}` : '';
   return {
-    title: `🐢 User 360 daily digest for ${d.day} (GMT+8)`,
+    title: `🐢 User 360 daily digest for ${d.day} (GMT+8)${d.partial ? `, so far (to ${d.compared_until})` : ''}`,
     sections: [
       {
         name: 'Customers & KYC',
@@ -32,8 +34,8 @@ export function digestLines(d: Digest): { title: string; sections: { name: strin
         name: 'Transactions',
         lines: [
           `${fmtInt(t.count)} transactions · ${fmtUsdt(t.value_usdt)}`,
-          `vs previous day: ${signed(t.vs_previous_day)}`,
-          `vs 7-day average (${fmtUsdt(t.vs_7day_average.base)}): ${signed(t.vs_7day_average)}`,
+          `vs previous day${by}: ${signed(t.vs_previous_day)}`,
+          `vs 7-day average${by} (${fmtUsdt(t.vs_7day_average.base)}): ${signed(t.vs_7day_average)}`,
         ],
       },
       { name: 'By token', lines: t.by_token.length ? t.by_token.map((r) => `${r.token}: ${fmtUsdt(r.value_usdt)} (${fmtInt(r.count)})`) : ['—'] },
