@@ -117,7 +117,7 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
       kyc_approved_at: iso(kyc?.[4]),
       form_numbers: json<[string][]>(r.forms).map(([f]) => f),
       document_id: kyc?.[5] ?? null,
-      tasks: json<[string, string, string][]>(r.tasks).map(([id, taskName, status]) => ({ id, name: taskName, status })),
+      tasks: sortTasks(json<[string, string, string][]>(r.tasks).map(([id, taskName, status]) => ({ id, name: taskName, status }))),
       updated_at: iso(kyc?.[6]),
       /** Transfers with screened addresses (the newest 20), as their exposure alerts describe them. */
       exposure: json<[string, number][]>(r.exposure).map(([what, at]) => ({ transfer: what, at: iso(at) })),
@@ -164,4 +164,14 @@ export function ageGroup(birthDate: string | null, now: number): string | null {
   if (age >= 60) return '60+';
   const decade = Math.floor(age / 10) * 10;
   return `${decade}-${decade + 9}`;
+}
+
+/** Task statuses that need nothing more from anyone; every other status (pending, open, …) comes first. */
+const FINISHED = new Set(['done', 'completed', 'complete', 'approved', 'passed', 'verified', 'succeeded', 'closed', 'skipped', 'failed', 'rejected', 'cancelled', 'canceled']);
+const NATURAL = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Tasks still to do first, then by id in natural order (T-2 before T-10). */
+export function sortTasks<T extends { id: string; status: string }>(tasks: T[]): T[] {
+  const finished = (t: T) => (FINISHED.has(t.status.trim().toLowerCase()) ? 1 : 0);
+  return [...tasks].sort((a, b) => finished(a) - finished(b) || NATURAL.compare(a.id, b.id));
 }
