@@ -7,7 +7,7 @@
  * stay outside the bundle and load from node_modules as before; the chat SDKs and charting stay
  * lazy chunks, loaded only when a token or a digest needs them.
  */
-import { build } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -20,6 +20,29 @@ const EXTERNAL = ['libsql', '@libsql/*', '@resvg/*', 'pino', 'pino-*', 'thread-s
 
 // Bundled CommonJS modules call require(); an ES module has none unless it is made.
 const BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * zod's `z` namespace carries every locale (360 kB, a fifth of what the terminal parsed per run) and
+ * the code only ever uses the default English messages: `locales` is built with `en` alone.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)[\\/]/.test(args.importer) ? { path: join(args.resolveDir, '../locales/en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: root }));
+  },
+};
+
+/**
+ * The service (`dist/main.js`, what `npm start` runs) and the terminal (`dist/cli.js`, what
+ * bin/user360.js runs), built together so they share chunks.
+ */
+export const ENTRIES: NonNullable<BuildOptions['entryPoints']> = [
+  { in: 'src/main.ts', out: 'main' },
+  { in: 'src/cli/main.ts', out: 'cli' },
+];
 
 /** What a build wrote, kept beside it: enough to tell the next start whether building again is needed. */
 interface Manifest {
@@ -41,7 +64,7 @@ interface Manifest {
  * carry content hashes, and only files that neither this build nor the one before it wrote are
  * removed. Two builds racing write the same bytes under the same names.
  */
-export async function bundle(entries: string[] = ['src/main.ts'], outdir = 'dist'): Promise<'built' | 'up to date'> {
+export async function bundle(entries: NonNullable<BuildOptions['entryPoints']> = ENTRIES, outdir = 'dist'): Promise<'built' | 'up to date'> {
   const dir = join(root, outdir);
   const manifestPath = join(dir, 'build.json');
   const prev = readManifest(manifestPath);
@@ -59,6 +82,7 @@ export async function bundle(entries: string[] = ['src/main.ts'], outdir = 'dist
     sourcemap: 'linked',
     external: EXTERNAL,
     banner: { js: BANNER },
+    plugins: [zodEnglishOnly],
     logLevel: 'warning',
     write: false,
     metafile: true,
@@ -104,4 +128,4 @@ function writeAside(path: string, contents: Uint8Array | string) {
   renameSync(tmp, path);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundle(['src/main.ts'], process.argv[2] ?? 'dist');
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundle(ENTRIES, process.argv[2] ?? 'dist');

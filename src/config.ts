@@ -25,10 +25,13 @@ const limitList = z
     return limits;
   });
 
+/** The embedded file `npm start` and `npx user360` share when DATABASE_URL is not set (relative to the folder they run in). */
+export const DEFAULT_DATABASE_URL = 'file:./data/user360.db';
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
-    .default('file:./data/user360.db')
+    .default(DEFAULT_DATABASE_URL)
     .refine((u) => /^(file|libsql|https?|wss?):/.test(u), 'must start with file:, libsql://, http(s):// or ws(s)://'),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   DATABASE_SYNC_URL: z

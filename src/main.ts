@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createStore, prepareDatabase } from '../db/client.ts';
 import { ensureFindIndexes } from '../commands/find.ts';
 import { createApp, type AppDeps } from './app.ts';
+import { cliCommand } from './cli/context.ts';
 import { createApiKey } from './auth/api-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -108,17 +109,18 @@ async function main() {
         '',
         `User 360 is up on ${base} (database ${config.databaseUrl.split('?')[0]}).`,
         'Things to try:',
-        '  npx user360 lookup alice@example.com',
-        '  npx user360 metrics 30d',
-        '  npx user360 top 30d 5',
+        // In another terminal, in this folder: with DATABASE_URL when it is not the default.
+        `  ${cliCommand(config.databaseUrl, 'lookup alice@example.com')}`,
+        `  ${cliCommand(config.databaseUrl, 'metrics 30d')}`,
+        `  ${cliCommand(config.databaseUrl, 'top 30d 5')}`,
         ...(demoKey
           ? [
               `  curl -s -H 'Authorization: Bearer ${demoKey}' ${base}/v1/profiles/alice@example.com`,
               `  curl -s -H 'Authorization: Bearer ${demoKey}' -H 'Content-Type: application/json' ${base}/v1/identify \\`,
               `       -d '{"id":"try-1","timestamp":"2026-11-20T10:00:00+08:00","identifiers":{"email":"bob@example.com","phone":"+82 10 2345 6789"},"traits":{"name":"Bob Kim"}}'`,
-              '  (that demo API key is shown once; make more with: npx user360 keys create <name>)',
+              `  (that demo API key is shown once; make more with: ${cliCommand(config.databaseUrl, 'keys create <name>')})`,
             ]
-          : ['  npx user360 keys create my-integration   # then: curl -H "Authorization: Bearer <key>" ' + `${base}/v1/profiles/alice@example.com`]),
+          : [`  ${cliCommand(config.databaseUrl, 'keys create my-integration')}   # then: curl -H "Authorization: Bearer <key>" ${base}/v1/profiles/alice@example.com`]),
         `  ${base}/openapi.json`,
         '',
       ].join('\n'),

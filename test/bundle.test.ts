@@ -22,13 +22,15 @@ let base: string;
 let output = '';
 let slackApi: FakeSlackApi;
 const dir = mkdtempSync(join(tmpdir(), 'u360-bundle-'));
+// A folder of its own (one below the root, like dist/): the terminal tests run dist/cli.js meanwhile.
+const outdir = `dist-test-${process.pid}`;
 
 beforeAll(async () => {
-  await bundle();
+  await bundle(undefined, outdir);
   slackApi = await startFakeSlackApi();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['dist/main.js'], {
+  child = spawn(process.execPath, [`${outdir}/main.js`], {
     env: {
       PATH: process.env.PATH, DATABASE_URL: `file:${join(dir, 'u.db')}`, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'true', LOG_LEVEL: 'warn',
       SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: SLACK_BOT.token, SLACK_API_URL: slackApi.url, SLACK_ADMINS: 'UADMIN',
@@ -40,7 +42,7 @@ beforeAll(async () => {
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`dist/main.js exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${outdir}/main.js exited with ${child.exitCode}:\n${output}`);
     const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
     // The demo key is printed after the seed; wait for it too.
     if (up && /Bearer (u360_\S+?)'/.test(output)) break;
@@ -57,6 +59,7 @@ afterAll(async () => {
   }
   await slackApi?.close();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(outdir, { recursive: true, force: true });
 });
 
 describe('the bundled service (npm start)', () => {

@@ -1,63 +1,78 @@
+/**
+ * `npx user360`: the operator's terminal. Every command loads what it needs when it runs (dynamic
+ * imports become chunks of their own in the bundle), so a lookup does not parse the importer, the
+ * seeder or the charting stack first.
+ */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runCommandText } from '../../commands/index.ts';
-import { lookup, sectionSchema } from '../../commands/lookup.ts';
+import { PROFILE_SECTIONS, type CommandResult } from '../../commands/types.ts';
 import { ROLES, type Role } from '../../db/schema/constants.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
+import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { auditTrail, identityConflicts, splitMerge } from '../../commands/operator.ts';
-import { digestText, renderText } from './render.ts';
-import { seedDemo } from '../seed/demo.ts';
-import { formatGmt8, gmt8Day, isValidDay, systemClock } from '../time.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { addScreened, importScreened, listScreened, removeScreened } from '../onchain/screening.ts';
-import { failedDeliveries } from '../delivery/deliveries.ts';
-import { volumeChartPng } from '../digest/chart.ts';
-import { buildDigest } from '../digest/model.ts';
+import { addDays, gmt8Day, isValidDay } from '../time.ts';
 import { cliContext, openCli } from './context.ts';
-import { ImportError, importNdjson } from './import.ts';
-import { find } from '../../commands/find.ts';
-import { findCsv } from './find-text.ts';
 
-const program = new Command('user360').description('User 360 from the terminal: the same commands as /user360 in Slack and Discord').showHelpAfterError();
-const asRole = new Option('--as <role>', 'render as this role would see it (viewer masks personal data)').choices(ROLES).default('admin');
+// `user360 … | head` closes the pipe early; that is the reader's choice, not an error with a stack.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+const program = new Command('user360')
+  .description('User 360 from the terminal: lookups, figures and operations on the service\'s database')
+  .version(pkg.version, '-V, --version', 'print the version')
+  .showHelpAfterError();
+const asRole = () => new Option('--as <role>', 'render as this role would see it (viewer masks personal data)').choices(ROLES).default('admin');
 const positiveInt = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a positive whole number');
   return Number(v);
 };
 const print = (s: string): void => void process.stdout.write(`${s}\n`);
+const width = () => (process.stdout.isTTY && process.stdout.columns ? Math.max(60, Math.min(160, process.stdout.columns)) : 100);
+
+const pathOf = (cmd: Command): string => (cmd.parent ? `${pathOf(cmd.parent)} ${cmd.name()}` : cmd.name());
+
+/** A result as text; a usage error names this command's own usage, not the chat command's. */
+async function show(r: CommandResult, cmd: Command, json?: boolean) {
+  const { renderText } = await import('./render.ts');
+  if (r.kind === 'usage_error') {
+    process.stderr.write(`${r.message}\nUsage: ${pathOf(cmd)} ${cmd.usage()}  (${pathOf(cmd)} --help for more)\n`);
+    process.exitCode = 1;
+    return;
+  }
+  print(json ? JSON.stringify(r, null, 2) : renderText(r, { width: width() }));
+}
 
 program
   .command('lookup')
-  .argument('<identifier...>', 'email, phone, wallet, unified id, ext:<id>, kakao:<id>, line:<id>')
-  .addOption(asRole)
-  .option('--section <section>', `one section only: ${sectionSchema.options.join(', ')}`)
+  .description('a customer\'s whole profile, every section (personal data shown unless --as viewer)')
+  .argument('<identifier...>', 'email, phone (any spelling), wallet, unified id, ext:<id>, kakao:<id>, line:<id>, type:value')
+  .addOption(asRole())
+  .addOption(new Option('--section <section>', 'one section only').choices([...PROFILE_SECTIONS, 'card']))
   .option('--json', 'print the result model as JSON')
-  .action(async (words: string[], o: { as: Role; section?: string; json?: boolean }) => {
-    const env = await openCli();
-    const section = o.section === undefined ? undefined : sectionSchema.parse(o.section);
-    const r = await lookup({ identifier: words.join(' '), section }, cliContext(env, o.as));
-    print(o.json ? JSON.stringify(r, null, 2) : renderText(r));
+  .action(async (words: string[], o: { as: Role; section?: (typeof PROFILE_SECTIONS)[number] | 'card'; json?: boolean }, cmd: Command) => {
+    const [env, { lookup }] = await Promise.all([openCli(), import('../../commands/lookup.ts')]);
+    const r = await lookup({ identifier: words.join(' '), section: o.section }, cliContext(env, o.as));
+    await show(r, cmd, o.json);
     if (r.kind !== 'profile') process.exitCode = 1;
   });
 
 for (const [name, args, summary] of [
-  ['metrics', '[range]', 'compliance and AssetPro figures: all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD'],
+  ['metrics', '[range]', 'compliance and AssetPro figures of whole GMT+8 days: all, 1d, 7d (default), 30d or YYYY-MM-DD..YYYY-MM-DD'],
   ['top', '[range] [n]', 'top customers by transaction volume (default 30d 10)'],
 ] as const) {
   program
     .command(name)
     .arguments(args)
     .description(summary)
-    .addOption(asRole)
+    .addOption(asRole())
     .option('--json', 'print the result model as JSON')
     .action(async (...a: unknown[]) => {
-      const o = a.find((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && 'as' in x) as { as: Role; json?: boolean };
+      const cmd = a.at(-1) as Command;
+      const o = cmd.opts<{ as: Role; json?: boolean }>();
       const words = a.filter((x): x is string => typeof x === 'string');
-      const env = await openCli();
-      const r = await runCommandText([name, ...words].join(' '), cliContext(env, o.as));
-      print(o.json ? JSON.stringify(r, null, 2) : renderText(r));
-      if (r.kind === 'usage_error') process.exitCode = 1;
+      const [env, { runCommandText }] = await Promise.all([openCli(), import('../../commands/index.ts')]);
+      await show(await runCommandText([name, ...words].join(' '), cliContext(env, o.as)), cmd, o.json);
     });
 }
 
@@ -65,20 +80,20 @@ program
   .command('find')
   .argument('[query...]', 'words (name, email, phone, external id, wallet, unified id prefixes) and filters like kyc:pending risk:>=high volume:>1000')
   .description('customers without an exact identifier, ten a page by 30-day volume')
-  .addOption(asRole)
+  .addOption(asRole())
   .option('--cursor <cursor>', 'the page a previous answer pointed to')
   .option('--json', 'print the result model as JSON')
   .option('--csv', 'every matching customer as CSV (as the role sees them)')
-  .action(async (words: string[], o: { as: Role; cursor?: string; json?: boolean; csv?: boolean }) => {
-    const env = await openCli();
+  .action(async (words: string[], o: { as: Role; cursor?: string; json?: boolean; csv?: boolean }, cmd: Command) => {
+    const [env, { find }, { findCsv }] = await Promise.all([openCli(), import('../../commands/find.ts'), import('./find-text.ts')]);
     const ctx = cliContext(env, o.as);
     let r = await find({ query: words, cursor: o.cursor }, ctx);
     if (r.kind !== 'find') {
-      process.stderr.write(`${renderText(r)}\n`);
+      await show(r, cmd);
       process.exitCode = 1;
       return;
     }
-    if (!o.csv) return print(o.json ? JSON.stringify(r, null, 2) : renderText(r));
+    if (!o.csv) return show(r, cmd, o.json);
     // An export walks the pages through the same cursors chat uses, so it shows exactly what find shows.
     const rows = [...r.rows];
     while (r.kind === 'find' && r.nextCursor) {
@@ -91,22 +106,30 @@ program
 const keys = program.command('keys').description('API keys for the /v1 ingest and read API');
 keys
   .command('create')
+  .description('make a key; it is printed once, as the last line, and stored hashed')
   .argument('<name>', 'who the key is for, e.g. kyc-provider')
   .action(async (name: string) => {
-    const env = await openCli();
+    const [env, { createApiKey }] = await Promise.all([openCli({ create: true }), import('../auth/api-keys.ts')]);
     const k = await createApiKey(env.store, name, Date.now());
     print(`Created API key "${k.name}". It is shown only this once; only its hash is stored.`);
     print(k.key);
   });
-keys.command('list').action(async () => {
-  const env = await openCli();
-  for (const k of await listApiKeys(env.store.db)) print(`${k.name.padEnd(24)} ${k.prefix}…  created ${formatGmt8(k.createdAt)}${k.revokedAt ? `  revoked ${formatGmt8(k.revokedAt)}` : ''}`);
-});
+keys
+  .command('list')
+  .description('every key with its prefix, when it was made and revoked')
+  .action(async () => {
+    const [env, { listApiKeys }, { formatGmt8 }] = await Promise.all([openCli(), import('../auth/api-keys.ts'), import('../time.ts')]);
+    const rows = await listApiKeys(env.store.db);
+    if (!rows.length) return print('No API keys yet. Make one with: npx user360 keys create <name>');
+    const w = Math.max(...rows.map((k) => k.name.length));
+    for (const k of rows) print(`${k.name.padEnd(w)}  ${k.prefix}…  created ${formatGmt8(k.createdAt)}${k.revokedAt ? `  revoked ${formatGmt8(k.revokedAt)}` : ''}`);
+  });
 keys
   .command('revoke')
+  .description('stop a key from working at once')
   .argument('<name>')
   .action(async (name: string) => {
-    const env = await openCli();
+    const [env, { revokeApiKey }] = await Promise.all([openCli(), import('../auth/api-keys.ts')]);
     if (!(await revokeApiKey(env.store, name, Date.now()))) throw new AppError('not_found', `no active API key named "${name}"`);
     print(`Revoked "${name}".`);
   });
@@ -117,7 +140,7 @@ program
   .option('--by <name>', 'who is splitting, for the merge log')
   .description('undo a merge: the customer and what it brought answer to their own unified ID again')
   .action(async (id: string, o: { by?: string }) => {
-    const env = await openCli();
+    const [env, { splitMerge }, { systemClock }] = await Promise.all([openCli(), import('../../commands/operator.ts'), import('../time.ts')]);
     const by = o.by ?? cliContext(env).caller.userId;
     const r = await splitMerge(id, by, { store: env.store, clock: systemClock });
     print(`Split ${r.restored} from ${r.from} (merge #${r.mergeId}). They will not be merged again automatically.`);
@@ -125,22 +148,22 @@ program
 
 program
   .command('import')
+  .description('bulk load an NDJSON file, one transaction per batch; importing it again stores no record with an id twice')
   .argument('<file>', 'NDJSON, one record per line, the shapes of POST /v1/batch')
-  .option('--batch-size <n>', 'records per transaction', positiveInt, 5000)
+  .option('--batch-size <n>', 'records per transaction (default: about 2% of the file, 100 to 5,000)', positiveInt)
   .option('--no-progress', 'no progress bar')
-  .action(async (file: string, o: { batchSize: number; progress: boolean }) => {
-    const env = await openCli();
-    const started = performance.now();
-    try {
-      const s = await importNdjson({ store: env.store, identity: env.config.identity, clock: systemClock }, file, { batchSize: o.batchSize, progress: o.progress && process.stderr.isTTY });
-      const secs = (performance.now() - started) / 1000;
-      print(`Imported ${s.accepted} new record(s), ${s.duplicates} already stored, ${s.ignored} with only placeholder identifiers; ${Math.round((s.accepted + s.duplicates) / secs)} records/s.`);
-    } catch (e) {
-      if (!(e instanceof ImportError)) throw e;
-      process.stderr.write(`${e.message}\n${e.issues.slice(0, 50).map((i) => `  line ${i.line}: ${i.path}: ${i.message}`).join('\n')}\n`);
-      process.stderr.write(`Stored before the bad batch: ${e.summary.accepted} record(s). Fix the lines and run again; stored records are not duplicated.\n`);
-      process.exitCode = 1;
-    }
+  .action(async (file: string, o: { batchSize?: number; progress: boolean }) => {
+    const [env, { importNdjson }, { progressBar }, { systemClock }] = await Promise.all([
+      openCli({ create: true }), import('./import.ts'), import('./import-report.ts'), import('../time.ts'),
+    ]);
+    const bar = o.progress && process.stderr.isTTY ? await progressBar() : undefined;
+    const report = await importNdjson({ store: env.store, identity: env.config.identity, clock: systemClock }, file, { batchSize: o.batchSize, onProgress: bar?.update });
+    bar?.stop();
+    const { importSummary } = await import('./import-report.ts');
+    const { out, err } = importSummary(report);
+    if (out) print(out);
+    if (err) process.stderr.write(`${err}\n`);
+    if (report.badLines) process.exitCode = 1;
   });
 
 program
@@ -149,7 +172,7 @@ program
   .option('--customers <n>', 'how many demo customers', positiveInt, 1000)
   .option('--seed <n>', 'random seed', positiveInt, 360)
   .action(async (o: { customers: number; seed: number }) => {
-    const env = await openCli();
+    const [env, { seedDemo }, { systemClock }] = await Promise.all([openCli({ create: true }), import('../seed/demo.ts'), import('../time.ts')]);
     const r = await seedDemo({ store: env.store, identity: env.config.identity, clock: systemClock }, o.customers, o.seed);
     print(`Seeded ${r.accepted} record(s) for ${o.customers} demo customers (${r.duplicates} were already there).`);
   });
@@ -159,27 +182,35 @@ program
   .description('links and merges the identity guards refused, for review')
   .option('--all', 'include resolved ones')
   .action(async (o: { all?: boolean }) => {
-    const env = await openCli();
+    const [env, { identityConflicts }, { formatGmt8 }, { identifierLabel }] = await Promise.all([
+      openCli(), import('../../commands/operator.ts'), import('../time.ts'), import('../render/format.ts'),
+    ]);
     const rows = await identityConflicts(o, env);
     if (!rows.length) return print('No identity conflicts to review.');
     for (const c of rows) {
-      const id = c.identifierType ? `  ${c.identifierType} ${c.identifierShown}` : '';
-      print(`#${c.id} ${formatGmt8(c.createdAt)}  ${c.kind}  ${c.customerIds.join(' / ')}${id}\n    ${c.detail}${c.recordId ? ` (record ${c.recordType} ${c.recordId})` : ''}`);
+      const id = c.identifierType ? `  ${identifierLabel(c.identifierType)} ${c.identifierShown}` : '';
+      print(`#${c.id} ${formatGmt8(c.createdAt)}  ${CONFLICT_LABEL[c.kind] ?? c.kind}  ${c.customerIds.join(' / ')}${id}\n    ${c.detail}${c.recordId ? ` (record ${c.recordType} ${c.recordId})` : ''}`);
     }
   });
+
+const CONFLICT_LABEL: Record<string, string> = { limit: 'over the identifier limit', external_id: 'two external ids', split_pair: 'split by a person', merge_cap: 'too many merges' };
 
 const digestCmd = program.command('digest').description('the 23:59 GMT+8 daily digest');
 digestCmd
   .command('preview')
+  .description('the digest of a day as text; today\'s is the day so far')
   .option('--date <YYYY-MM-DD>', 'the GMT+8 day (default today)')
-  .option('--png <file>', 'where to write the 30-day chart', 'digest-chart.png')
-  .action(async (o: { date?: string; png: string }) => {
-    const env = await openCli();
-    const day = o.date ?? gmt8Day(Date.now());
-    if (!isValidDay(day)) throw new AppError('invalid_date', `--date takes a day like 2026-11-24, not "${day}"`);
-    const d = await buildDigest(env.store.db, day, Date.now());
-    print(digestText(d));
-    writeFileSync(o.png, await volumeChartPng(d.series, `Transaction volume, 30 days to ${day} (USDT)`));
+  .option('--png <file>', 'also write the 30-day volume chart to this PNG file')
+  .action(async (o: { date?: string; png?: string }, cmd: Command) => {
+    const today = gmt8Day(Date.now());
+    if (o.date !== undefined && !isValidDay(o.date)) throw new AppError('invalid_date', `--date takes a day like ${addDays(today, -1)}, not "${o.date}"`);
+    const [env, { runCommandText }] = await Promise.all([openCli(), import('../../commands/index.ts')]);
+    const r = await runCommandText(`digest preview ${o.date ?? ''}`, cliContext(env));
+    await show(r, cmd);
+    if (r.kind !== 'digest') return;
+    if (!o.png) return print('\n(add --png <file> to write the 30-day chart)');
+    const [{ writeFileSync }, { digestChart }] = await Promise.all([import('node:fs'), import('../digest/chart.ts')]);
+    writeFileSync(o.png, (await digestChart(r.digest)).data);
     print(`\nChart written to ${o.png}`);
   });
 
@@ -187,41 +218,47 @@ const screening = program.command('screening').description('addresses compliance
 const operator = (env: Awaited<ReturnType<typeof openCli>>) => cliContext(env).caller.userId;
 screening
   .command('add')
+  .description('watch an address (audited)')
   .argument('<address>', 'an EVM address')
   .argument('[label...]', 'why it is watched, e.g. "OFAC SDN"')
   .action(async (address: string, label: string[]) => {
-    const env = await openCli();
+    const [env, { addScreened }] = await Promise.all([openCli({ create: true }), import('../onchain/screening.ts')]);
     print(`Screening ${await addScreened(env.store, address, label.join(' '), operator(env), Date.now())}.`);
   });
 screening
   .command('import')
+  .description('watch every address of a CSV file; one bad line refuses the whole file')
   .argument('<file.csv>', 'address,label lines')
   .action(async (file: string) => {
-    const env = await openCli();
+    const [env, { importScreened }, { readFileSync }] = await Promise.all([openCli({ create: true }), import('../onchain/screening.ts'), import('node:fs')]);
     print(`Imported ${await importScreened(env.store, readFileSync(file, 'utf8'), operator(env), Date.now())} screened address(es).`);
   });
-screening.command('list').action(async () => {
-  const env = await openCli();
-  const rows = await listScreened(env.store.db);
-  if (!rows.length) print('No screened addresses. Add one with: npx user360 screening add <address> [label]');
-  for (const r of rows) print(`${r.address}  ${r.label ?? ''}  (added ${formatGmt8(r.addedAt)} by ${r.addedBy})`);
-});
+screening
+  .command('list')
+  .description('every watched address, with who added it and when')
+  .action(async () => {
+    const [env, { listScreened }, { formatGmt8 }] = await Promise.all([openCli(), import('../onchain/screening.ts'), import('../time.ts')]);
+    const rows = await listScreened(env.store.db);
+    if (!rows.length) print('No screened addresses. Add one with: npx user360 screening add <address> [label]');
+    for (const r of rows) print(`${r.address}  ${r.label ?? ''}  (added ${formatGmt8(r.addedAt)} by ${r.addedBy})`);
+  });
 screening
   .command('remove')
+  .description('stop watching an address (audited)')
   .argument('<address>', 'an EVM address')
   .action(async (address: string) => {
-    const env = await openCli();
+    const [env, { removeScreened }] = await Promise.all([openCli(), import('../onchain/screening.ts')]);
     const gone = await removeScreened(env.store, address, operator(env), Date.now());
     print(gone ? `No longer screening ${address.trim()}.` : `${address.trim()} was not screened.`);
     if (!gone) process.exitCode = 1;
   });
 
-const alertsCmd = program.command('alerts').description('compliance alerts');
+const alertsCmd = program.command('alerts').description('compliance alerts (subscribing is done in Slack or Discord)');
 alertsCmd
   .command('failed')
   .description('alert deliveries that were given up, with the last error')
   .action(async () => {
-    const env = await openCli();
+    const [env, { failedDeliveries }, { formatGmt8 }] = await Promise.all([openCli(), import('../delivery/deliveries.ts'), import('../time.ts')]);
     const rows = await failedDeliveries(env.store.db, 'alert');
     if (!rows.length) return print('No failed alert deliveries.');
     for (const r of rows) print(`alert #${r.subject} -> ${r.platform} ${r.target}  ${r.attempts} attempt(s), made ${formatGmt8(r.createdAt)}: ${r.lastError ?? 'no error recorded'}`);
@@ -232,14 +269,15 @@ program
   .description('who looked up whom')
   .option('--since <when>', 'a duration like 24h or 7d, or an ISO date', '7d')
   .action(async (o: { since: string }) => {
-    const env = await openCli();
     const rel = /^(\d+)([hd])$/.exec(o.since);
     const since = rel ? Date.now() - Number(rel[1]) * (rel[2] === 'h' ? 3_600_000 : 86_400_000) : Date.parse(o.since);
     if (Number.isNaN(since)) throw new AppError('invalid_since', `--since takes 24h, 7d or an ISO date, not "${o.since}"`);
+    const [env, { auditTrail }, { formatGmt8 }, { identifierLabel }] = await Promise.all([openCli(), import('../../commands/operator.ts'), import('../time.ts'), import('../render/format.ts')]);
     const rows = await auditTrail(since, env);
     if (!rows.length) return print('No lookups in that time.');
     for (const r of rows) {
-      print(`${formatGmt8(r.at)}  ${r.platform.padEnd(7)} ${r.callerId.padEnd(14)} ${(r.channelId ?? '-').padEnd(12)} ${r.command.padEnd(18)} ${(r.identifierType ?? '').padEnd(11)} ${r.identifier ?? '(masked)'} -> ${r.unifiedId ?? 'not found'}`);
+      const what = r.identifierType ? `${identifierLabel(r.identifierType)} ${r.identifier ?? '(masked)'}` : '';
+      print(`${formatGmt8(r.at)}  ${r.platform.padEnd(7)} ${r.callerId.padEnd(14)} ${(r.channelId ?? '-').padEnd(12)} ${r.command.padEnd(18)} ${what} -> ${r.unifiedId ?? 'not found'}`);
     }
   });
 
@@ -247,9 +285,6 @@ try {
   await program.parseAsync();
 } catch (e) {
   if (e instanceof AppError || e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exitCode = 1;
-  } else if (e instanceof Error && e.name === 'ZodError') {
     process.stderr.write(`${e.message}\n`);
     process.exitCode = 1;
   } else throw e;

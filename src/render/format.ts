@@ -15,6 +15,10 @@ export const dash = (v: unknown) => (v === null || v === undefined || v === '' ?
 
 export const KYC_BADGE: Record<string, string> = { unverified: '⚪ unverified', pending: '🟡 pending', verified: '🟢 verified', rejected: '🔴 rejected' };
 export const RISK_BADGE: Record<string, string> = { low: '🟢 low', low_medium: '🟡 low-medium', medium: '🟠 medium', high: '🔴 high', very_high: '🚨 very high' };
+/** Risk levels as people write them; the enum values (`low_medium`) are for machines. */
+export const RISK_LABEL: Record<string, string> = { low: 'low', low_medium: 'low-medium', medium: 'medium', high: 'high', very_high: 'very high' };
+/** Identifier types as people say them (`external_id` → external id). */
+export const identifierLabel = (type: string) => type.replace(/_id$/, ' id').replace(/_/g, ' ');
 
 export const riskText = (p: Profile) =>
   p.compliance.risk_level ? `${RISK_BADGE[p.compliance.risk_level]} (${p.compliance.risk_score})` : 'not scored';
@@ -52,7 +56,7 @@ export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES):
         { name: 'Last activity', value: fmtTime(p.activity.last_activity) },
         { name: 'Lifecycle stage', value: p.activity.lifecycle_stage },
         { name: 'Events / sessions', value: `${fmtInt(p.activity.events_count)} / ${fmtInt(p.activity.sessions_count)}` },
-        { name: 'Identifiers', value: ids.map((i) => `${i.type}: ${i.value}`).join('\n') || '—' },
+        { name: 'Identifiers', value: ids.map((i) => `${identifierLabel(i.type)}: ${i.value}`).join('\n') || '—' },
         ...(p.merged_ids.length ? [{ name: 'Merged from', value: p.merged_ids.join(', ') }] : []),
       ];
     }

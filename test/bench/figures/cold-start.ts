@@ -80,7 +80,7 @@ export async function coldStart(o: {
     SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: SLACK_BOT.token, SLACK_API_URL: o.api.url,
   };
   const profilePath = `/v1/profiles/${encodeURIComponent(o.identifier.text)}`;
-  await bundle(['src/main.ts'], 'dist');
+  await bundle(undefined, 'dist');
   await bundle(['test/bench/raw-server.ts'], 'bench-output/dist-raw');
   const [mainJs, rawJs] = ['dist/main.js', 'bench-output/dist-raw/raw-server.js'];
   const auth = { authorization: `Bearer ${o.apiKey}` };
