@@ -4,6 +4,7 @@ import type { Store } from '../db/client.ts';
 import type { Config } from './config.ts';
 import { requireApiKey } from './http/auth.ts';
 import { routeBodyLimits } from './http/body-limit.ts';
+import { docsRoutes } from './http/docs.ts';
 import { errorHandler } from './http/errors.ts';
 import { ingestApi } from './http/ingest.ts';
 import { openApiDocument } from './http/openapi.ts';
@@ -41,6 +42,9 @@ export function createApp(deps: AppDeps) {
   });
   const doc = openApiDocument();
   app.get('/openapi.json', (c) => c.json(doc));
+  app.route('/docs', docsRoutes('/openapi.json'));
+  // Someone opening the service's address in a browser learns where to go instead of a 404.
+  app.get('/', (c) => c.json({ name: 'User 360', docs: '/docs', openapi: '/openapi.json', health: '/healthz' }));
 
   const v1 = new Hono();
   v1.use('*', requireApiKey(store.db));

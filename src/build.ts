@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Native bindings, worker-thread loggers and SDKs that resolve files at run time stay in node_modules. */
-const EXTERNAL = ['libsql', '@libsql/*', '@resvg/*', 'pino', 'pino-*', 'thread-stream', '@slack/*', 'discord.js', '@discordjs/*', 'vega', 'vega-*'];
+const EXTERNAL = ['libsql', '@libsql/*', '@resvg/*', 'pino', 'pino-*', 'thread-stream', '@slack/*', 'discord.js', '@discordjs/*', 'vega', 'vega-*', 'swagger-ui-dist'];
 
 // Bundled CommonJS modules call require(); an ES module has none unless it is made.
 const BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";

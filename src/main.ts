@@ -121,7 +121,7 @@ async function main() {
               `  (that demo API key is shown once; make more with: ${cliCommand(config.databaseUrl, 'keys create <name>')})`,
             ]
           : [`  ${cliCommand(config.databaseUrl, 'keys create my-integration')}   # then: curl -H "Authorization: Bearer <key>" ${base}/v1/profiles/alice@example.com`]),
-        `  ${base}/openapi.json`,
+        `  ${base}/docs   (the API reference)`,
         '',
       ].join('\n'),
     );

@@ -72,6 +72,15 @@ describe('the bundled service (npm start)', () => {
     expect(body.identifiers).toContainEqual({ type: 'email', value: 'alice@example.com' });
   });
 
+  it('serves the API reference at /docs with its assets from node_modules, and a pointer at /', async () => {
+    const page = await fetch(`${base}/docs`);
+    expect(page.status).toBe(200);
+    const js = await fetch(`${base}/docs/assets/swagger-ui-dist/swagger-ui-bundle.js`);
+    expect(js.status).toBe(200);
+    expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    expect(await (await fetch(`${base}/`)).json()).toMatchObject({ docs: '/docs' });
+  });
+
   it('loads the Slack chunk and answers a signed slash command with a profile card', async () => {
     const body = slashCommandBody({ text: 'lookup alice@example.com', user_id: 'UADMIN', response_url: slackApi.responseUrl('bundle') });
     const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: { ...signSlackRequest(SECRET, body) }, body });
