@@ -17,7 +17,7 @@ import { chatFigures, lookupTexts } from './figures/chat.ts';
 import { freshBatches, ingestByType, ingestRaw, ingestViaApi } from './figures/ingest.ts';
 import { alertFigure, rawAlert } from './figures/alerts.ts';
 import { backfillNightlyRollups, finishPeakDay, measureMetrics, metricsAllWithoutRollups, nightOfPeakDay } from './figures/metrics.ts';
-import { coldStart } from './figures/cold-start.ts';
+import { cliLookup, coldStart } from './figures/cold-start.ts';
 import { findFigures } from './figures/find.ts';
 import { sqldFigures } from './figures/sqld.ts';
 import { checkLookup } from './figures/chat.ts';
@@ -214,7 +214,8 @@ async function main() {
     raw.close();
     const cs = await coldStart({ dbPath: work, apiKey: svc.key, api: svc.api, identifier: { text, type: d.type, value: d.value }, texts: lookupTexts(plan, 500, 21), runs: Number(args['cold-runs']), loadMs: 5_000, batchBody });
     await svc.api.close();
-    extra.coldStart = cs;
+    const cli = await cliLookup({ dbPath: work, identifier: text, runs: Math.max(5, Number(args['cold-runs'])) });
+    extra.coldStart = { ...cs, cli };
     const med = (xs: (number | undefined)[]) => {
       const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
       return v.length ? v[Math.floor(v.length / 2)]! : null;
@@ -225,6 +226,10 @@ async function main() {
         goal: '≤ 1,500 ms', max: 1500, note: cs.service.some((r) => !r.healthMs) ? `a start failed: ${cs.service.find((r) => !r.healthMs)?.stderr.slice(-300)}` : undefined,
       }),
       figure({ figure: 'cold start → first profile answered', unit: 'ms', value: med(cs.service.map((r) => r.firstAnswerMs)), baseline: med(cs.raw.map((r) => r.firstAnswerMs)), baselineName: 'raw lookup', goal: '≤ 1,500 ms', max: 1500 }),
+      figure({
+        figure: 'npx user360 lookup from a terminal (bundle, spawn to exit, median)', unit: 'ms', value: med(cli.bundled.filter((r) => r.ok).map((r) => r.ms)), baseline: med(cli.tsx.filter((r) => r.ok).map((r) => r.ms)), baselineName: 'the sources through tsx',
+        goal: '≤ 500 ms', max: 500, note: `bare node -e 0: ${med(cli.bare.map((r) => r.ms))?.toFixed(0)} ms on this machine meanwhile${cli.bundled.some((r) => !r.ok) ? `; a lookup failed: ${cli.bundled.find((r) => !r.ok)?.out}` : ''}`,
+      }),
       figure({ figure: 'server process peak RSS (VmHWM) after 5 s of lookups over a real port', unit: 'MB', value: cs.load.mem?.hwmMb ?? null, goal: '≤ 256 MB', max: 256, note: `${cs.load.idleMem?.rssMb} MB right after start; then lookups over HTTP, 16 clients: ${cs.load.lookups?.perSecond.toFixed(0)}/s, p99 ${cs.load.lookups?.p99.toFixed(1)} ms${cs.load.lookups?.errors ? `, ${cs.load.lookups.errors} errors: ${cs.load.lookups.firstError}` : ''}` }),
     );
   } else {

@@ -116,3 +116,32 @@ export async function coldStart(o: {
   }
   return { service, raw, load };
 }
+
+/** Wall time of one process from spawn to exit; the output is drained and its end kept for errors. */
+async function timedRun(args: string[], env: Record<string, string>) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-400)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-400)));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  return { ms: performance.now() - t0, ok: code === 0, out };
+}
+
+/**
+ * `npx user360 lookup <id>` from a terminal as bin/user360.js runs it (the bundle dist/cli.js, built
+ * by coldStart just before), beside the TypeScript sources through tsx (what the bin ran before) and
+ * a bare `node -e 0` for what starting Node alone costs on this machine at this moment.
+ */
+export async function cliLookup(o: { dbPath: string; identifier: string; runs: number }) {
+  const env = { DATABASE_URL: `file:${resolve(o.dbPath)}`, LOG_LEVEL: 'silent' };
+  const bundled: Awaited<ReturnType<typeof timedRun>>[] = [];
+  const tsx: Awaited<ReturnType<typeof timedRun>>[] = [];
+  const bare: Awaited<ReturnType<typeof timedRun>>[] = [];
+  for (let k = 0; k < o.runs; k++) {
+    bundled.push(await timedRun(['bin/user360.js', 'lookup', o.identifier], env));
+    tsx.push(await timedRun(['--import', 'tsx', 'src/cli/main.ts', 'lookup', o.identifier], env));
+    bare.push(await timedRun(['-e', '0'], {}));
+  }
+  return { bundled, tsx, bare };
+}
