@@ -3,6 +3,7 @@
 // that `runCommandText` parses: Discord adds no command logic of its own.
 import { COMMANDS } from '../../commands/index.ts';
 import { RISK_LEVELS, ROLES } from '../../db/schema/constants.ts';
+import { addDays, gmt8Day } from '../time.ts';
 
 export const COMMAND_NAME = 'user360';
 export const COMMAND_DESCRIPTION = 'Customer profiles, metrics and compliance tools of User 360';
@@ -19,6 +20,8 @@ export interface OptionSpec {
   max?: number;
   /** The value is grammar text itself (find's query), spliced in as typed rather than kept one word. */
   raw?: boolean;
+  /** Discord asks as the user types; `autocompleteChoices` answers. */
+  autocomplete?: 'range' | 'day';
 }
 
 export interface SubcommandSpec {
@@ -48,13 +51,13 @@ export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
   {
     name: 'metrics',
     description: 'Compliance and AssetPro figures',
-    options: [{ name: 'range', description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD (default 7d)', kind: 'string' }],
+    options: [{ name: 'range', description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD (default 7d)', kind: 'string', autocomplete: 'range' }],
   },
   {
     name: 'top',
     description: 'Top customers by transaction volume',
     options: [
-      { name: 'range', description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD (default 30d)', kind: 'string' },
+      { name: 'range', description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD (default 30d)', kind: 'string', autocomplete: 'range' },
       { name: 'n', description: 'how many customers (default 10)', kind: 'integer', min: 1, max: 50 },
     ],
   },
@@ -85,7 +88,11 @@ export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
     subcommands: [
       { name: 'subscribe', description: 'Post the daily digest here' },
       { name: 'unsubscribe', description: 'Stop the daily digest here' },
-      { name: 'preview', description: 'Show today\'s digest so far' },
+      {
+        name: 'preview',
+        description: 'Show a day\'s digest (today\'s so far)',
+        options: [{ name: 'date', description: 'a GMT+8 day, YYYY-MM-DD (default today)', kind: 'string', autocomplete: 'day' }],
+      },
     ],
   },
   {
@@ -131,6 +138,8 @@ export interface InteractionOption {
   type: number;
   value?: string | number | boolean;
   options?: InteractionOption[];
+  /** In an autocomplete request, the option being typed. */
+  focused?: boolean;
 }
 
 const SUBCOMMAND = 1;
@@ -166,4 +175,45 @@ export function interactionText(options: InteractionOption[] = []): string {
   }
   if (first.type === SUBCOMMAND) return [first.name, ...words(entry, first.options)].join(' ');
   return 'help';
+}
+
+/** Discord shows at most 25 choices. */
+const MAX_CHOICES = 25;
+const RANGES = ['7d', '1d', '30d', 'all'] as const;
+
+/** The subcommand spec and the option being typed in an autocomplete request. */
+function focusedOption(options: InteractionOption[] = []): { spec?: OptionSpec; value: string } | undefined {
+  const [first] = options;
+  if (!first) return undefined;
+  const entry = DISCORD_SUBCOMMANDS.find((e) => e.name === first.name);
+  const [spec, given] = first.type === SUBCOMMAND_GROUP
+    ? [entry?.subcommands?.find((s) => s.name === first.options?.[0]?.name), first.options?.[0]?.options]
+    : [entry, first.options];
+  const focused = given?.find((o) => o.focused);
+  if (!focused) return undefined;
+  return { spec: spec?.options?.find((o) => o.name === focused.name), value: String(focused.value ?? '').trim().toLowerCase() };
+}
+
+/**
+ * Choices for an autocomplete request: ranges (7d, 1d, 30d, all, this month, the last whole week) and
+ * days (today back over the last weeks), filtered by what was typed and the typed value itself when it
+ * already reads as one. Any other option gets none: an empty list is a valid answer, a 400 is not.
+ */
+export function autocompleteChoices(options: InteractionOption[] | undefined, now: number): { name: string; value: string }[] {
+  const f = focusedOption(options);
+  if (!f?.spec?.autocomplete) return [];
+  const today = gmt8Day(now);
+  const days = Array.from({ length: 60 }, (_, i) => addDays(today, -i));
+  const named = (value: string, name = value) => ({ name, value });
+  const all =
+    f.spec.autocomplete === 'day'
+      ? days.map((d, i) => named(d, i === 0 ? `${d} (today, so far)` : i === 1 ? `${d} (yesterday)` : d))
+      : [
+          ...RANGES.map((r) => named(r, r === 'all' ? 'all (since the first record)' : `${r} (the last ${r.slice(0, -1)} day${r === '1d' ? '' : 's'}, GMT+8)`)),
+          named(`${today.slice(0, 8)}01..${today}`, `${today.slice(0, 7)} (this month so far)`),
+          ...days.slice(1).map((d) => named(`${d}..${d}`, d)),
+        ];
+  const typed = f.value;
+  const matching = all.filter((c) => c.value.startsWith(typed) || c.name.toLowerCase().includes(typed));
+  return matching.slice(0, MAX_CHOICES);
 }

@@ -285,4 +285,31 @@ describe('Discord interactions', () => {
     expect(shown).toBeGreaterThan(20);
     expect(shown + Number(more![1])).toBe(200);
   });
+
+  it('answers autocomplete for ranges and days, and for any other option with no choices instead of a 400', async () => {
+    const { app } = setup();
+    const auto = (options: unknown[]) => ({ id: `a${++seq}`, type: 4, token: `tok-${seq}`, application_id: APP_ID, channel_id: '700000000000000001', member: { user: { id: VIEWER }, roles: [] }, data: { id: '1', name: 'user360', type: 1, options } });
+    const range = await send(app, auto([{ name: 'metrics', type: 1, options: [{ name: 'range', type: 3, value: '3', focused: true }] }]));
+    expect(range.type).toBe(8);
+    const choices = (range.data as unknown as { choices: { name: string; value: string }[] }).choices;
+    expect(choices.map((c) => c.value)).toContain('30d');
+    expect(choices.every((c) => c.value.startsWith('3') || c.name.includes('3'))).toBe(true);
+    const day = await send(app, auto([{ name: 'digest', type: 2, options: [{ name: 'preview', type: 1, options: [{ name: 'date', type: 3, value: '', focused: true }] }] }]));
+    const days = (day.data as unknown as { choices: { name: string; value: string }[] }).choices;
+    expect(days[0]).toEqual({ name: '2026-11-21 (today, so far)', value: '2026-11-21' });
+    expect(days).toHaveLength(25);
+    for (const options of [[{ name: 'lookup', type: 1, options: [{ name: 'identifier', type: 3, value: 'al', focused: true }] }], [], [{ name: 'nope', type: 1 }]]) {
+      expect(await send(app, auto(options))).toEqual({ type: 8, data: { choices: [] } });
+    }
+  });
+
+  it('previews the digest of the day given as date:', async () => {
+    const { app } = setup();
+    const payload = { ...command(ADMIN, 'digest'), data: { id: '1', name: 'user360', type: 1, options: [{ name: 'digest', type: 2, options: [{ name: 'preview', type: 1, options: [{ name: 'date', type: 3, value: '2026-11-20' }] }] }] } };
+    const r = await send(app, payload);
+    expect(embedOf(r).title).toContain('2026-11-20');
+    expect(embedOf(r).title).not.toContain('so far');
+    const future = await send(app, { ...payload, data: { ...payload.data, options: [{ name: 'digest', type: 2, options: [{ name: 'preview', type: 1, options: [{ name: 'date', type: 3, value: '2026-12-01' }] }] }] } });
+    expect(JSON.stringify(future.data)).toContain('is in the future');
+  });
 });

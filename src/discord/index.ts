@@ -17,7 +17,7 @@ import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
 import { ALERT_BUTTON } from './alert-embeds.ts';
-import { COMMAND_NAME, interactionText, type InteractionOption } from './command.ts';
+import { autocompleteChoices, COMMAND_NAME, interactionText, type InteractionOption } from './command.ts';
 import { NO_MENTIONS, parseSectionCustomId, renderDiscord, type DiscordMessage } from './embeds.ts';
 import { discordRest } from './rest.ts';
 import { requireDiscordSignature } from './verify.ts';
@@ -38,8 +38,8 @@ export interface DiscordDeps {
 }
 
 /** Interaction and callback types of the Discord API that this endpoint speaks. */
-const INTERACTION = { ping: 1, command: 2, component: 3 } as const;
-const CALLBACK = { pong: 1, message: 4, deferredMessage: 5, deferredUpdate: 6, updateMessage: 7 } as const;
+const INTERACTION = { ping: 1, command: 2, component: 3, autocomplete: 4, modalSubmit: 5 } as const;
+const CALLBACK = { pong: 1, message: 4, deferredMessage: 5, deferredUpdate: 6, updateMessage: 7, autocompleteResult: 8 } as const;
 const EPHEMERAL = 64;
 const FOLLOW_UP_RETRY_MS = 500;
 
@@ -49,6 +49,7 @@ const optionSchema: z.ZodType<InteractionOption> = z.lazy(() =>
     type: z.number().int(),
     value: z.union([z.string(), z.number(), z.boolean()]).optional(),
     options: z.array(optionSchema).optional(),
+    focused: z.boolean().optional(),
   }),
 );
 
@@ -130,6 +131,9 @@ export function discordRoutes(deps: DiscordDeps): Hono {
       const parsed = interactionSchema.safeParse(body);
       if (!parsed.success) return c.json({ code: 'invalid_interaction', message: 'not a Discord interaction' }, 400);
       const i = parsed.data;
+
+      // Autocomplete is answered before anything else: it reads nothing and must be quick.
+      if (i.type === INTERACTION.autocomplete) return c.json({ type: CALLBACK.autocompleteResult, data: { choices: autocompleteChoices(i.data?.options, clock().getTime()) } });
 
       const ctx = await contextOf(i);
       if (!ctx) return c.json({ code: 'invalid_interaction', message: 'interaction has no user' }, 400);

@@ -84,4 +84,12 @@ describe('registerCommands', () => {
     await expect(registerCommands(testConfig({ DISCORD_PUBLIC_KEY: KEY, DISCORD_APPLICATION_ID: '1' }))).rejects.toThrow(/DISCORD_BOT_TOKEN/);
     expect(api.calls).toHaveLength(0);
   });
+
+  it('offers a date on digest preview and autocomplete on it and on ranges', () => {
+    const cmd = buildCommand({ ...COMMANDS, digest: {} }) as unknown as { options: Array<{ name: string; options?: Array<{ name: string; autocomplete?: boolean; options?: Array<{ name: string; autocomplete?: boolean }> }> }> };
+    const preview = cmd.options.find((o) => o.name === 'digest')!.options!.find((o) => o.name === 'preview')!;
+    expect(preview.options).toEqual([expect.objectContaining({ name: 'date', autocomplete: true, required: false })]);
+    expect(cmd.options.find((o) => o.name === 'metrics')!.options![0]).toMatchObject({ name: 'range', autocomplete: true });
+    expect(cmd.options.find((o) => o.name === 'lookup')!.options![0]!.autocomplete).toBeFalsy();
+  });
 });

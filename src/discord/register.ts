@@ -19,7 +19,7 @@ function addSubcommand(b: SlashCommandSubcommandBuilder, spec: SubcommandSpec): 
     const base = <T extends { setName(n: string): T; setDescription(d: string): T; setRequired(r: boolean): T }>(x: T) =>
       x.setName(o.name).setDescription(o.description).setRequired(o.required ?? false);
     const choices = (o.choices ?? []).map((c) => ({ name: c, value: c }));
-    if (o.kind === 'string') b.addStringOption((x) => (choices.length ? base(x).addChoices(...choices) : base(x)));
+    if (o.kind === 'string') b.addStringOption((x) => (choices.length ? base(x).addChoices(...choices) : base(x).setAutocomplete(Boolean(o.autocomplete))));
     if (o.kind === 'integer') {
       b.addIntegerOption((x) => {
         base(x);
