@@ -1,0 +1,1 @@
+CREATE INDEX `customers_first_seen_idx` ON `customers` (`first_seen_at`);
