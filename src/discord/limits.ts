@@ -1,7 +1,8 @@
 // Discord refuses a whole message when any one limit is broken, and customer data has no natural size
 // (hundreds of wallets, long tag lists), so every embed is built through `embed()`, which fits text to
 // the limits and to what is left of the message's 6,000-character budget.
-import { EmbedBuilder, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
+// Types only: the notifiers render with this file, and loading discord.js itself costs seconds of start-up.
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from 'discord.js';
 import type { Field } from '../render/format.ts';
 import { escape } from './escape.ts';
 
@@ -94,12 +95,12 @@ export function embed(spec: EmbedSpec, budget: number = LIMITS.total): APIEmbed 
   const reserve = spec.lines?.length ? Math.min(200, spec.lines.join('\n').length) : 0;
   const fields = fitFields(spec.fields ?? [], budget - fixed - reserve, spec.valueMax ?? LIMITS.fieldValue);
   const fieldChars = fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
-  const b = new EmbedBuilder().setTitle(title).setColor(spec.color);
+  const e: APIEmbed = { title, color: spec.color };
   const room = Math.min(LIMITS.description, budget - fixed - fieldChars);
-  if (spec.lines?.length && room > 20) b.setDescription(fitLines(spec.lines, room, spec.moreHint));
-  if (fields.length) b.addFields(fields);
-  if (footer) b.setFooter({ text: footer });
-  return b.toJSON();
+  if (spec.lines?.length && room > 20) e.description = fitLines(spec.lines, room, spec.moreHint);
+  if (fields.length) e.fields = fields;
+  if (footer) e.footer = { text: footer };
+  return e;
 }
 
 type LooseMessage = { content?: string; embeds?: APIEmbed[]; components?: ReadonlyArray<{ components: ReadonlyArray<object> }> };

@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { alerts as alertsTable, attributes, complianceForms, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
+import { alerts as alertsTable, attributes, complianceForms, customers, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
 import { col, columnsOf, insertRows } from '../../db/sql-names.ts';
 import type { AlertRow, KycView } from '../alerts/outbox.ts';
 import { shiftKycCounts, type CurrentKyc } from '../kyc/state.ts';
@@ -105,6 +105,8 @@ export class FactBuffer {
     await insertRows(tx, alertsTable, ['unifiedId', 'kind', 'fromStatus', 'toStatus', 'fromLevel', 'toLevel', 'riskScore', 'reason', 'recordId', 'at', 'createdAt'], this.alerts);
     await shiftKycCounts(tx, this.kycMoves.from, this.kycMoves.to);
     const activity = [...this.activity.entries()];
+    const C = getTableName(customers);
+    const [ID, FIRST, LAST] = columnsOf(customers, ['id', 'firstSeenAt', 'lastActivityAt']) as [string, string, string];
     for (let i = 0; i < activity.length; i += 300) {
       const chunk = activity.slice(i, i + 300);
       // A record older than a unified customer's first one moves the day it is new on: the day it was
@@ -118,8 +120,8 @@ export class FactBuffer {
       for (const m of moved as unknown as { old: number }[]) this.days.add(gmt8Day(Number(m.old)));
       await tx.$client.execute({
         sql: `WITH v(id, first, last) AS (VALUES ${chunk.map(() => '(?,?,?)').join(',')})
-              UPDATE customers SET first_seen_at = min(customers.first_seen_at, v.first), last_activity_at = max(customers.last_activity_at, v.last)
-              FROM v WHERE customers.id = v.id`,
+              UPDATE ${C} SET ${FIRST} = min(${C}.${FIRST}, v.first), ${LAST} = max(${C}.${LAST}, v.last)
+              FROM v WHERE ${C}.${ID} = v.id`,
         args: chunk.flatMap(([id, a]) => [id, a.first, a.last]),
       });
     }
