@@ -57,7 +57,7 @@ describe('npx user360, the README claims', () => {
     const headings = section.stdout.split('\n').filter((l) => /^[A-Z][a-zA-Z]+$/.test(l));
     expect(headings, section.stdout).toEqual(['Wallets']);
 
-    expect(conflicts.stdout).toMatch(/^#\d+ .* {2}external_id {2}/m);
+    expect(conflicts.stdout).toMatch(/^#\d+ .* {2}two external ids {2}/m);
     expect(conflicts.stdout).toContain(`${a} / ${b}`);
     expect(conflicts.stdout).toContain('(record identify cc-3)');
 
