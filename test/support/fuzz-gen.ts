@@ -1,20 +1,15 @@
 /**
- * Seeded generators of hostile payloads for test/fuzz.test.ts. A small PRNG of our own (mulberry32)
+ * Seeded generators of hostile payloads for test/fuzz.test.ts. The seeder's PRNG (mulberry32)
  * rather than a property-testing library: the suite needs reproducible streams of payloads, not
  * shrinking, and a failure names the seed and payload number to replay.
  */
+import { seededRandom } from '../../src/seed/random.ts';
 
 export type Rng = ReturnType<typeof rng>;
 
 export function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // The same mulberry32 stream as the demo seeder's, so one generator serves both.
+  const { next } = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick, chance: (p: number) => next() < p };
