@@ -1,6 +1,6 @@
 import { canSeePersonalData } from '../src/access/mask.ts';
-import { acknowledgeAlert } from '../src/alerts/ack.ts';
-import { alertViewFor } from '../src/alerts/view.ts';
+import { acknowledgeAlert } from '../src/compliance/alert-ack.ts';
+import { alertViewFor } from '../src/compliance/alert-view.ts';
 import { mayRunCompliance, notice, type CommandContext, type CommandResult } from './types.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_FILTERS, RISK_LEVELS } from '../db/schema/constants.ts';
-import { listAlertSubscriptions, subscribeAlerts, unsubscribeAlerts } from '../src/alerts/subscriptions.ts';
+import { listAlertSubscriptions, subscribeAlerts, unsubscribeAlerts } from '../src/compliance/alert-subscriptions.ts';
 import { mayRunCompliance, notice, type Caller, type CommandContext, type CommandResult } from './types.ts';
 
 // Slack writes a channel as <#C123|name>, Discord as <#123>.

@@ -1,7 +1,7 @@
 import type { Store } from '../db/client.ts';
 import type { ChatPlatform, Role } from '../db/schema/constants.ts';
 import type { IdentityConfig } from '../src/config.ts';
-import type { AlertView } from '../src/alerts/view.ts';
+import type { AlertView } from '../src/compliance/alert-view.ts';
 import type { Digest } from '../src/digest/model.ts';
 import type { Metrics } from '../src/metrics/query.ts';
 import type { Profile } from '../src/profile/profile.ts';

@@ -10,12 +10,12 @@ import { createLogger } from './logger.ts';
 import { seedDemo } from './seed/demo.ts';
 import { systemClock } from './time.ts';
 import { startDeliveryWorker } from './delivery/worker.ts';
-import { fanOutAlerts } from './alerts/fanout.ts';
-import { alertDeliveryRenderer } from './alerts/render.ts';
+import { fanOutAlerts } from './compliance/alert-fanout.ts';
+import { alertDeliveryRenderer } from './compliance/alert-delivery.ts';
 import { deliveryRenderer } from './delivery/render.ts';
 import { catchUpDigests, runDailyDigest } from './digest/job.ts';
 import { dailyRunPassed, scheduleDigest } from './digest/schedule.ts';
-import type { Notifiers } from './notify/types.ts';
+import type { Notifiers } from './delivery/notifiers/types.ts';
 
 /** The one file that listens: reads config, opens and migrates the database, serves, stops gracefully. */
 async function main() {
@@ -65,8 +65,8 @@ async function main() {
 
   // Digests and alerts go out through notifiers; without chat settings the jobs still run and record.
   const notifiers: Notifiers = {};
-  if (config.slack) notifiers.slack = (await import('./notify/slack.ts')).slackNotifier({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
-  if (config.discord?.botToken) notifiers.discord = (await import('./notify/discord.ts')).discordNotifier({ token: config.discord.botToken, apiUrl: config.discord.apiUrl });
+  if (config.slack) notifiers.slack = (await import('./delivery/notifiers/slack.ts')).slackNotifier({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
+  if (config.discord?.botToken) notifiers.discord = (await import('./delivery/notifiers/discord.ts')).discordNotifier({ token: config.discord.botToken, apiUrl: config.discord.apiUrl });
   const admins = { slack: config.slack?.admins ?? [], discord: config.discord?.admins ?? [] };
   const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, admins)) };
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));

@@ -8,7 +8,7 @@ import { buildDigest } from '../src/digest/model.ts';
 import { digestText } from '../src/cli/render.ts';
 import { createLogger } from '../src/logger.ts';
 import { parseRange } from '../src/metrics/range.ts';
-import { riskLevelOf } from '../src/risk.ts';
+import { riskLevelOf } from '../src/compliance/risk.ts';
 import { gmt8Day, gmt8DayStart } from '../src/time.ts';
 import { createTestStore, settableClock, testConfig } from './support/db.ts';
 import { ingest, uniq } from './support/factories.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createStore, prepareDatabase } from '../db/client.ts';
 import { grantRole } from '../src/access/roles.ts';
-import { subscribeAlerts } from '../src/alerts/subscriptions.ts';
+import { subscribeAlerts } from '../src/compliance/alert-subscriptions.ts';
 import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
 import { signSlackRequest, slashCommandBody } from './fakes/slack-sign.ts';
 import { freePort } from './support/net.ts';

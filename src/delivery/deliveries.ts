@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable, Store } from '../../db/client.ts';
 import { deliveries, type Delivery } from '../../db/schema/index.ts';
 import type { Logger } from '../logger.ts';
-import { DeliveryError, parseTarget, type Notifiers, type OutgoingMessage } from '../notify/types.ts';
+import { DeliveryError, parseTarget, type Notifiers, type OutgoingMessage } from './notifiers/types.ts';
 import type { Clock } from '../time.ts';
 
 export type NewDelivery = Pick<typeof deliveries.$inferInsert, 'kind' | 'subject' | 'platform' | 'target'>;

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.ts';
 import type { Delivery } from '../../db/schema/index.ts';
 import { digestChart } from '../digest/chart.ts';
 import { buildDigest } from '../digest/model.ts';
-import type { OutgoingMessage } from '../notify/types.ts';
+import type { OutgoingMessage } from './notifiers/types.ts';
 import type { Clock } from '../time.ts';
 
 /** The model of each kind of delivery, built from the database when it is sent; notifiers render it. */

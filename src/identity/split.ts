@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { customers, merges } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-import { currentKyc, shiftKycCounts } from '../kyc/state.ts';
+import { currentKyc, shiftKycCounts } from '../compliance/kyc-state.ts';
 import { firstSeenDays } from '../metrics/figures.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
 import { recountTotals } from '../metrics/root-volume.ts';

@@ -2,8 +2,8 @@ import { getTableName, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { alerts as alertsTable, attributes, complianceForms, customers, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
 import { col, columnsOf, insertRows } from '../../db/sql-names.ts';
-import type { AlertRow, KycView } from '../alerts/outbox.ts';
-import { shiftKycCounts, type CurrentKyc } from '../kyc/state.ts';
+import type { AlertRow, KycView } from '../compliance/alert-outbox.ts';
+import { shiftKycCounts, type CurrentKyc } from '../compliance/kyc-state.ts';
 import { gmt8Day } from '../time.ts';
 
 type Insert<T extends { $inferInsert: unknown }> = T['$inferInsert'];

@@ -2,7 +2,7 @@ import { between, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
-import { kycNow } from '../kyc/state.ts';
+import { kycNow } from '../compliance/kyc-state.ts';
 import { addFigures, emptyFigures, liveFigures, liveVolumeByRoot, type DayFigures } from './figures.ts';
 import { scopeSpans, topWithTotals } from './root-volume.ts';
 import type { DayRange } from './range.ts';

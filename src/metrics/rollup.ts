@@ -2,7 +2,7 @@ import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Store } from '../../db/client.ts';
 import { dailyCustomerVolume, dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
-import { kycNow } from '../kyc/state.ts';
+import { kycNow } from '../compliance/kyc-state.ts';
 import { kycSnapshot, liveFigures } from './figures.ts';
 import { putDayIn, takeDayOut } from './root-volume.ts';
 

@@ -4,15 +4,15 @@
  * fan-out and `onAlerts` kick, and one API key. Requests go through `app.request()`.
  */
 import { createStore, prepareDatabase } from '../../db/client.ts';
-import { fanOutAlerts } from '../../src/alerts/fanout.ts';
-import { alertDeliveryRenderer } from '../../src/alerts/render.ts';
+import { fanOutAlerts } from '../../src/compliance/alert-fanout.ts';
+import { alertDeliveryRenderer } from '../../src/compliance/alert-delivery.ts';
 import { createApp } from '../../src/app.ts';
 import { createApiKey } from '../../src/auth/api-keys.ts';
 import { parseConfig } from '../../src/config.ts';
 import { deliveryRenderer } from '../../src/delivery/render.ts';
 import { startDeliveryWorker } from '../../src/delivery/worker.ts';
 import { createLogger } from '../../src/logger.ts';
-import { slackNotifier } from '../../src/notify/slack.ts';
+import { slackNotifier } from '../../src/delivery/notifiers/slack.ts';
 import { slackRoutes } from '../../src/slack/index.ts';
 import { SLACK_BOT, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { signSlackRequest, slashCommandBody } from '../fakes/slack-sign.ts';

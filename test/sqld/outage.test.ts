@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, prepareDatabase, type Store } from '../../db/client.ts';
 import { createApiKey } from '../../src/auth/api-keys.ts';
-import { subscribeAlerts } from '../../src/alerts/subscriptions.ts';
+import { subscribeAlerts } from '../../src/compliance/alert-subscriptions.ts';
 import { startFakeSlackApi, SLACK_BOT, type FakeSlackApi } from '../fakes/slack-api.ts';
 import { uniq } from '../support/factories.ts';
 import { startService, type Service } from '../support/service.ts';

@@ -2,12 +2,12 @@
 // running fan-out and delivery until nothing is left to send.
 import { sql } from 'drizzle-orm';
 import { createStore, prepareDatabase } from '../../db/client.ts';
-import { fanOutAlerts } from '../../src/alerts/fanout.ts';
-import { alertDeliveryRenderer } from '../../src/alerts/render.ts';
+import { fanOutAlerts } from '../../src/compliance/alert-fanout.ts';
+import { alertDeliveryRenderer } from '../../src/compliance/alert-delivery.ts';
 import { processDueDeliveries } from '../../src/delivery/deliveries.ts';
 import { deliveryRenderer } from '../../src/delivery/render.ts';
 import { createLogger } from '../../src/logger.ts';
-import { slackNotifier } from '../../src/notify/slack.ts';
+import { slackNotifier } from '../../src/delivery/notifiers/slack.ts';
 import { barrierFromEnv, insideTogether } from './overlap.ts';
 
 const [url] = process.argv.slice(2) as [string];

@@ -1,11 +1,11 @@
 // A separate service instance for the exactly-once test: same database file, its own notifiers.
 import { createStore, prepareDatabase } from '../../db/client.ts';
 import { deliveryRenderer } from '../../src/delivery/render.ts';
-import { alertDeliveryRenderer } from '../../src/alerts/render.ts';
+import { alertDeliveryRenderer } from '../../src/compliance/alert-delivery.ts';
 import { runDailyDigest } from '../../src/digest/job.ts';
 import { createLogger } from '../../src/logger.ts';
-import { discordNotifier } from '../../src/notify/discord.ts';
-import { slackNotifier } from '../../src/notify/slack.ts';
+import { discordNotifier } from '../../src/delivery/notifiers/discord.ts';
+import { slackNotifier } from '../../src/delivery/notifiers/slack.ts';
 import { barrierFromEnv, insideTogether } from './overlap.ts';
 
 const [url, nowIso] = process.argv.slice(2) as [string, string];

@@ -1,11 +1,11 @@
 // A service instance that claims due deliveries once and sends them, for the dead-sender test: the
 // test kills it (SIGKILL) while its send is still waiting on the fake API, leaving the lease behind.
 import { createStore, prepareDatabase } from '../../db/client.ts';
-import { alertDeliveryRenderer } from '../../src/alerts/render.ts';
+import { alertDeliveryRenderer } from '../../src/compliance/alert-delivery.ts';
 import { processDueDeliveries } from '../../src/delivery/deliveries.ts';
 import { deliveryRenderer } from '../../src/delivery/render.ts';
 import { createLogger } from '../../src/logger.ts';
-import { slackNotifier } from '../../src/notify/slack.ts';
+import { slackNotifier } from '../../src/delivery/notifiers/slack.ts';
 
 const [url] = process.argv.slice(2) as [string];
 const store = createStore(url);

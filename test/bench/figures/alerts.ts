@@ -5,7 +5,7 @@
  */
 import type { Client } from '@libsql/client';
 import { grantRole } from '../../../src/access/roles.ts';
-import { subscribeAlerts } from '../../../src/alerts/subscriptions.ts';
+import { subscribeAlerts } from '../../../src/compliance/alert-subscriptions.ts';
 import { seededRandom } from '../../../src/seed/random.ts';
 import { gmt8Day } from '../../../src/time.ts';
 import { SLACK_BOT } from '../../fakes/slack-api.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.ts';
 import { kycCounts, RISK_LEVELS, type RiskLevel } from '../../db/schema/index.ts';
-import type { KycView } from '../alerts/outbox.ts';
+import type { KycView } from './alert-outbox.ts';
 
 /** The unified customer's current KYC state: the newest state held by any customer merged into it (ties: the later customer id). */
 export type CurrentKyc = KycView & { customerId: string; updatedAt: number };

@@ -1,6 +1,6 @@
-import type { ChatPlatform } from '../../db/schema/constants.ts';
-import type { AlertView } from '../alerts/view.ts';
-import type { Digest } from '../digest/model.ts';
+import type { ChatPlatform } from '../../../db/schema/constants.ts';
+import type { AlertView } from '../../compliance/alert-view.ts';
+import type { Digest } from '../../digest/model.ts';
 
 /**
  * What a delivery sends, as a model: each notifier renders it with its own platform's renderer

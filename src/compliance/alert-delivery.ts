@@ -3,8 +3,8 @@ import type { Db } from '../../db/client.ts';
 import { alerts, type ChatPlatform, type Delivery } from '../../db/schema/index.ts';
 import { resolveRole } from '../access/roles.ts';
 import { canSeePersonalData } from '../access/mask.ts';
-import { parseTarget, type OutgoingMessage } from '../notify/types.ts';
-import { alertViewFor } from './view.ts';
+import { parseTarget, type OutgoingMessage } from '../delivery/notifiers/types.ts';
+import { alertViewFor } from './alert-view.ts';
 
 /**
  * The model of an alert delivery, built when it is sent: a DM carries personal data only when the

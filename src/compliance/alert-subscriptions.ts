@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Queryable, Store } from '../../db/client.ts';
 import { alertSubscriptions, RISK_LEVELS, type Alert, type AlertFilter, type AlertSubscription, type ChatPlatform, type RiskLevel } from '../../db/schema/index.ts';
-import { levelChanged, statusChanged } from './outbox.ts';
+import { levelChanged, statusChanged } from './alert-outbox.ts';
 
 export async function subscribeAlerts(
   store: Store,

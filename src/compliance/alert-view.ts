@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/client.ts';
 import { customers, identifiers, traits, type Alert, type RiskLevel } from '../../db/schema/index.ts';
 import { KYC_BADGE, RISK_BADGE } from '../render/format.ts';
 import { formatGmt8 } from '../time.ts';
-import { levelChanged, statusChanged } from './outbox.ts';
+import { levelChanged, statusChanged } from './alert-outbox.ts';
 
 /** Name and email of a unified customer, for subscribers whose role may see personal data. */
 export async function customerBrief(db: Queryable, unifiedId: string): Promise<{ name: string | null; email: string | null }> {

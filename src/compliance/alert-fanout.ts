@@ -2,7 +2,7 @@ import { inArray, isNull } from 'drizzle-orm';
 import type { Store } from '../../db/client.ts';
 import { alerts, alertSubscriptions } from '../../db/schema/index.ts';
 import { enqueueDeliveries } from '../delivery/deliveries.ts';
-import { matches } from './subscriptions.ts';
+import { matches } from './alert-subscriptions.ts';
 
 /**
  * Turns new alerts into one delivery row per matching subscriber. Rows are unique per (alert, subscriber),

@@ -1,4 +1,4 @@
-import type { RiskLevel } from '../db/schema/constants.ts';
+import type { RiskLevel } from '../../db/schema/constants.ts';
 
 /** SPEC §1: low 0–24, low_medium 25–49, medium 50–74, high 75–99, very_high 100. */
 export function riskLevelOf(score: number): RiskLevel {

@@ -1,7 +1,7 @@
 import { ErrorCode, WebClient } from '@slack/web-api';
-import { alertMessage } from '../slack/alert-blocks.ts';
-import { digestMessage } from '../slack/digest-blocks.ts';
-import type { SlackMessage } from '../slack/limits.ts';
+import { alertMessage } from '../../slack/alert-blocks.ts';
+import { digestMessage } from '../../slack/digest-blocks.ts';
+import type { SlackMessage } from '../../slack/limits.ts';
 import { DeliveryError, type Notifier, type OutgoingMessage, type SendProgress, type Target } from './types.ts';
 
 const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'user_not_found', 'cannot_dm_bot', 'missing_scope', 'invalid_blocks', 'msg_too_long']);

@@ -1,9 +1,9 @@
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
-import { alertMessage } from '../discord/alert-embeds.ts';
-import { digestMessage } from '../discord/digest-embeds.ts';
-import { NO_MENTIONS } from '../discord/escape.ts';
-import type { DiscordMessage } from '../discord/limits.ts';
+import { alertMessage } from '../../discord/alert-embeds.ts';
+import { digestMessage } from '../../discord/digest-embeds.ts';
+import { NO_MENTIONS } from '../../discord/escape.ts';
+import type { DiscordMessage } from '../../discord/limits.ts';
 import { DeliveryError, type Notifier, type OutgoingMessage, type SendProgress, type Target } from './types.ts';
 
 /** The model as embeds, by the Discord renderers. */

@@ -4,7 +4,7 @@ import { splitCustomer } from '../identity/split.ts';
 import { createTestStore, settableClock, testConfig } from '../../test/support/db.ts';
 import { identify, ingest, uniq } from '../../test/support/factories.ts';
 import { seededRandom } from '../seed/random.ts';
-import { kycNow } from './state.ts';
+import { kycNow } from './kyc-state.ts';
 
 describe('kyc_counts', () => {
   it('agrees with a full recount from the KYC history through changes, merges and a split', async () => {
