@@ -29,6 +29,8 @@ export const FILTER_USAGE: Record<string, string> = {
   country: 'country:<CC>, a two-letter country code like country:TW',
   stage: `stage:<stage> with stage ${LIFECYCLE_STAGES.join(', ')}`,
   attr: 'attr.<key>:<value>, like attr.company:Acme (key: a-z, 0-9, _)',
+  campaign: 'campaign:any (any campaign touch) or campaign:<source>, like campaign:google',
+  txns: 'txns:N or txns:>N (transactions in 30 days), also >=, <, <=; txns:0 is none',
 };
 export const FIND_USAGE = `find [words] [filters]: ${Object.values(FILTER_USAGE).join(' · ')}`;
 
@@ -110,6 +112,15 @@ function parseFilter(name: string, value: string, networth: boolean): Filter {
       if (!LIFECYCLE_STAGES.includes(stage)) throw bad(name, value);
       return { kind: 'stage', stage };
     }
+    case 'campaign':
+      if (v.length > 200) throw bad(name, value);
+      return { kind: 'campaign', source: v.toLowerCase() === 'any' ? null : v.toLowerCase() };
+    case 'txns': {
+      const c = comparison(v);
+      const n = c ? c.rest : v;
+      if (!/^\d{1,9}$/.test(n)) throw bad(name, value);
+      return { kind: 'txns', op: c ? c.op : '=', count: Number(n) };
+    }
     default:
       throw new QueryError(`"${name}:" is not a find filter; filters are ${Object.keys(FILTER_USAGE).map((k) => (k === 'attr' ? 'attr.<key>' : k)).join(', ')}`);
   }
@@ -128,6 +139,8 @@ function filterText(f: Filter): string {
     case 'country': return `country:${f.country}`;
     case 'stage': return `stage:${f.stage}`;
     case 'attr': return `attr.${f.key}:${f.value}`;
+    case 'campaign': return `campaign:${f.source ?? 'any'}`;
+    case 'txns': return `txns:${f.op === '=' ? '' : f.op}${f.count}`;
   }
 }
 

@@ -4,10 +4,12 @@ import { canSeePersonalData, maskEmail, maskName, maskPhone } from '../src/acces
 import { decodeCursor, encodeCursor, searchFingerprint } from '../src/audience/cursor.ts';
 import { audienceRows, type AudienceRow } from '../src/audience/rows.ts';
 import { searchAudience } from '../src/audience/search.ts';
+import { existingSegments } from '../src/audience/segments.ts';
 import { FIND_USAGE, parseFindQuery, QueryError, type AudienceQuery } from './find-query.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 
 export const FIND_PAGE_SIZE = 10;
+export const FIND_USAGE_LINES = [{ syntax: 'find [words] [filters]', summary: FIND_USAGE.slice('find [words] [filters]: '.length) }];
 
 /** Builds the find indexes once for a database that held customers before they existed. */
 export { backfillAudienceIndex as ensureFindIndexes } from '../src/audience/backfill.ts';
@@ -38,8 +40,9 @@ export const findArgs = z.array(z.string()).transform((query): FindInput => ({ q
 /** On-chain net worth (SPEC §7) is not part of this build; `networth:` says what it needs instead. */
 const NETWORTH_AVAILABLE = false;
 
-function parse(input: FindInput): AudienceQuery {
-  const words = typeof input.query === 'string' ? tokenizeQuery(input.query) : input.query;
+/** The one grammar over words or a whole query text; throws QueryError naming what is wrong. */
+export function parseQuery(query: string[] | string): AudienceQuery {
+  const words = typeof query === 'string' ? tokenizeQuery(query) : query;
   return parseFindQuery(words, { networth: NETWORTH_AVAILABLE });
 }
 
@@ -62,11 +65,16 @@ export async function find(input: FindInput, ctx: CommandContext): Promise<Comma
   const now = ctx.clock().getTime();
   let q: AudienceQuery;
   try {
-    q = parse(input);
+    q = parseQuery(input.query);
   } catch (e) {
-    if (e instanceof QueryError) return { kind: 'usage_error', message: e.message, usage: [{ syntax: 'find [words] [filters]', summary: FIND_USAGE.slice('find [words] [filters]: '.length) }] };
+    if (e instanceof QueryError) return { kind: 'usage_error', message: e.message, usage: FIND_USAGE_LINES };
     throw e;
   }
+  // A segment that does not exist is named, not searched as an empty set.
+  const named = q.filters.flatMap((f) => (f.kind === 'segment' ? [f.name] : []));
+  const known = await existingSegments(store.db, named);
+  const unknown = named.find((n) => !known.has(n));
+  if (unknown) return { kind: 'usage_error', message: `There is no segment named "${unknown}"; \`segment list\` shows the saved ones.`, usage: FIND_USAGE_LINES };
   const personal = canSeePersonalData(caller.role);
   const fingerprint = searchFingerprint(q.text, personal);
   let offset = 0;

@@ -8,7 +8,9 @@ export const USAGE: readonly UsageLine[] = [
   { syntax: 'alerts subscribe [kyc|risk|exposure|all] [min-level] [#channel]', summary: 'KYC, risk-level and exposure (screened address) alerts by DM or in a channel (compliance, admin)' },
   { syntax: 'alerts unsubscribe [kyc|risk|exposure|all] [#channel] · alerts list', summary: 'stop or list alert subscriptions' },
   { syntax: 'digest subscribe|unsubscribe|preview [YYYY-MM-DD]', summary: 'the 23:59 GMT+8 daily digest in this channel' },
-  { syntax: 'find [words] [filters]', summary: 'customers by name/identifier prefix and filters: kyc:, risk:>=, tag:, segment:, chain:, volume:>N, seen:<7d, country:, stage:, attr.<key>:' },
+  { syntax: 'find [words] [filters]', summary: 'customers by name/identifier prefix and filters: kyc:, risk:>=, tag:, segment:, chain:, volume:>N, txns:0, seen:<7d, country:, stage:, campaign:, attr.<key>:' },
+  { syntax: 'segment create|list|show|delete|subscribe|unsubscribe …', summary: 'saved find queries; subscribers hear when customers enter or leave (create, delete, channel: compliance, admin)' },
+  { syntax: 'tag <identifier> +tag -tag', summary: 'add and remove a customer\'s tags (compliance, admin; audited)' },
   { syntax: 'help', summary: 'this list' },
 ];
 

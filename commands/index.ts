@@ -8,6 +8,8 @@ import { alerts, alertsArgs } from './alerts.ts';
 import { digest, digestArgs } from './digest.ts';
 import { top, topArgs } from './top.ts';
 import { find, findArgs } from './find.ts';
+import { segment, segmentArgs } from './segment.ts';
+import { tag, tagArgs } from './tag.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 import { AppError } from '../src/errors.ts';
 import { badString } from '../src/unicode.ts';
@@ -30,6 +32,8 @@ export const COMMANDS: Record<string, CommandDef<z.ZodType>> = Object.assign(Obj
   alerts: def({ args: alertsArgs, run: alerts }),
   digest: def({ args: digestArgs, run: digest }),
   find: def({ args: findArgs, run: find }),
+  segment: def({ args: segmentArgs, run: segment }),
+  tag: def({ args: tagArgs, run: tag }),
   help: def({ args: z.array(z.string()), run: () => help() }),
 });
 

@@ -67,6 +67,7 @@ const envSchema = z.object({
 
   DIGEST_CRON: z.string().default('59 23 * * *').refine((c) => cron.validate(c), 'must be a cron expression like "59 23 * * *"'),
   DIGEST_TIMEZONE: z.string().default('Asia/Taipei').refine(isTimeZone, 'must be an IANA time zone like Asia/Taipei'),
+  SEGMENT_REFRESH_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
 
   EVM_RPC_URLS: rpcUrls,
   EVM_TOKENS: tokens,
@@ -128,6 +129,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
           }
         : undefined,
     digest: { cron: e.DIGEST_CRON, timezone: e.DIGEST_TIMEZONE },
+    segmentRefreshMs: e.SEGMENT_REFRESH_SECONDS * 1000,
     evm: evmConfig(e),
   };
 }

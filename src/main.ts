@@ -11,6 +11,7 @@ import { seedDemo } from './seed/demo.ts';
 import { systemClock } from './time.ts';
 import { startDeliveryWorker } from './delivery/worker.ts';
 import { fanOutAlerts } from './compliance/alert-fanout.ts';
+import { startSegmentWorker } from './audience/segment-recompute.ts';
 import { alertDeliveryRenderer } from './compliance/alert-delivery.ts';
 import { deliveryRenderer } from './delivery/render.ts';
 import { catchUpDigests, runDailyDigest } from './digest/job.ts';
@@ -70,6 +71,8 @@ async function main() {
   const admins = { slack: config.slack?.admins ?? [], discord: config.discord?.admins ?? [] };
   const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, admins)) };
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
+  // Segment membership: recomputed every SEGMENT_REFRESH_SECONDS by whichever instance is due first.
+  const segmentWorker = startSegmentWorker({ store, clock, log, everyMs: config.segmentRefreshMs, delivered: worker.kick });
   const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick });
   // Digests whose time has passed and are not made yet: missed days, and today once 23:59 has passed.
   // The delivery rows keep each to once per channel, so running this again is always safe.
@@ -133,6 +136,7 @@ async function main() {
     clearTimeout(catchUp);
     clearTimeout(retry);
     worker.stop();
+    segmentWorker.stop();
     const chainsStopped = onchain?.stop() ?? Promise.resolve();
     server.close(() => {
       void chainsStopped.finally(() => {

@@ -18,6 +18,8 @@ export const audience = sqliteTable(
     country: text('country'),
     firstSeenAt: epochMs('first_seen_at').notNull(),
     lastActivityAt: epochMs('last_activity_at').notNull(),
+    /** The first campaign touch's source (SPEC §8 "acquisition source"), for metrics by acquisition source. */
+    acquisitionSource: text('acquisition_source'),
   },
   (t) => [
     index('audience_kyc_risk_idx').on(t.kycStatus, t.riskRank),

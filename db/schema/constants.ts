@@ -21,7 +21,7 @@ export const LABEL_KINDS = ['tag', 'platform'] as const;
 export const CONFLICT_KINDS = ['limit', 'external_id', 'merge_cap', 'split_pair'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
-export const DELIVERY_KINDS = ['digest', 'alert'] as const;
+export const DELIVERY_KINDS = ['digest', 'alert', 'segment'] as const;
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

@@ -41,3 +41,4 @@ export * from './audience.ts';
 export * from './app-secrets.ts';
 export * from './attributes.ts';
 export * from './segments.ts';
+export * from './campaign-touches.ts';

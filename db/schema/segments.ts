@@ -2,18 +2,25 @@ import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'driz
 import { CHAT_PLATFORMS, SEGMENT_CHANGES } from './constants.ts';
 import { createdAt, epochMs } from './columns.ts';
 
-/** A saved `find` query. `query` is its canonical text, parsed again by the one grammar when it runs. */
+/**
+ * A saved `find` query. `filter` is the parsed query (JSON of AudienceQuery), which is what runs: a later
+ * change of the grammar's spelling cannot change what a stored segment means. `query` is its canonical
+ * text, for people.
+ */
 export const segments = sqliteTable(
   'segments',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     name: text('name').notNull(),
     query: text('query').notNull(),
+    filter: text('filter').notNull().default('{}'),
     createdBy: text('created_by').notNull(),
     ...createdAt(),
     /** When membership was last recomputed, and how many customers it had then. */
     computedAt: epochMs('computed_at'),
     size: integer('size').notNull().default(0),
+    /** Recomputations that changed membership so far; a recompute commits only if this is still what it read. */
+    run: integer('run').notNull().default(0),
   },
   (t) => [uniqueIndex('segments_name_uq').on(t.name)],
 );

@@ -73,16 +73,17 @@ const NEWEST_KYC = (col: string) =>
   `(SELECT ${col} FROM customers c CROSS JOIN kyc_states k ON k.customer_id = c.id WHERE c.root_id = r.value ORDER BY k.updated_at DESC, k.customer_id DESC LIMIT 1)`;
 // The same choices the profile makes: the newest KYC state and the newest device of the merge group.
 const UPSERT_AUDIENCE = `
-  INSERT INTO audience (root_id, kyc_status, risk_rank, country, first_seen_at, last_activity_at)
+  INSERT INTO audience (root_id, kyc_status, risk_rank, country, first_seen_at, last_activity_at, acquisition_source)
   SELECT r.value,
     coalesce(${NEWEST_KYC('k.status')}, 'unverified'),
     ${NEWEST_KYC(RISK_RANK)},
     (SELECT upper(d.country) FROM customers c CROSS JOIN devices d ON d.customer_id = c.id WHERE c.root_id = r.value ORDER BY d.last_seen_at DESC LIMIT 1),
     (SELECT min(first_seen_at) FROM customers WHERE root_id = r.value),
-    (SELECT max(last_activity_at) FROM customers WHERE root_id = r.value)
+    (SELECT max(last_activity_at) FROM customers WHERE root_id = r.value),
+    (SELECT t.source FROM customers c CROSS JOIN campaign_touches t ON t.customer_id = c.id WHERE c.root_id = r.value ORDER BY t.at, t.id LIMIT 1)
   FROM json_each(?) r JOIN customers root ON root.id = r.value AND root.root_id = r.value WHERE true
   ON CONFLICT (root_id) DO UPDATE SET kyc_status = excluded.kyc_status, risk_rank = excluded.risk_rank, country = excluded.country,
-    first_seen_at = excluded.first_seen_at, last_activity_at = excluded.last_activity_at`;
+    first_seen_at = excluded.first_seen_at, last_activity_at = excluded.last_activity_at, acquisition_source = excluded.acquisition_source`;
 const DROP_FOLDED = `DELETE FROM audience WHERE root_id IN (SELECT c.id FROM json_each(?) r JOIN customers c ON c.id = r.value WHERE c.root_id <> c.id)`;
 
 /** Rewrites the audience row of each id that is a root, and drops the rows of ids merged away. */

@@ -14,7 +14,11 @@ export type Filter =
   | { kind: 'seen'; op: '<' | '>'; ms: number }
   | { kind: 'country'; country: string }
   | { kind: 'stage'; stage: LifecycleStage }
-  | { kind: 'attr'; key: string; value: string };
+  | { kind: 'attr'; key: string; value: string }
+  /** A campaign touch: any (`campaign:any`), or one from this source. */
+  | { kind: 'campaign'; source: string | null }
+  /** The 30-day transaction count against N (`txns:0`: no transactions in 30 days). */
+  | { kind: 'txns'; op: Comparison | '='; count: number };
 
 export interface AudienceQuery {
   words: string[];

@@ -19,7 +19,7 @@ export interface Ranked {
 /** Reads: `db` for the statements built per query, `read` (prepared once) for the fixed hot one. */
 export type SearchReader = { db: Queryable; read: Store['read'] };
 const PER_ROOT_VOLUME = `
-  SELECT c.root_id AS id, total(t.usdt_micros) AS m FROM json_each(?) r JOIN customers c ON c.root_id = r.value
+  SELECT c.root_id AS id, total(t.usdt_micros) AS m, count(*) AS n FROM json_each(?) r JOIN customers c ON c.root_id = r.value
   CROSS JOIN transactions t ON t.customer_id = c.id WHERE t.at >= ? GROUP BY c.root_id`;
 const MAX_CODEPOINT = String.fromCodePoint(0x10ffff);
 const STAGE_DAYS = { fresh: 30, dormant: 90 };
@@ -59,7 +59,11 @@ function filterCondition(f: Filter, now: number): SQL | undefined {
     case 'chain': return sql`a.root_id IN (SELECT c.root_id FROM wallets w JOIN customers c ON c.id = w.customer_id WHERE w.chain = ${f.chain})`;
     case 'attr': return sql`a.root_id IN (SELECT c.root_id FROM attributes t JOIN customers c ON c.id = t.customer_id WHERE t.key = ${f.key} AND t.match = ${fold(f.value)})`;
     case 'segment': return sql`a.root_id IN (SELECT m.root_id FROM segment_members m JOIN segments g ON g.id = m.segment_id WHERE g.name = ${f.name})`;
-    case 'volume': return undefined;
+    case 'campaign': return f.source === null
+      ? sql`a.root_id IN (SELECT c.root_id FROM campaign_touches t JOIN customers c ON c.id = t.customer_id)`
+      : sql`a.root_id IN (SELECT c.root_id FROM campaign_touches t JOIN customers c ON c.id = t.customer_id WHERE t.source = ${f.source})`;
+    case 'volume':
+    case 'txns': return undefined;
   }
 }
 
@@ -74,7 +78,7 @@ export function windowStart(window: VolumeWindow, now: number): number {
  * it is a range of the (customer_id, at, usdt_micros) index — entries only, no table rows — which beat
  * one pass over the window's transactions even for a third of the customers.
  */
-export async function volumes(r: SearchReader, window: VolumeWindow, now: number, roots: string[] | 'all'): Promise<Map<string, number>> {
+export async function volumes(r: SearchReader, window: VolumeWindow, now: number, roots: string[] | 'all', counts?: Map<string, number>): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const since = windowStart(window, now);
   if (roots === 'all') {
@@ -87,7 +91,10 @@ export async function volumes(r: SearchReader, window: VolumeWindow, now: number
   for (let i = 0; i < roots.length; i += 500) {
     // CROSS JOIN keeps the order: root → its customers → their transactions by (customer_id, at).
     const rows = await r.read(PER_ROOT_VOLUME, [JSON.stringify(roots.slice(i, i + 500)), since]);
-    for (const x of rows) out.set(String(x.id), Number(x.m));
+    for (const x of rows) {
+      out.set(String(x.id), Number(x.m));
+      counts?.set(String(x.id), Number(x.n));
+    }
   }
   return out;
 }
@@ -99,9 +106,11 @@ export async function searchAudience(r: SearchReader, q: AudienceQuery, opts: { 
   const conds = [...q.words.map((w) => wordCondition(w, opts.personal)), ...q.filters.map((f) => filterCondition(f, opts.now)).filter((c): c is SQL => !!c)];
   const where = conds.length ? sql` WHERE ${sql.join(conds, sql` AND `)}` : sql``;
   const roots = (await r.db.all<{ root_id: string }>(sql`SELECT a.root_id FROM audience a${where}`)).map((x) => x.root_id);
-  const vol30 = await volumes(r, '30d', opts.now, roots);
+  const txns30 = new Map<string, number>();
+  const vol30 = await volumes(r, '30d', opts.now, roots, txns30);
   let ranked: Ranked[] = roots.map((rootId) => ({ rootId, micros: vol30.get(rootId) ?? 0 }));
   for (const f of q.filters) {
+    if (f.kind === 'txns') ranked = ranked.filter((x) => (f.op === '=' ? (txns30.get(x.rootId) ?? 0) === f.count : compare(f.op, txns30.get(x.rootId) ?? 0, f.count)));
     if (f.kind !== 'volume') continue;
     const v = f.window === '30d' ? vol30 : await volumes(r, f.window, opts.now, ranked.map((x) => x.rootId));
     ranked = ranked.filter((x) => compare(f.op, v.get(x.rootId) ?? 0, f.micros));

@@ -103,6 +103,54 @@ program
     print(findCsv(rows));
   });
 
+// Segments and tags run through the same commands as chat; the terminal is an admin unless --as says otherwise.
+const segmentCmd = program.command('segment').description('saved find queries: create, list, show, delete, and who hears when members change');
+const runSegment = async (input: import('../../commands/segment.ts').SegmentInput, role: Role, cmd: Command, json?: boolean) => {
+  const [env, { segment }] = await Promise.all([openCli({ create: input.action !== 'list' && input.action !== 'show' }), import('../../commands/segment.ts')]);
+  const r = await segment(input, cliContext(env, role));
+  await show(r, cmd, json);
+  if (r.kind === 'usage_error' || (r.kind === 'notice' && !r.ok)) process.exitCode = 1;
+};
+segmentCmd
+  .command('create')
+  .description('save a find query as a segment; membership is computed now and every SEGMENT_REFRESH_SECONDS')
+  .argument('<name>', 'a-z, 0-9, _ and -, up to 40')
+  .argument('<filters...>', 'find words and filters, like kyc:pending risk:>=high')
+  .addOption(asRole())
+  .action((name: string, filter: string[], o: { as: Role }, cmd: Command) => runSegment({ action: 'create', name, filter }, o.as, cmd));
+segmentCmd.command('list').description('every segment with its size').option('--json', 'print the result model as JSON').addOption(asRole())
+  .action((o: { as: Role; json?: boolean }, cmd: Command) => runSegment({ action: 'list' }, o.as, cmd, o.json));
+segmentCmd.command('show').description('a segment: its query, its size and its members, ten a page').argument('<name>')
+  .option('--cursor <cursor>', 'the page a previous answer pointed to').option('--json', 'print the result model as JSON').addOption(asRole())
+  .action((name: string, o: { as: Role; cursor?: string; json?: boolean }, cmd: Command) => runSegment({ action: 'show', name, cursor: o.cursor }, o.as, cmd, o.json));
+segmentCmd.command('delete').description('remove a segment with its members, history and subscriptions').argument('<name>').addOption(asRole())
+  .action((name: string, o: { as: Role }, cmd: Command) => runSegment({ action: 'delete', name }, o.as, cmd));
+for (const action of ['subscribe', 'unsubscribe'] as const) {
+  segmentCmd.command(action).description(action === 'subscribe' ? 'post changes of a segment to a Slack or Discord channel' : 'stop posting changes of a segment to a channel')
+    .argument('<name>').option('--slack <channel-id>', 'a Slack channel id, like C0123456').option('--discord <channel-id>', 'a Discord channel id').addOption(asRole())
+    .action((name: string, o: { as: Role; slack?: string; discord?: string }, cmd: Command) => {
+      if (Boolean(o.slack) === Boolean(o.discord)) throw new AppError('invalid_target', `segment ${action} needs exactly one of --slack <channel-id> or --discord <channel-id>`);
+      const channel = (o.slack ?? o.discord)!;
+      if (!/^[A-Z0-9]{1,40}$/i.test(channel)) throw new AppError('invalid_target', `"${channel.slice(0, 40)}" is not a channel id`);
+      return runSegment({ action, name, channel, platform: o.slack ? 'slack' : 'discord' }, o.as, cmd);
+    });
+}
+
+program
+  .command('tag')
+  .description('add (+tag) and remove (-tag) tags of a customer; audited. Put -- before the changes when one starts with -')
+  .argument('<identifier>', 'email, phone, wallet, unified id, ext:<id>, …')
+  .argument('<changes...>', '+tag to add, -tag to remove')
+  .addOption(asRole())
+  .allowUnknownOption()
+  .action(async (identifier: string, changes: string[], o: { as: Role }, cmd: Command) => {
+    const [env, { tag, tagArgs }] = await Promise.all([openCli(), import('../../commands/tag.ts')]);
+    const parsed = tagArgs.safeParse([identifier, ...changes]);
+    const r = parsed.success ? await tag(parsed.data, cliContext(env, o.as)) : ({ kind: 'usage_error', message: parsed.error.issues[0]!.message, usage: [] } as const);
+    await show(r, cmd);
+    if (r.kind !== 'notice' || !r.ok) process.exitCode = 1;
+  });
+
 const keys = program.command('keys').description('API keys for the /v1 ingest and read API');
 keys
   .command('create')

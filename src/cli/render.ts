@@ -104,6 +104,7 @@ function renderMetrics(m: Metrics, width: number): string {
       { name: 'Transactions', value: `${fmtInt(a.transaction_count)}   ${fmtUsdt(a.transaction_value_usdt)}` },
       { name: 'By token', value: list(a.by_token.map((t) => `${t.token} ${fmtUsdt(t.value_usdt)}`)) },
       { name: 'By chain', value: list(a.by_chain.map((t) => `${t.chain} ${fmtUsdt(t.value_usdt)}`)) },
+      { name: 'By acquisition source', value: list(a.by_acquisition_source.map((t) => `${t.source} ${fmtUsdt(t.value_usdt)}`)) },
       { name: 'Top customers', value: list(a.top_customers.map((t) => `${t.unified_id} ${fmtUsdt(t.value_usdt)}`)) },
     ], width),
   ].join('\n');

@@ -2,6 +2,7 @@ import { and, between, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { dailyRollups, transactions } from '../../db/schema/index.ts';
 import { queryMetrics } from '../metrics/query.ts';
+import { subscribedSegmentFigures } from '../audience/segment-view.ts';
 import { addDays, DAY_MS, GMT8_OFFSET_MS, gmt8DayStart } from '../time.ts';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -13,11 +14,12 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 export async function buildDigest(db: Db, day: string, now: number, opts: { preview?: boolean } = {}) {
   const asOf = Math.min(now, gmt8DayStart(addDays(day, 1)) - 1);
   const range = (from: string, to: string) => queryMetrics(db, { from, to, label: `${from}..${to}` }, asOf, 5);
-  const [today, yesterday, week, month] = await Promise.all([
+  const [today, yesterday, week, month, segments] = await Promise.all([
     range(day, day),
     range(addDays(day, -1), addDays(day, -1)),
     range(addDays(day, -7), addDays(day, -1)),
     range(addDays(day, -29), day),
+    subscribedSegmentFigures(db, gmt8DayStart(day), asOf + 1),
   ]);
   // The queue and the levels as they stood at the day's end: the rollup's snapshot, when the day has one.
   const [rolled] = await db.select({ pendingQueue: dailyRollups.pendingQueue, riskLevels: dailyRollups.riskLevels }).from(dailyRollups).where(eq(dailyRollups.day, day));
@@ -61,6 +63,8 @@ export async function buildDigest(db: Db, day: string, now: number, opts: { prev
       by_chain: today.assetpro.by_chain,
     },
     top_customers: today.assetpro.top_customers,
+    /** Each segment someone follows: its size at the day's end (or now) and who entered and left that day. */
+    segments,
     series: Array.from({ length: 30 }, (_, i) => addDays(day, i - 29)).map((d) => ({ day: d, value_usdt: byDay.get(d) ?? 0 })),
   };
 }

@@ -26,6 +26,7 @@ function metricsMessage(m: Metrics): DiscordMessage {
     { name: 'Transactions', value: `${fmtInt(a.transaction_count)} · ${fmtUsdt(a.transaction_value_usdt)}` },
     { name: 'By token', value: list(a.by_token, (t) => `${t.token}: ${fmtUsdt(t.value_usdt)} (${fmtInt(t.count)})`) },
     { name: 'By chain', value: list(a.by_chain, (t) => `${t.chain}: ${fmtUsdt(t.value_usdt)} (${fmtInt(t.count)})`) },
+    { name: 'By acquisition source', value: list(a.by_acquisition_source, (t) => `${t.source}: ${fmtUsdt(t.value_usdt)} (${fmtInt(t.count)})`) },
     { name: 'Top customers', value: list(a.top_customers, (t) => `${t.unified_id}: ${fmtUsdt(t.value_usdt)}`) },
   ];
   return { embeds: [embed({ title: `Metrics ${m.range.from} to ${m.range.to}`, fields, footer: 'GMT+8 days', color: COLOR.blurple })], components: [] };

@@ -1,6 +1,6 @@
 import { getTableName, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { alerts as alertsTable, attributes, complianceForms, customers, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
+import { alerts as alertsTable, attributes, campaignTouches, complianceForms, customers, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
 import { col, columnsOf, insertRows } from '../../db/sql-names.ts';
 import type { AlertRow, KycView } from '../compliance/alert-outbox.ts';
 import { shiftKycCounts, type CurrentKyc } from '../compliance/kyc-state.ts';
@@ -16,6 +16,7 @@ type Insert<T extends { $inferInsert: unknown }> = T['$inferInsert'];
 export class FactBuffer {
   readonly transactions: Insert<typeof transactions>[] = [];
   readonly events: Insert<typeof events>[] = [];
+  readonly campaignTouches: Insert<typeof campaignTouches>[] = [];
   readonly purchases: { row: Omit<Insert<typeof purchases>, 'id'>; items: Omit<Insert<typeof purchaseItems>, 'purchaseId'>[] }[] = [];
   readonly labels = new Map<string, Insert<typeof labels>>();
   readonly wallets = new Map<string, Insert<typeof wallets>>();
@@ -73,6 +74,7 @@ export class FactBuffer {
     await insertRows(tx, wallets, ['customerId', 'chain', 'address', 'firstSeenAt'], this.wallets.values(), 'ON CONFLICT DO NOTHING');
     await insertRows(tx, transactions, ['customerId', 'recordId', 'at', 'day', 'chain', 'token', 'amount', 'usdtMicros', 'direction', 'txHash'], this.transactions);
     await insertRows(tx, events, ['customerId', 'recordId', 'at', 'day', 'name', 'sessionId', 'deviceId'], this.events);
+    await insertRows(tx, campaignTouches, ['customerId', 'recordId', 'at', 'source', 'medium', 'name', 'term', 'content', 'referrer'], this.campaignTouches);
     await insertRows(tx, labels, ['customerId', 'kind', 'value'], this.labels.values(), 'ON CONFLICT DO NOTHING');
     if (this.purchases.length) {
       // The write lock is held, so ids can be handed out here and the items point at them without a read-back.

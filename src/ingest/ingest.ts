@@ -225,6 +225,10 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
       return false;
     case 'event': {
       facts.events.push({ customerId, recordId: r.id, at, day, name: r.name, sessionId: r.session_id, deviceId: r.device?.id });
+      const c = r.campaign;
+      if (c && (c.source || c.medium || c.name || c.term || c.content || c.referrer)) {
+        facts.campaignTouches.push({ customerId, recordId: r.id, at, source: c.source?.toLowerCase(), medium: c.medium, name: c.name, term: c.term, content: c.content, referrer: c.referrer });
+      }
       const d = r.device;
       if (d) {
         facts.device({

@@ -126,6 +126,17 @@ export const eventRecord = z.object({
       timezone: optionalText(60),
     })
     .nullish(),
+  /** Campaign attribution (SPEC §8): the touch this event came from. */
+  campaign: z
+    .object({
+      source: optionalText(200),
+      medium: optionalText(200),
+      name: optionalText(200),
+      term: optionalText(200),
+      content: optionalText(200),
+      referrer: optionalText(2000),
+    })
+    .nullish(),
 });
 
 export const purchaseRecord = z.object({

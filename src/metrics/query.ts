@@ -1,3 +1,4 @@
+import { volumeByAcquisitionSource } from './acquisition.ts';
 import { between, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
@@ -55,9 +56,10 @@ export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 
     .filter((s) => s.firstDay >= from && s.lastDay <= to && finalDays.every((d) => d >= s.firstDay && d <= s.lastDay))
     .sort((a, b) => b.firstDay.localeCompare(a.firstDay))[0];
   const staleDays = fit ? rolled.filter((r) => r.inTotals && dirtySet.has(r.day) && r.day >= fit.firstDay && r.day <= fit.lastDay).map((r) => r.day) : [];
-  const [snapshot, top] = await Promise.all([
+  const [snapshot, top, bySource] = await Promise.all([
     kycNow(db),
     fit ? topFromTotals(db, fit.scope, staleDays, liveRuns, topN) : topCustomers(db, finalDays, liveRuns, topN),
+    volumeByAcquisitionSource(db, finalDays, liveRuns),
   ]);
 
   const group = (key: 'token' | 'chain') => {
@@ -85,6 +87,8 @@ export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 
       transaction_value_usdt: usdt(figures.txMicros),
       by_token: group('token'),
       by_chain: group('chain'),
+      /** Volume by each customer's first campaign touch (SPEC §8); customers without one under "(none)". */
+      by_acquisition_source: bySource,
       by_day: figures.byDay.map((d) => ({ day: d.day, count: d.count, value_usdt: usdt(d.micros) })),
       top_customers: top,
     },

@@ -37,6 +37,9 @@ const SQL = `
     ${LIST('token, n, m', `SELECT token, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY token ORDER BY m DESC`)} AS by_token,
     ${LIST('chain, n, m', `SELECT chain, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY chain ORDER BY m DESC`)} AS by_chain,
     (SELECT json_array(count(*), count(DISTINCT session_id)) FROM events WHERE ${inGroup}) AS activity,
+    (SELECT json_array(source, medium, name, term, content, referrer, at) FROM campaign_touches WHERE ${inGroup} ORDER BY at, id LIMIT 1) AS first_touch,
+    (SELECT json_array(source, medium, name, term, content, referrer, at) FROM campaign_touches WHERE ${inGroup} ORDER BY at DESC, id DESC LIMIT 1) AS last_touch,
+    (SELECT count(*) FROM campaign_touches WHERE ${inGroup}) AS touches,
     (SELECT json_array(device_id, model, os, browser, library_version, country, city, language, timezone, last_seen_at) FROM devices
       WHERE ${inGroup} ORDER BY last_seen_at DESC LIMIT 1) AS device`;
 
@@ -109,6 +112,8 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
       sessions_count: sessions,
       lifecycle_stage: lifecycleStage(Math.min(...group.map((c) => c[1])), Math.max(...group.map((c) => c[2])), now),
     },
+    // Campaign attribution (SPEC §8): the oldest and newest touch across the merge group.
+    campaigns: { first_touch: touchOf(r.first_touch), last_touch: touchOf(r.last_touch), touches: Number(r.touches ?? 0) },
     compliance: {
       kyc_status: (kyc?.[0] ?? 'unverified') as KycStatus,
       risk_score: kyc?.[1] ?? null,
@@ -143,6 +148,12 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
         }
       : null,
   };
+}
+
+type TouchRow = [string | null, string | null, string | null, string | null, string | null, string | null, number];
+function touchOf(v: unknown) {
+  const t = json<TouchRow | null>(v);
+  return t && { source: t[0], medium: t[1], name: t[2], term: t[3], content: t[4], referrer: t[5], at: iso(t[6]) };
 }
 
 function attributesOf(rows: [string, string][]): Record<string, string | number | boolean> {

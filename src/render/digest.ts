@@ -42,6 +42,8 @@ export function digestLines(d: Digest): { title: string; sections: { name: strin
       { name: 'By chain', lines: t.by_chain.length ? t.by_chain.map((r) => `${r.chain}: ${fmtUsdt(r.value_usdt)} (${fmtInt(r.count)})`) : ['—'] },
       // Unified IDs only: a digest goes to a channel, and channels see no personal data.
       { name: 'Top 5 customers', lines: d.top_customers.length ? d.top_customers.map((c, i) => `${i + 1}. ${c.unified_id} · ${fmtUsdt(c.value_usdt)} (${fmtInt(c.count)})`) : ['—'] },
+      // Followed segments: counts only, so the section stays free of personal data in a channel.
+      ...(d.segments.length ? [{ name: 'Segments', lines: d.segments.map((g) => `${g.name}: ${fmtInt(g.size)} (+${fmtInt(g.entered)} / −${fmtInt(g.exited)} today)`) }] : []),
     ],
   };
 }

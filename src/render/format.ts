@@ -40,6 +40,10 @@ export const TURTLE_NOTE = '🐢 Purchases are refreshed daily, as of the end of
 /** A section heading; the daily-refreshed section carries the 🐢. */
 export const sectionHeading = (s: keyof typeof SECTION_TITLES) => `${SECTION_TITLES[s]}${s === 'purchases' ? ' 🐢' : ''}`;
 
+type Touch = NonNullable<Profile['campaigns']['first_touch']>;
+/** A campaign touch in one line: source / medium / campaign name, and its date. */
+const touchText = (t: Touch) => `${[t.source, t.medium, t.name].map((x) => x ?? '—').join(' / ')}${t.term ? ` (term ${t.term})` : ''} · ${fmtDate(t.at)}`;
+
 /** Each profile section as labelled fields; renderers lay these out within their platform's limits. */
 export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES): Field[] {
   switch (section) {
@@ -55,6 +59,7 @@ export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES):
         { name: 'First seen', value: fmtTime(p.activity.first_seen) },
         { name: 'Last activity', value: fmtTime(p.activity.last_activity) },
         { name: 'Lifecycle stage', value: p.activity.lifecycle_stage },
+        ...(p.campaigns.first_touch ? [{ name: 'First touch', value: touchText(p.campaigns.first_touch) }, { name: 'Last touch', value: touchText(p.campaigns.last_touch!) }] : []),
         { name: 'Events / sessions', value: `${fmtInt(p.activity.events_count)} / ${fmtInt(p.activity.sessions_count)}` },
         { name: 'Identifiers', value: ids.map((i) => `${identifierLabel(i.type)}: ${i.value}`).join('\n') || '—' },
         ...(p.merged_ids.length ? [{ name: 'Merged from', value: p.merged_ids.join(', ') }] : []),

@@ -102,7 +102,7 @@ describe('renderSlack on its own', () => {
       metrics: {
         range: { from: '2026-10-27', to: '2026-11-25', label: '30d' },
         compliance: { new_customers: 3, kyc_submitted: 2, kyc_verified: 1, kyc_rejected: 0, pending_queue: 4, customers_by_risk_level: { low: 1, low_medium: 0, medium: 0, high: 2, very_high: 0 }, new_high_risk: 1, new_very_high_risk: 0 },
-        assetpro: { transaction_count: 5, transaction_value_usdt: 1234.5, by_token: [{ token: 'USDT', chain: '', count: 5, value_usdt: 1234.5 }], by_chain: [{ token: '', chain: 'tron', count: 5, value_usdt: 1234.5 }], by_day: [], top_customers: [] },
+        assetpro: { transaction_count: 5, transaction_value_usdt: 1234.5, by_token: [{ token: 'USDT', chain: '', count: 5, value_usdt: 1234.5 }], by_chain: [{ token: '', chain: 'tron', count: 5, value_usdt: 1234.5 }], by_acquisition_source: [], by_day: [], top_customers: [] },
         sources: { rollup_days: rollupDays, live_days: 30 - rollupDays, rollup_through: rollupDays ? '2026-11-24' : null },
       },
     });

@@ -96,6 +96,7 @@ function metricsMessage(m: Metrics): SlackMessage {
       { name: t('Value'), value: fmtUsdt(a.transaction_value_usdt) },
       { name: t('By token'), value: amounts(a.by_token.map((r) => ({ name: r.token, ...r }))) },
       { name: t('By chain'), value: amounts(a.by_chain.map((r) => ({ name: r.chain, ...r }))) },
+      { name: t('By acquisition source'), value: amounts(a.by_acquisition_source.map((r) => ({ name: r.source, ...r }))) },
       { name: t('Top customers'), value: a.top_customers.map((r, i) => `${i + 1}. \`${r.unified_id}\` ${fmtUsdt(r.value_usdt)}`).join('\n') || '—' },
     ]),
   ];

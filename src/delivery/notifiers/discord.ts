@@ -2,12 +2,14 @@ import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/res
 import { Routes } from 'discord-api-types/v10';
 import { alertMessage } from '../../discord/alert-embeds.ts';
 import { digestMessage } from '../../discord/digest-embeds.ts';
+import { segmentChangeMessage } from '../../discord/segment-embeds.ts';
 import { NO_MENTIONS } from '../../discord/escape.ts';
 import type { DiscordMessage } from '../../discord/limits.ts';
 import { DeliveryError, type Notifier, type OutgoingMessage, type SendProgress, type Target } from './types.ts';
 
 /** The model as embeds, by the Discord renderers. */
 function render(m: OutgoingMessage): DiscordMessage {
+  if (m.kind === 'segment') return segmentChangeMessage(m.change);
   return m.kind === 'alert' ? alertMessage(m.alert) : digestMessage(m.digest, 'User 360 · figures for the GMT+8 day');
 }
 

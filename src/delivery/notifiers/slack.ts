@@ -1,6 +1,7 @@
 import { ErrorCode, WebClient } from '@slack/web-api';
 import { alertMessage } from '../../slack/alert-blocks.ts';
 import { digestMessage } from '../../slack/digest-blocks.ts';
+import { segmentChangeMessage } from '../../slack/segment-blocks.ts';
 import type { SlackMessage } from '../../slack/limits.ts';
 import { DeliveryError, type Notifier, type OutgoingMessage, type SendProgress, type Target } from './types.ts';
 
@@ -12,6 +13,7 @@ const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived',
  */
 /** The model as Block Kit, by the Slack renderers. */
 function render(m: OutgoingMessage): SlackMessage {
+  if (m.kind === 'segment') return segmentChangeMessage(m.change);
   return m.kind === 'alert' ? alertMessage(m.alert) : digestMessage(m.digest, 'Volume chart for the last 30 days in the thread.');
 }
 

@@ -1,6 +1,7 @@
 import type { ChatPlatform } from '../../../db/schema/constants.ts';
 import type { AlertView } from '../../compliance/alert-view.ts';
 import type { Digest } from '../../digest/model.ts';
+import type { SegmentChangeView } from '../../audience/segment-view.ts';
 
 /**
  * What a delivery sends, as a model: each notifier renders it with its own platform's renderer
@@ -8,7 +9,8 @@ import type { Digest } from '../../digest/model.ts';
  */
 export type OutgoingMessage =
   | { kind: 'alert'; alert: AlertView }
-  | { kind: 'digest'; digest: Digest; chart: { name: string; data: Buffer; title: string } };
+  | { kind: 'digest'; digest: Digest; chart: { name: string; data: Buffer; title: string } }
+  | { kind: 'segment'; change: SegmentChangeView };
 
 /** `channel:<id>` posts in a channel; `user:<id>` goes by direct message. */
 export type Target = { kind: 'channel' | 'user'; id: string };

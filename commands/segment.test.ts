@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createTestStore, settableClock, testConfig } from '../test/support/db.ts';
+import { ingest, uniq } from '../test/support/factories.ts';
+import { deliveries, segmentChanges, segmentMembers, segments, segmentSubscriptions } from '../db/schema/index.ts';
+import { recomputeDueSegments, recomputeSegment } from '../src/audience/segment-recompute.ts';
+import { segmentChangeView } from '../src/audience/segment-view.ts';
+import { segmentNamed } from '../src/audience/segments.ts';
+import { buildDigest } from '../src/digest/model.ts';
+import { digestLines } from '../src/render/digest.ts';
+import { gmt8Day } from '../src/time.ts';
+import { runCommandText } from './index.ts';
+import type { FindResult } from './find.ts';
+import type { CommandContext, CommandResult } from './types.ts';
+
+const store = await createTestStore();
+const config = testConfig();
+const clock = settableClock('2026-11-25T12:00:00+08:00');
+const deps = { store, identity: config.identity, clock };
+const DAY = 86_400_000;
+const ctx = (role: CommandContext['caller']['role'] = 'compliance', platform: 'slack' | 'discord' | 'cli' = 'slack'): CommandContext =>
+  ({ ...deps, caller: { platform, userId: 'U1', channelId: 'C1', role } });
+const say = (text: string, role?: CommandContext['caller']['role'], platform?: 'slack' | 'discord' | 'cli') => runCommandText(text, ctx(role, platform));
+const ago = (d: number) => new Date(clock().getTime() - d * DAY).toISOString();
+const T = uniq('g').toLowerCase();
+const ext = (n: number) => `${T}-${n}`;
+const person = (n: number, risk: number, seenDaysAgo = 1) => [
+  { type: 'identify', id: uniq(), timestamp: ago(seenDaysAgo), identifiers: { external_id: ext(n), email: `p${n}.${T}@example.com` }, traits: { name: `Person ${n}`, tags: [T] } },
+  { type: 'kyc', id: uniq(), timestamp: ago(seenDaysAgo), identifiers: { external_id: ext(n) }, status: 'pending', risk_score: risk },
+];
+const text = (r: CommandResult) => (r.kind === 'notice' ? [r.title, ...r.lines].join('\n') : r.kind === 'usage_error' ? r.message : JSON.stringify(r));
+const memberIds = async (name: string) => {
+  const s = (await segmentNamed(store.db, name))!;
+  return (await store.db.select().from(segmentMembers).where(eq(segmentMembers.segmentId, s.id))).map((m) => m.rootId).sort();
+};
+const uid = async (n: number) => ((await runCommandText(`find ${ext(n)}`, ctx('admin'))) as FindResult).rows[0]!.unified_id;
+
+await ingest(deps, [...person(1, 80), ...person(2, 90), ...person(3, 10)]);
+const NAME = `risky-${T}`.slice(0, 40);
+
+describe('segment create, list, show, delete', () => {
+  it('saves the parsed filter, computes members at once, and answers find segment:<name>', async () => {
+    expect(text(await say(`segment create ${NAME} tag:${T} risk:>=high`, 'viewer'))).toContain('Only compliance and admin roles can create segments');
+    const made = await say(`segment create ${NAME} tag:${T} risk:>=high`);
+    expect(made).toMatchObject({ kind: 'notice', ok: true, title: `Segment "${NAME}" saved: 2 customer(s)` });
+    const row = (await segmentNamed(store.db, NAME))!;
+    expect(JSON.parse(row.filter)).toMatchObject({ filters: [{ kind: 'tag', tag: T }, { kind: 'risk', min: 3, max: 4 }] });
+    expect(row).toMatchObject({ query: `tag:${T} risk:>=high`, size: 2, run: 1 });
+    expect(await memberIds(NAME)).toEqual([await uid(1), await uid(2)].sort());
+    const entries = await store.db.select().from(segmentChanges).where(eq(segmentChanges.segmentId, row.id));
+    expect(entries.map((e) => e.change)).toEqual(['enter', 'enter']);
+    const found = (await say(`find segment:${NAME}`, 'viewer')) as FindResult;
+    expect(found.total).toBe(2);
+    expect(found.rows.map((r) => r.name)).toEqual(['P***', 'P***']);
+    expect(text(await say(`segment create ${NAME} kyc:pending`))).toContain('already exists');
+    const list = await say('segment list', 'viewer');
+    expect(text(list)).toContain(`${NAME}: 2 customer(s) · tag:${T} risk:>=high`);
+    const shown = (await say(`segment show ${NAME}`, 'viewer')) as FindResult;
+    expect(shown.kind).toBe('find');
+    expect(shown.notes[0]).toBe(`Segment "${NAME}": tag:${T} risk:>=high`);
+    expect(shown.rows).toHaveLength(2);
+  });
+
+  it('answers bad input with one line naming it and the usage', async () => {
+    const bad = await say(`segment create x-${T} risk:extreme`);
+    expect(bad.kind).toBe('usage_error');
+    expect((bad as { message: string }).message).toMatch(/"risk:extreme" is not a valid risk filter; use risk:<level>/);
+    expect((bad as { usage?: unknown[] }).usage?.length).toBeGreaterThan(0);
+    expect(text(await say('segment create Bad!Name kyc:pending'))).toContain('"Bad!Name" is not a segment name');
+    expect(text(await say('segment create only-name'))).toContain('needs filters');
+    expect(text(await say(`segment create nested-${T} segment:${NAME}`))).toContain('cannot be defined with segment: filters');
+    expect(text(await say('segment rename a b'))).toContain('segment takes create, list, show, delete, subscribe, unsubscribe, not "rename"');
+    for (const t of ['segment show nope-none', 'segment delete nope-none', 'segment subscribe nope-none', 'find segment:nope-none']) {
+      const r = await say(t);
+      expect(r.kind, t).toBe('usage_error');
+      expect((r as { message: string }).message, t).toContain('There is no segment named "nope-none"');
+    }
+    expect(await store.db.select().from(segments).where(eq(segments.name, `x-${T}`))).toHaveLength(0);
+  });
+
+  it('deletes with its members and subscriptions, for compliance and admin only', async () => {
+    const name = `gone-${T}`.slice(0, 40);
+    await say(`segment create ${name} tag:${T}`);
+    await say(`segment subscribe ${name}`, 'viewer');
+    expect(text(await say(`segment delete ${name}`, 'viewer'))).toContain('Only compliance and admin roles can delete segments');
+    const id = (await segmentNamed(store.db, name))!.id;
+    expect(text(await say(`segment delete ${name}`, 'admin'))).toContain(`Segment "${name}" deleted`);
+    expect(await store.db.select().from(segmentMembers).where(eq(segmentMembers.segmentId, id))).toHaveLength(0);
+    expect(await store.db.select().from(segmentSubscriptions).where(eq(segmentSubscriptions.segmentId, id))).toHaveLength(0);
+    expect(text(await say(`find segment:${name}`))).toContain('There is no segment named');
+  });
+});
+
+describe('segment membership over time', () => {
+  it('records entries and exits per recompute, notifies each subscriber once per change, and the digest shows size and change', async () => {
+    expect(text(await say(`segment subscribe ${NAME} <#C9|risk>`, 'viewer'))).toContain('Only compliance and admin roles can subscribe a channel');
+    expect(text(await say(`segment subscribe ${NAME} <#C9|risk>`))).toContain(`Changes to "${NAME}" will go to <#C9>`);
+    expect(text(await say(`segment subscribe ${NAME}`, 'viewer', 'discord'))).toContain('your direct messages');
+    expect(text(await say(`segment subscribe ${NAME}`, 'admin', 'cli'))).toContain('--slack <channel-id>');
+    const seg = (await segmentNamed(store.db, NAME))!;
+    // Person 3 becomes high risk, person 1 drops to low: one run, one enter, one exit.
+    clock.advance(60_000);
+    await ingest(deps, [
+      { type: 'kyc', id: uniq(), timestamp: new Date(clock().getTime()).toISOString(), identifiers: { external_id: ext(3) }, status: 'pending', risk_score: 95 },
+      { type: 'kyc', id: uniq(), timestamp: new Date(clock().getTime()).toISOString(), identifiers: { external_id: ext(1) }, status: 'pending', risk_score: 5 },
+    ]);
+    // Not due yet: computed a moment ago, refreshed every minute.
+    expect((await recomputeDueSegments(store, clock().getTime() - 30_000, 60_000)).filter((r) => r.segmentId === seg.id)).toHaveLength(0);
+    const [r] = (await recomputeDueSegments(store, clock().getTime(), 60_000)).filter((x) => x.segmentId === seg.id);
+    expect(r).toMatchObject({ run: 2, entered: 1, exited: 1, size: 2, committed: true, notified: 2 });
+    expect(await memberIds(NAME)).toEqual([await uid(2), await uid(3)].sort());
+    const notices = await store.db.select().from(deliveries).where(and(eq(deliveries.kind, 'segment'), eq(deliveries.subject, `${seg.id}:2`)));
+    expect(notices.map((d) => `${d.platform} ${d.target}`).sort()).toEqual(['discord user:U1', 'slack channel:C9']);
+    const view = (await segmentChangeView(store.db, `${seg.id}:2`))!;
+    expect(view).toMatchObject({ segment: NAME, entered: 1, exited: 1, size: 2, enteredIds: [await uid(3)], exitedIds: [await uid(1)] });
+    expect(JSON.stringify(view)).not.toMatch(/Person|example\.com/);
+    // Nothing moved: no run, no notice.
+    clock.advance(61_000);
+    const [again] = (await recomputeDueSegments(store, clock().getTime(), 60_000)).filter((x) => x.segmentId === seg.id);
+    expect(again).toMatchObject({ run: 2, entered: 0, exited: 0, notified: 0 });
+    // A stale result (computed from run 2 after run 3 committed) is not applied over the newer one.
+    const stale = (await segmentNamed(store.db, NAME))!;
+    await ingest(deps, [{ type: 'kyc', id: uniq(), timestamp: new Date(clock().getTime()).toISOString(), identifiers: { external_id: ext(2) }, status: 'pending', risk_score: 1 }]);
+    expect(await recomputeSegment(store, stale, clock().getTime())).toMatchObject({ committed: true, run: 3, exited: 1 });
+    await ingest(deps, [{ type: 'kyc', id: uniq(), timestamp: new Date(clock().getTime() + 1).toISOString(), identifiers: { external_id: ext(2) }, status: 'pending', risk_score: 99 }]);
+    // `stale` was read at run 2; run 3 has committed since, so its diff (person 2 back in) is not applied.
+    expect(await recomputeSegment(store, stale, clock().getTime())).toMatchObject({ committed: false, entered: 1, notified: 0 });
+    expect(await store.db.select().from(segmentChanges).where(and(eq(segmentChanges.segmentId, seg.id), eq(segmentChanges.run, 4)))).toHaveLength(0);
+    expect(await recomputeSegment(store, (await segmentNamed(store.db, NAME))!, clock().getTime())).toMatchObject({ committed: true, run: 4, entered: 1 });
+    const digest = await buildDigest(store.db, gmt8Day(clock().getTime()), clock().getTime(), { preview: true });
+    expect(digest.segments.find((s) => s.name === NAME)).toEqual({ name: NAME, size: 2, entered: 4, exited: 2 });
+    expect(digestLines(digest).sections.find((s) => s.name === 'Segments')!.lines).toContain(`${NAME}: 2 (+4 / −2 today)`);
+  });
+
+  it('lets customers leave by time alone (seen:), caught by the scheduled recompute', async () => {
+    const name = `recent-${T}`.slice(0, 40);
+    await say(`segment create ${name} tag:${T} seen:<3d`);
+    expect((await segmentNamed(store.db, name))!.size).toBe(3);
+    clock.advance(4 * DAY);
+    await recomputeDueSegments(store, clock().getTime(), 60_000);
+    const id = (await segmentNamed(store.db, name))!.id;
+    const exits = await store.db.select().from(segmentChanges).where(and(eq(segmentChanges.segmentId, id), eq(segmentChanges.change, 'exit')));
+    expect(exits).toHaveLength(3);
+    expect((await segmentNamed(store.db, name))!.size).toBe(0);
+  });
+});
