@@ -36,7 +36,12 @@ const MEMBERS = getTableName(segmentMembers);
 const CHANGE_COLS = [col(segmentChanges, 'segmentId'), col(segmentChanges, 'run'), col(segmentChanges, 'rootId'), col(segmentChanges, 'change'), col(segmentChanges, 'at')];
 const MEMBER_COLS = [col(segmentMembers, 'segmentId'), col(segmentMembers, 'rootId'), col(segmentMembers, 'since')];
 
-export async function recomputeSegment(store: Store, segment: Segment, now: number): Promise<Recomputed> {
+export interface RecomputeOptions {
+  /** Runs between computing a diff and committing it (tests hold two instances there together). */
+  beforeCommit?: () => Promise<void>;
+}
+
+export async function recomputeSegment(store: Store, segment: Segment, now: number, opts: RecomputeOptions = {}): Promise<Recomputed> {
   const readRun = segment.run;
   const members = new Set((await store.db.select({ rootId: segmentMembers.rootId }).from(segmentMembers).where(eq(segmentMembers.segmentId, segment.id))).map((m) => m.rootId));
   const matched = await searchAudience(store, segmentQuery(segment), { now, personal: true });
@@ -49,6 +54,7 @@ export async function recomputeSegment(store: Store, segment: Segment, now: numb
     return { ...base, run: readRun, committed: true, notified: 0 };
   }
   const run = readRun + 1;
+  await opts.beforeCommit?.();
   return store.write(async (tx) => {
     const claimed = await tx.update(segments).set({ run, computedAt: now, size: next.size }).where(and(eq(segments.id, segment.id), eq(segments.run, readRun))).returning({ id: segments.id });
     if (!claimed.length) return { ...base, run: readRun, committed: false, notified: 0 };
@@ -65,10 +71,10 @@ export async function recomputeSegment(store: Store, segment: Segment, now: numb
 }
 
 /** Recomputes every segment last computed before `now - everyMs` (or never). */
-export async function recomputeDueSegments(store: Store, now: number, everyMs: number): Promise<Recomputed[]> {
+export async function recomputeDueSegments(store: Store, now: number, everyMs: number, opts: RecomputeOptions = {}): Promise<Recomputed[]> {
   const due = await store.db.select().from(segments).where(or(isNull(segments.computedAt), lte(segments.computedAt, now - everyMs))).orderBy(segments.id);
   const out: Recomputed[] = [];
-  for (const s of due) out.push(await recomputeSegment(store, s, now));
+  for (const s of due) out.push(await recomputeSegment(store, s, now, opts));
   return out;
 }
 
