@@ -36,6 +36,7 @@ export interface EntrySpec extends SubcommandSpec {
 }
 
 const channel: OptionSpec = { name: 'channel', description: 'a channel instead of your DMs', kind: 'channel' };
+const segmentName: OptionSpec = { name: 'name', description: 'the segment\'s name', kind: 'string', required: true };
 
 /**
  * Every subcommand Discord could offer; only those in the COMMANDS registry are registered and run.
@@ -123,6 +124,30 @@ export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
     name: 'find',
     description: 'Find customers by name or identifier prefix and filters',
     options: [{ name: 'query', description: 'words and filters, like: alice kyc:pending risk:>=high tag:vip volume:>1000', kind: 'string', raw: true }],
+  },
+  {
+    name: 'segment',
+    description: 'Saved find queries, and who hears when customers enter or leave them',
+    subcommands: [
+      {
+        name: 'create',
+        description: 'Save a find query as a segment (compliance, admin)',
+        options: [segmentName, { name: 'filters', description: 'find words and filters, like: kyc:pending risk:>=high volume:>1000', kind: 'string', required: true, raw: true }],
+      },
+      { name: 'list', description: 'Segments with their sizes' },
+      { name: 'show', description: 'A segment: its query and members', options: [segmentName] },
+      { name: 'delete', description: 'Remove a segment (compliance, admin)', options: [segmentName] },
+      { name: 'subscribe', description: 'Hear when customers enter or leave it', options: [segmentName, channel] },
+      { name: 'unsubscribe', description: 'Stop hearing about it', options: [segmentName, channel] },
+    ],
+  },
+  {
+    name: 'tag',
+    description: 'Add and remove a customer\'s tags (compliance, admin)',
+    options: [
+      { name: 'identifier', description: 'email, phone, wallet, unified id, ext:<id>, kakao:<id> or line:<id>', kind: 'string', required: true },
+      { name: 'changes', description: '+tag to add, -tag to remove, like: +vip -churn', kind: 'string', required: true, raw: true },
+    ],
   },
   { name: 'help', description: 'How to use /user360' },
 ];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { alerts, alertSubscriptions, digestSubscriptions } from '../../db/schema/index.ts';
+import { alerts, alertSubscriptions, digestSubscriptions, labels, segments, segmentSubscriptions } from '../../db/schema/index.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../../test/fakes/discord-api.ts';
 import { generateDiscordKeys, signDiscordRequest } from '../../test/fakes/discord-sign.ts';
 import { createTestStore, settableClock, testConfig } from '../../test/support/db.ts';
@@ -36,6 +36,30 @@ const command = (user: string, group: string, sub: string, options: object[] = [
   send({ id: uniq('i'), type: 2, token: uniq('t'), channel_id: '42', guild_id: '7', member: member(user), data: { name: 'user360', options: [{ name: group, type: 2, options: [{ name: sub, type: 1, options }] }] } });
 const button = (user: string, customId: string, inGuild = true) =>
   send({ id: uniq('i'), type: 3, token: uniq('t'), channel_id: '42', ...(inGuild ? { guild_id: '7', member: member(user) } : { user: { id: user } }), data: { custom_id: customId, component_type: 2 } });
+
+describe('segments and tags on Discord', () => {
+  const sub = (user: string, name: string, options: object[] = []) =>
+    send({ id: uniq('i'), type: 2, token: uniq('t'), channel_id: '42', guild_id: '7', member: member(user), data: { name: 'user360', options: [{ name, type: 1, options }] } });
+  it('creates, lists and subscribes a channel to a segment, and tags a customer, with the roles of chat', async () => {
+    const T = uniq('dz').toLowerCase();
+    await ingest({ store, identity: testConfig().identity, clock }, [{ type: 'identify', id: uniq(), timestamp: new Date(clock().getTime()).toISOString(), identifiers: { external_id: `${T}-1` }, traits: { name: 'Disc Person', tags: [T] } }]);
+    const opt = (name: string, value: string) => ({ name, type: 3, value });
+    const no = await command(VIEWER, 'segment', 'create', [opt('name', T), opt('filters', `tag:${T}`)]);
+    expect(JSON.stringify(no.json)).toContain('Only compliance and admin roles can create segments');
+    const made = await command(ADMIN, 'segment', 'create', [opt('name', T), opt('filters', `tag:${T} kyc:unverified`)]);
+    expect(JSON.stringify(made.json)).toContain('saved: 1 customer(s)');
+    expect((await store.db.select().from(segments).where(eq(segments.name, T)))[0]).toMatchObject({ query: `tag:${T} kyc:unverified`, size: 1 });
+    const subscribed = await command(ADMIN, 'segment', 'subscribe', [opt('name', T), { name: 'channel', type: 7, value: '4242' }]);
+    expect(JSON.stringify(subscribed.json)).toContain('will go to <#4242>');
+    expect(await store.db.select().from(segmentSubscriptions).where(eq(segmentSubscriptions.target, 'channel:4242'))).toHaveLength(1);
+    expect(JSON.stringify((await command(VIEWER, 'segment', 'list')).json)).toContain(`${T}: 1 customer(s)`);
+    expect(JSON.stringify((await command(VIEWER, 'segment', 'show', [opt('name', 'nope-none')])).json)).toContain('There is no segment named');
+    expect(JSON.stringify((await sub(VIEWER, 'tag', [opt('identifier', `ext:${T}-1`), opt('changes', '+vip')])).json)).toContain('Only compliance and admin roles can change tags');
+    expect(JSON.stringify((await sub(ADMIN, 'tag', [opt('identifier', `ext:${T}-1`), opt('changes', '+vip -' + T)])).json)).toContain('Tags of u_');
+    expect((await store.db.select().from(labels).where(eq(labels.value, 'vip'))).length).toBeGreaterThan(0);
+    expect(await store.db.select().from(labels).where(eq(labels.value, T))).toHaveLength(0);
+  });
+});
 
 describe('compliance tools on Discord', () => {
   it('subscribes this channel to the digest for an admin and refuses a viewer', async () => {
