@@ -38,6 +38,7 @@ describe('configuration defaults', () => {
       slack: undefined,
       discord: undefined,
       digest: { cron: '59 23 * * *', timezone: 'Asia/Taipei' },
+      segmentRefreshMs: 60_000,
     });
   });
 

@@ -19,6 +19,7 @@ import { alertFigure, rawAlert } from './figures/alerts.ts';
 import { backfillNightlyRollups, finishPeakDay, measureMetrics, metricsAllWithoutRollups, nightOfPeakDay } from './figures/metrics.ts';
 import { cliLookup, coldStart } from './figures/cold-start.ts';
 import { findFigures } from './figures/find.ts';
+import { segmentFigures } from './figures/segments.ts';
 import { sqldFigures } from './figures/sqld.ts';
 import { checkLookup } from './figures/chat.ts';
 import { DEFAULT_NOW, makePlan } from './model.ts';
@@ -115,6 +116,13 @@ async function main() {
       figure({ figure: 'find, name prefix, p50', unit: 'ms', value: f.namePrefix!.sample.p50, goal: '≤ 300 ms at 1M', max: 300, note: note('namePrefix') }),
       figure({ figure: 'find, name prefix + KYC filter, p50', unit: 'ms', value: f.namePrefixFiltered!.sample.p50, goal: '≤ 300 ms at 1M', max: 300, note: note('namePrefixFiltered') }),
       figure({ figure: 'find, one broad filter (no goal), p50', unit: 'ms', value: f.broad!.sample.p50, note: note('broad') }),
+    );
+    const seg = await segmentFigures(svc);
+    extra.segments = seg;
+    const segNote = `segment ${seg.q}: ${seg.size.toLocaleString('en-US')} member(s)`;
+    figures.push(
+      figure({ figure: 'segment recompute, first run (all entries), selective segment', unit: 'ms', value: seg.firstMs, note: segNote }),
+      figure({ figure: 'segment recompute, steady state (no change), p50', unit: 'ms', value: seg.steady.p50, note: `${segNote}; runs every SEGMENT_REFRESH_SECONDS per segment; p99 ${seg.steady.p99.toFixed(1)} ms` }),
     );
   }
 
