@@ -79,6 +79,9 @@ describe('the bundled service (npm start)', () => {
     expect(js.status).toBe(200);
     expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     expect(await (await fetch(`${base}/`)).json()).toMatchObject({ docs: '/docs' });
+    // The document is generated from the route declarations at run time, so the bundle must carry the generator.
+    const doc = await (await fetch(`${base}/openapi.json`)).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/batch', '/v1/profiles/{identifier}']));
   });
 
   it('loads the Slack chunk and answers a signed slash command with a profile card', async () => {

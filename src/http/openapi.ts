@@ -1,113 +1,94 @@
-import { z } from 'zod';
-import { eventRecord, identifyRecord, ingestRecord, kycRecord, purchaseRecord, transactionRecord } from '../ingest/records.ts';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { RECORD_SCHEMAS } from '../../commands/ingest.ts';
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
-const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
-const errors = {
-  '400': { description: 'Invalid request; for records, each bad record and field is named and nothing is stored', content: json('InvalidRecords') },
-  '401': { description: 'Missing, invalid or revoked API key', content: json('Error') },
-};
+/**
+ * The pieces the routes' declarations (`createRoute` in ingest.ts and read.ts) share, and the document
+ * generated from them. Request bodies and parameters are the zod schemas the handlers validate with,
+ * registered once as components and referenced by `$ref`. They are referenced rather than placed in the
+ * route on purpose: a zod schema in a route makes @hono/zod-openapi validate before the handler, with
+ * answers of its own (a 415, a raw zod issue list), where the API's contract is the handler's
+ * (`invalid_records` with index and path, `wrong_type`, NDJSON lines, `invalid_query`).
+ */
 
-const singles = [
-  ['/v1/identify', 'IdentifyRecord', 'Link identifiers and traits to one customer'],
-  ['/v1/kyc', 'KycRecord', 'KYC status, risk score, forms and tasks'],
-  ['/v1/transactions', 'TransactionRecord', 'A wallet transfer'],
-  ['/v1/events', 'EventRecord', 'An analytics event, with the device it came from'],
-  ['/v1/purchases', 'PurchaseRecord', 'A shop order'],
-] as const;
+export const MAX_FIND_QUERY = 2000;
 
-/** Built from the same zod schemas that validate requests, so the document cannot drift from the code. */
-export function openApiDocument() {
-  const paths: Record<string, unknown> = {};
-  for (const [path, ref, summary] of singles) {
-    paths[path] = {
-      post: {
-        summary, security: [{ bearer: [] }],
-        requestBody: { required: true, content: json(ref) },
-        responses: { '200': { description: 'Stored (or a repeated id, counted in duplicates)', content: json('SingleResult') }, ...errors, '413': { description: 'Body above the limit' } },
-      },
-    };
-  }
-  paths['/v1/batch'] = {
-    post: {
-      summary: 'Many records at once, as a JSON array or NDJSON (Content-Type: application/x-ndjson); refused whole if any record is bad',
-      security: [{ bearer: [] }],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Record' } } }, 'application/x-ndjson': { schema: { type: 'string' } } } },
-      responses: { '200': { description: 'Stored', content: json('BatchResult') }, ...errors, '413': { description: 'Body above the limit' } },
-    },
-  };
-  paths['/v1/profiles'] = {
-    get: {
-      summary: 'find: unified customers matching words (name, email, phone, external id, wallet, unified id prefixes) and filters (kyc:, risk:>=, tag:, segment:, chain:, volume:>N, volume7d:, volume_all:, seen:<7d, country:, stage:, attr.<key>:), by 30-day volume then unified id, 10 a page',
-      security: [{ bearer: [] }],
-      parameters: [
-        { name: 'q', in: 'query', schema: { type: 'string', example: 'alice kyc:pending risk:>=high', maxLength: 2000 } },
-        { name: 'cursor', in: 'query', schema: { type: 'string', description: 'next_cursor or prev_cursor of a previous answer for the same q' } },
-      ],
-      responses: {
-        '200': {
-          description: 'A page of customers',
-          content: { 'application/json': { schema: { type: 'object', properties: {
-            data: { type: 'array', items: { type: 'object', properties: {
-              unified_id: { type: 'string' }, name: { type: 'string', nullable: true }, email: { type: 'string', nullable: true }, phone: { type: 'string', nullable: true },
-              wallet: { type: 'object', nullable: true, properties: { chain: { type: 'string' }, address: { type: 'string' } } }, external_id: { type: 'string', nullable: true },
-              kyc_status: { type: 'string' }, risk_level: { type: 'string', nullable: true }, form_number: { type: 'string', nullable: true }, country: { type: 'string', nullable: true },
-              stage: { type: 'string', enum: ['new', 'active', 'dormant', 'churned'] }, volume_30d_usdt: { type: 'number' },
-            } } },
-            total: { type: 'integer' }, next_cursor: { type: 'string', nullable: true }, prev_cursor: { type: 'string', nullable: true },
-          } } } },
-        },
-        ...errors,
-        '400': { description: 'A malformed filter (invalid_query), or a changed, foreign or past-the-end cursor (invalid_cursor)', content: json('Error') },
-      },
-    },
-  };
-  paths['/v1/profiles/{identifier}'] = {
-    get: {
-      summary: 'The unified profile behind any identifier: email, phone, wallet, unified id, or type:value (ext:, external_id:, kakao_id:, line_id:, …)',
-      security: [{ bearer: [] }],
-      parameters: [{ name: 'identifier', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'Profile with every section of the User DNA', content: { 'application/json': { schema: { type: 'object' } } } }, '404': { description: 'No customer matches', content: json('Error') }, ...errors },
-    },
-  };
-  paths['/v1/metrics'] = {
-    get: {
-      summary: 'Compliance and AssetPro figures for whole GMT+8 days',
-      security: [{ bearer: [] }],
-      parameters: [{ name: 'range', in: 'query', schema: { type: 'string', example: '7d', description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD' } }],
-      responses: { '200': { description: 'Metrics', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors },
-    },
-  };
-  paths['/healthz'] = { get: { summary: 'Liveness and database reachability', responses: { '200': { description: 'ok' }, '503': { description: 'database unreachable' } } } };
+const result = { accepted: z.int(), duplicates: z.int(), ignored: z.int() };
+const nullableText = z.string().nullable();
 
-  return {
-    openapi: '3.0.3',
-    info: { title: 'User 360 ingest and read API', version: '1.0.0' },
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `npx user360 keys create <name>`' } },
-      schemas: {
-        Record: schema(ingestRecord),
-        IdentifyRecord: schema(identifyRecord),
-        KycRecord: schema(kycRecord),
-        TransactionRecord: schema(transactionRecord),
-        EventRecord: schema(eventRecord),
-        PurchaseRecord: schema(purchaseRecord),
-        BatchResult: { type: 'object', properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' }, ignored: { type: 'integer' } }, required: ['accepted', 'duplicates'] },
-        SingleResult: {
-          type: 'object',
-          properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' }, ignored: { type: 'integer' }, unified_ids: { type: 'array', items: { type: 'string' } } },
-          required: ['accepted', 'duplicates', 'unified_ids'],
-        },
-        Error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] },
-        InvalidRecords: {
-          type: 'object',
-          properties: {
-            code: { type: 'string', example: 'invalid_records' }, message: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, path: { type: 'string' }, message: { type: 'string' } } } },
-          },
-        },
-      },
-    },
-    paths,
-  };
+/** Request bodies: the schemas ingest checks records with. Referenced by name, never placed in a route. */
+export const REQUEST_SCHEMAS = RECORD_SCHEMAS;
+
+/**
+ * Answers: placed in the routes (nothing validates a response), so each handler's `c.json(...)` is
+ * type-checked against its documented shape; `.openapi(name)` makes them components.
+ */
+export const RESPONSES = {
+  BatchResult: z.object(result).openapi('BatchResult'),
+  SingleResult: z.object({ ...result, unified_ids: z.array(z.string()) }).openapi('SingleResult'),
+  Error: z.object({ code: z.string(), message: z.string() }).openapi('Error'),
+  InvalidRecords: z
+    .object({
+      code: z.literal('invalid_records'),
+      message: z.string(),
+      errors: z.array(z.object({ index: z.int(), path: z.string(), message: z.string() })),
+    })
+    .openapi('InvalidRecords'),
+  FindPage: z
+    .object({
+      data: z.array(
+        z.object({
+          unified_id: z.string(), name: nullableText, email: nullableText, phone: nullableText,
+          wallet: z.object({ chain: z.string(), address: z.string() }).nullable(), external_id: nullableText,
+          kyc_status: z.string(), risk_level: nullableText, form_number: nullableText, country: nullableText,
+          stage: z.enum(['new', 'active', 'dormant', 'churned']), volume_30d_usdt: z.number(),
+        }),
+      ),
+      total: z.int(),
+      next_cursor: nullableText,
+      prev_cursor: nullableText,
+    })
+    .openapi('FindPage'),
+  Health: z.object({ status: z.enum(['ok', 'error']), message: z.string().optional() }).openapi('Health'),
+  Profile: z.looseObject({}).openapi('Profile', { description: 'Every section of the User DNA' }),
+  Metrics: z.looseObject({}).openapi('Metrics', { description: 'Compliance and AssetPro figures for whole GMT+8 days' }),
+} as const;
+
+export const PARAMETERS = {
+  FindQuery: z.string().max(MAX_FIND_QUERY).optional().openapi({
+    param: { name: 'q', in: 'query' },
+    description: 'words (prefixes of name, email, phone, external id, wallet, unified id) and filters (kyc:, risk:>=, tag:, segment:, chain:, volume:>N, volume7d:, volume_all:, seen:<7d, country:, stage:, attr.<key>:)',
+    example: 'alice kyc:pending risk:>=high',
+  }),
+  Cursor: z.string().optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'next_cursor or prev_cursor of a previous answer for the same q' }),
+  Identifier: z.string().openapi({
+    param: { name: 'identifier', in: 'path' },
+    description: 'email, phone, wallet, unified id, or type:value (ext:, external_id:, kakao_id:, line_id:, …)',
+    example: 'alice@example.com',
+  }),
+  Range: z.string().optional().openapi({ param: { name: 'range', in: 'query' }, description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD', example: '7d' }),
+} as const;
+
+export type SchemaName = keyof typeof REQUEST_SCHEMAS;
+export const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+export const param = (name: keyof typeof PARAMETERS) => ({ $ref: `#/components/parameters/${name}` });
+export const json = <S extends keyof typeof RESPONSES>(name: S) => ({ 'application/json': { schema: RESPONSES[name] } });
+
+export const security = [{ bearer: [] }];
+export const unauthorized = { 401: { description: 'Missing, invalid or revoked API key', content: json('Error') } } as const;
+export const tooLarge = { 413: { description: 'Body above the limit (MAX_BODY_BYTES)', content: json('Error') } } as const;
+
+/** Components go on the app that serves the document; sub-apps only declare routes, which `route()` carries up. */
+export function registerComponents(app: OpenAPIHono<any>) {
+  const registry = app.openAPIRegistry;
+  // `register` calls `.openapi()`, which zod copies onto a schema when it is built; the record schemas may be
+  // built before @hono/zod-openapi adds it (the bundle loads ingest first), so a copy made now is registered.
+  for (const [name, schema] of Object.entries(REQUEST_SCHEMAS)) registry.register(name, schema.clone());
+  for (const [name, schema] of Object.entries(PARAMETERS)) registry.registerParameter(name, schema);
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from `npx user360 keys create <name>`' });
+}
+
+/** The document of every route declared on `app`; generated once, on first request (it takes ~80 ms). */
+export function openApiDocument(app: OpenAPIHono<any>) {
+  let doc: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  return () => (doc ??= app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'User 360 ingest and read API', version: '1.0.0' } }));
 }
