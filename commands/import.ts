@@ -1,7 +1,8 @@
+/** `npx user360 import <file.ndjson>`: the bulk load, batch by batch, with an exact account of what was stored. */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { IngestDeps, RecordIssue } from '../ingest/ingest.ts';
-import { ingestRecords, prepareRecords } from '../ingest/ingest.ts';
+import type { IngestDeps, RecordIssue } from '../src/ingest/ingest.ts';
+import { ingestRecords, prepareRecords } from '../src/ingest/ingest.ts';
 
 export interface LineIssue extends Omit<RecordIssue, 'index'> {
   line: number;

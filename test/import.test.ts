@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { importSummary } from '../src/cli/import-report.ts';
-import { importNdjson, type ImportProgress } from '../src/cli/import.ts';
+import { importNdjson, type ImportProgress } from '../commands/import.ts';
 import { createTestStore, settableClock, testConfig } from './support/db.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'user360-import-'));

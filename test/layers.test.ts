@@ -22,14 +22,16 @@ export function importsOf(file: string, text = readFileSync(join(ROOT, file), 'u
 }
 
 const ADAPTERS = ['src/slack/', 'src/discord/', 'src/http/', 'src/cli/', 'src/delivery/notifiers/slack.ts', 'src/delivery/notifiers/discord.ts'];
-const RULES = ['src/identity/', 'src/metrics/', 'src/compliance/', 'src/profile/', 'src/access/'];
+const RULES = ['src/identity/', 'src/metrics/', 'src/compliance/', 'src/profile/', 'src/access/', 'src/ingest/', 'src/seed/', 'src/auth/', 'src/digest/', 'src/delivery/'];
+// The notifier interface is what the Slack and Discord senders implement; it is theirs to import.
+const ADAPTER_MAY_IMPORT = ['src/delivery/notifiers/'];
 const WIRING = ['src/app.ts', 'src/main.ts', 'src/build.ts'];
 const under = (file: string, prefixes: readonly string[]) => prefixes.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p));
 const isDomain = (file: string) => file.startsWith('src/') && !under(file, ADAPTERS) && !under(file, WIRING);
 
 /** Each rule: which files it covers, and which of their imports break it. */
 export const LAYER_RULES: Array<{ name: string; covers: (f: string) => boolean; forbids: (imported: string) => boolean }> = [
-  { name: 'an adapter reaches the rules only through commands/', covers: (f) => under(f, ADAPTERS), forbids: (i) => under(i, RULES) },
+  { name: 'an adapter reaches the rules only through commands/', covers: (f) => under(f, ADAPTERS), forbids: (i) => under(i, RULES) && !under(i, ADAPTER_MAY_IMPORT) },
   { name: 'db/ imports nothing above it', covers: (f) => f.startsWith('db/'), forbids: (i) => !i.startsWith('db/') },
   { name: 'the domain never imports adapters, commands or the wiring', covers: isDomain, forbids: (i) => under(i, ADAPTERS) || i.startsWith('commands/') || under(i, WIRING) },
   { name: 'commands/ never imports adapters or the wiring', covers: (f) => f.startsWith('commands/'), forbids: (i) => under(i, ADAPTERS) || under(i, WIRING) },
@@ -56,6 +58,11 @@ describe('layers', () => {
   it.each([
     ['src/slack/blocks.ts', "import { findCustomer } from '../profile/find.ts';"],
     ['src/http/read.ts', "import type { Profile } from '../profile/profile.ts';"],
+    ['src/http/auth.ts', "import { verifyApiKey } from '../auth/api-keys.ts';"],
+    ['src/http/ingest.ts', "import { ingestRecords } from '../ingest/ingest.ts';"],
+    ['src/cli/main.ts', "const { seedDemo } = await import('../seed/demo.ts');"],
+    ['src/cli/render.ts', "import type { Digest } from '../digest/model.ts';"],
+    ['src/slack/digest-blocks.ts', "import { failedDeliveries } from '../delivery/deliveries.ts';"],
     ['db/client.ts', "import { loadConfig } from '../src/config.ts';"],
     ['src/compliance/alert-view.ts', "import { escape } from '../slack/escape.ts';"],
     ['src/identity/resolve.ts', "import { lookup } from '../../commands/lookup.ts';"],

@@ -1,4 +1,4 @@
-import type { ImportProgress, ImportReport } from './import.ts';
+import type { ImportProgress, ImportReport } from '../../commands/import.ts';
 import { fmtInt } from '../render/format.ts';
 
 /** The import's progress on stderr: lines done of the file, records stored per second, time left. */

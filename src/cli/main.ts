@@ -9,7 +9,7 @@ import { ROLES, type Role } from '../../db/schema/constants.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { addDays, gmt8Day, isValidDay } from '../time.ts';
+import { addDays, gmt8Day, isValidDay, systemClock } from '../time.ts';
 import { cliContext, openCli } from './context.ts';
 
 // `user360 … | head` closes the pipe early; that is the reader's choice, not an error with a stack.
@@ -157,8 +157,8 @@ keys
   .description('make a key; it is printed once, as the last line, and stored hashed')
   .argument('<name>', 'who the key is for, e.g. kyc-provider')
   .action(async (name: string) => {
-    const [env, { createApiKey }] = await Promise.all([openCli({ create: true }), import('../auth/api-keys.ts')]);
-    const k = await createApiKey(env.store, name, Date.now());
+    const [env, { createKey }] = await Promise.all([openCli({ create: true }), import('../../commands/keys.ts')]);
+    const k = await createKey(name, { store: env.store, clock: systemClock });
     print(`Created API key "${k.name}". It is shown only this once; only its hash is stored.`);
     print(k.key);
   });
@@ -166,8 +166,8 @@ keys
   .command('list')
   .description('every key with its prefix, when it was made and revoked')
   .action(async () => {
-    const [env, { listApiKeys }, { formatGmt8 }] = await Promise.all([openCli(), import('../auth/api-keys.ts'), import('../time.ts')]);
-    const rows = await listApiKeys(env.store.db);
+    const [env, { listKeys }, { formatGmt8 }] = await Promise.all([openCli(), import('../../commands/keys.ts'), import('../time.ts')]);
+    const rows = await listKeys(env);
     if (!rows.length) return print('No API keys yet. Make one with: npx user360 keys create <name>');
     const w = Math.max(...rows.map((k) => k.name.length));
     for (const k of rows) print(`${k.name.padEnd(w)}  ${k.prefix}…  created ${formatGmt8(k.createdAt)}${k.revokedAt ? `  revoked ${formatGmt8(k.revokedAt)}` : ''}`);
@@ -177,8 +177,8 @@ keys
   .description('stop a key from working at once')
   .argument('<name>')
   .action(async (name: string) => {
-    const [env, { revokeApiKey }] = await Promise.all([openCli(), import('../auth/api-keys.ts')]);
-    if (!(await revokeApiKey(env.store, name, Date.now()))) throw new AppError('not_found', `no active API key named "${name}"`);
+    const [env, { revokeKey }] = await Promise.all([openCli(), import('../../commands/keys.ts')]);
+    if (!(await revokeKey(name, { store: env.store, clock: systemClock }))) throw new AppError('not_found', `no active API key named "${name}"`);
     print(`Revoked "${name}".`);
   });
 
@@ -202,7 +202,7 @@ program
   .option('--no-progress', 'no progress bar')
   .action(async (file: string, o: { batchSize?: number; progress: boolean }) => {
     const [env, { importNdjson }, { progressBar }, { systemClock }] = await Promise.all([
-      openCli({ create: true }), import('./import.ts'), import('./import-report.ts'), import('../time.ts'),
+      openCli({ create: true }), import('../../commands/import.ts'), import('./import-report.ts'), import('../time.ts'),
     ]);
     const bar = o.progress && process.stderr.isTTY ? await progressBar() : undefined;
     const report = await importNdjson({ store: env.store, identity: env.config.identity, clock: systemClock }, file, { batchSize: o.batchSize, onProgress: bar?.update });
@@ -220,8 +220,8 @@ program
   .option('--customers <n>', 'how many demo customers', positiveInt, 1000)
   .option('--seed <n>', 'random seed', positiveInt, 360)
   .action(async (o: { customers: number; seed: number }) => {
-    const [env, { seedDemo }, { systemClock }] = await Promise.all([openCli({ create: true }), import('../seed/demo.ts'), import('../time.ts')]);
-    const r = await seedDemo({ store: env.store, identity: env.config.identity, clock: systemClock }, o.customers, o.seed);
+    const [env, { seedDemoData }] = await Promise.all([openCli({ create: true }), import('../../commands/seed.ts')]);
+    const r = await seedDemoData({ customers: o.customers, seed: o.seed }, { store: env.store, identity: env.config.identity, clock: systemClock });
     print(`Seeded ${r.accepted} record(s) for ${o.customers} demo customers (${r.duplicates} were already there).`);
   });
 
@@ -257,8 +257,8 @@ digestCmd
     await show(r, cmd);
     if (r.kind !== 'digest') return;
     if (!o.png) return print('\n(add --png <file> to write the 30-day chart)');
-    const [{ writeFileSync }, { digestChart }] = await Promise.all([import('node:fs'), import('../digest/chart.ts')]);
-    writeFileSync(o.png, (await digestChart(r.digest)).data);
+    const [{ writeFileSync }, { digestChartPng }] = await Promise.all([import('node:fs'), import('../../commands/digest-chart.ts')]);
+    writeFileSync(o.png, await digestChartPng(r.digest));
     print(`\nChart written to ${o.png}`);
   });
 
@@ -306,8 +306,8 @@ alertsCmd
   .command('failed')
   .description('alert deliveries that were given up, with the last error')
   .action(async () => {
-    const [env, { failedDeliveries }, { formatGmt8 }] = await Promise.all([openCli(), import('../delivery/deliveries.ts'), import('../time.ts')]);
-    const rows = await failedDeliveries(env.store.db, 'alert');
+    const [env, { failedAlertDeliveries }, { formatGmt8 }] = await Promise.all([openCli(), import('../../commands/deliveries.ts'), import('../time.ts')]);
+    const rows = await failedAlertDeliveries(env);
     if (!rows.length) return print('No failed alert deliveries.');
     for (const r of rows) print(`alert #${r.subject} -> ${r.platform} ${r.target}  ${r.attempts} attempt(s), made ${formatGmt8(r.createdAt)}: ${r.lastError ?? 'no error recorded'}`);
   });

@@ -1,5 +1,5 @@
 import type { CommandResult } from '../../commands/types.ts';
-import type { Digest } from '../digest/model.ts';
+import type { Digest } from '../../commands/types.ts';
 import type { Metrics } from '../../commands/types.ts';
 import { findText } from './find-text.ts';
 import { digestLines } from '../render/digest.ts';

@@ -1,4 +1,4 @@
-import type { Digest } from '../digest/model.ts';
+import type { Digest } from '../../commands/types.ts';
 import { digestLines } from '../render/digest.ts';
 import { COLOR, embed, type DiscordMessage } from './limits.ts';
 

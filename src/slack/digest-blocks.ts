@@ -1,4 +1,4 @@
-import type { Digest } from '../digest/model.ts';
+import type { Digest } from '../../commands/types.ts';
 import { digestLines } from '../render/digest.ts';
 import { clip, escape, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
 
