@@ -5,6 +5,7 @@ import { IdentifierError } from '../src/identity/normalize.ts';
 import { findCustomer } from '../src/profile/find.ts';
 import { maskProfile } from '../src/profile/mask-profile.ts';
 import { buildProfile } from '../src/profile/profile.ts';
+import { identifierText } from './parse.ts';
 import { PROFILE_SECTIONS, type CommandContext, type CommandResult, type ProfileSection } from './types.ts';
 
 export const lookupArgs = z
@@ -25,7 +26,8 @@ export async function lookup(input: LookupInput, ctx: CommandContext): Promise<C
   const full = canSeePersonalData(caller.role);
   let found;
   try {
-    found = await findCustomer(store, input.identifier, ctx.identity);
+    // Every caller's text arrives here (slash command, button, terminal, API), so Slack's links come off here.
+    found = await findCustomer(store, identifierText(input.identifier), ctx.identity);
   } catch (e) {
     // The message quotes what was typed, which may be personal data even when it is malformed.
     if (e instanceof IdentifierError) return { kind: 'usage_error', message: full ? e.message : maskQuoted(e.message), usage: [] };

@@ -3,13 +3,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { runCommandText } from '../commands/index.ts';
-import { tokenize } from '../commands/parse.ts';
+import { tokenize, unwrapSlackLinks } from '../commands/parse.ts';
 import { createApp } from '../src/app.ts';
 import { buildDigest } from '../src/digest/model.ts';
 import { computeRollup, unfinishedDays } from '../src/metrics/rollup.ts';
 import { discordRoutes } from '../src/discord/index.ts';
 import { CHAT_BODY_LIMITS } from '../src/http/body-limit.ts';
-import { detectIdentifier, unwrapSlackLinks } from '../src/identity/normalize.ts';
+import { detectIdentifier } from '../src/identity/normalize.ts';
 import { createLogger } from '../src/logger.ts';
 import { slackHarness, visible } from '../src/slack/slack.test-kit.ts';
 import { startFakeDiscordApi } from './fakes/discord-api.ts';

@@ -317,8 +317,6 @@ describe('detectIdentifier', () => {
 
   it.each([
     [' Alice@Example.com ', 'email', 'alice@example.com'],
-    ['<mailto:alice@example.com|alice@example.com>', 'email', 'alice@example.com'],
-    ['email:<mailto:alice@example.com|alice@example.com>', 'email', 'alice@example.com'],
     ['0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed', 'wallet', evmKey],
     [USDT_TRON, 'wallet', `tron:${USDT_TRON}`],
     [BTC_P2PKH, 'wallet', `bitcoin:${BTC_P2PKH}`],
@@ -331,7 +329,6 @@ describe('detectIdentifier', () => {
     ['0912-345-678', 'phone', '+886912345678'],
     ['(02) 2345-6789', 'phone', '+886223456789'],
     ['+1 (213) 373-4253', 'phone', '+12133734253'],
-    ['<tel:+886912345678|+886 912 345 678>', 'phone', '+886912345678'],
   ] as const)('bare %j -> %s %j', (input, type, value) => {
     expect(detectIdentifier(input, TW)).toEqual({ type, value });
   });
