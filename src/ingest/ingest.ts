@@ -1,4 +1,7 @@
+import { getTableName } from 'drizzle-orm';
 import type { Store, Tx } from '../../db/client.ts';
+import { ingestedRecords, kycStates } from '../../db/schema/index.ts';
+import { col, columnsOf } from '../../db/sql-names.ts';
 import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
 import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
@@ -175,9 +178,10 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
 
 // One JSON parameter per few thousand ids, so the statement is prepared once; `WHERE true` is
 // SQLite's way to tell an INSERT … SELECT from the ON CONFLICT clause after it.
+const [R_TYPE, R_ID, R_CREATED] = columnsOf(ingestedRecords, ['type', 'id', 'createdAt']);
 const CLAIM_RECORD_IDS = `
-  INSERT INTO ingested_records (type, id, created_at) SELECT j.value ->> 0, j.value ->> 1, ? FROM json_each(?) AS j WHERE true
-  ON CONFLICT DO NOTHING RETURNING type, id`;
+  INSERT INTO ${getTableName(ingestedRecords)} (${R_TYPE}, ${R_ID}, ${R_CREATED}) SELECT j.value ->> 0, j.value ->> 1, ? FROM json_each(?) AS j WHERE true
+  ON CONFLICT DO NOTHING RETURNING ${R_TYPE} AS type, ${R_ID} AS id`;
 
 /** Inserts the batch's record ids under their unique key; the indexes that got a new row are the fresh records. */
 async function claimRecordIds(tx: Tx, records: PreparedRecord[], now: number): Promise<Set<number>> {
@@ -246,12 +250,16 @@ async function collectFacts(tx: Tx, facts: FactBuffer, r: IngestRecord, who: Res
   }
 }
 
+// The argument order of storeKyc's execute. A record replaces the status, score and level; the dates and
+// document it does not carry (NULL) keep their stored values.
+const STATE_FIELDS = ['customerId', 'status', 'riskScore', 'riskLevel', 'appliedAt', 'approvedAt', 'documentId', 'updatedAt'] as const;
+const [S_TABLE, S_UPDATED] = [getTableName(kycStates), col(kycStates, 'updatedAt')];
+const replaced = columnsOf(kycStates, ['status', 'riskScore', 'riskLevel']).map((c) => `${c} = excluded.${c}`);
+const kept = columnsOf(kycStates, ['appliedAt', 'approvedAt', 'documentId']).map((c) => `${c} = coalesce(excluded.${c}, ${c})`);
 const UPSERT_STATE = `
-  INSERT INTO kyc_states (customer_id, status, risk_score, risk_level, applied_at, approved_at, document_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (customer_id) DO UPDATE SET status = excluded.status, risk_score = excluded.risk_score, risk_level = excluded.risk_level,
-    applied_at = coalesce(excluded.applied_at, applied_at), approved_at = coalesce(excluded.approved_at, approved_at),
-    document_id = coalesce(excluded.document_id, document_id), updated_at = excluded.updated_at
-  WHERE kyc_states.updated_at <= excluded.updated_at`;
+  INSERT INTO ${S_TABLE} (${columnsOf(kycStates, STATE_FIELDS).join(', ')}) VALUES (${STATE_FIELDS.map(() => '?').join(', ')})
+  ON CONFLICT (${col(kycStates, 'customerId')}) DO UPDATE SET ${[...replaced, ...kept].join(', ')}, ${S_UPDATED} = excluded.${S_UPDATED}
+  WHERE ${S_TABLE}.${S_UPDATED} <= excluded.${S_UPDATED}`;
 
 async function storeKyc(tx: Tx, facts: FactBuffer, r: Extract<IngestRecord, { type: 'kyc' }>, who: Resolution, at: number, now: number): Promise<boolean> {
   const before = facts.kycByRoot.has(who.unifiedId) ? facts.kycByRoot.get(who.unifiedId) : await currentKyc(tx, who.unifiedId);

@@ -1,4 +1,7 @@
+import { getTableName } from 'drizzle-orm';
 import type { Store } from '../../db/client.ts';
+import { customers, identifiers } from '../../db/schema/index.ts';
+import { columnsOf } from '../../db/sql-names.ts';
 import type { IdentityConfig } from '../config.ts';
 import { detectIdentifier, type DetectedIdentifier } from '../identity/normalize.ts';
 
@@ -7,8 +10,12 @@ export interface Found {
   unifiedId: string | null;
 }
 
-const BY_ID = 'SELECT root_id FROM customers WHERE id = ?';
-const BY_IDENTIFIER = 'SELECT c.root_id FROM identifiers i JOIN customers c ON c.id = i.customer_id WHERE i.type = ? AND i.value = ?';
+// Raw because it is on every lookup's path; names come from the drizzle tables (db/sql-names.ts).
+const [C, I] = [getTableName(customers), getTableName(identifiers)];
+const [C_ID, C_ROOT] = columnsOf(customers, ['id', 'rootId']);
+const [I_CUSTOMER, I_TYPE, I_VALUE] = columnsOf(identifiers, ['customerId', 'type', 'value']);
+const BY_ID = `SELECT ${C_ROOT} AS root_id FROM ${C} WHERE ${C_ID} = ?`;
+const BY_IDENTIFIER = `SELECT c.${C_ROOT} AS root_id FROM ${I} i JOIN ${C} c ON c.${C_ID} = i.${I_CUSTOMER} WHERE i.${I_TYPE} = ? AND i.${I_VALUE} = ?`;
 
 /**
  * Finds the unified customer behind whatever a person typed. A unified ID that was merged away still
