@@ -2,6 +2,7 @@ import type { CommandResult, UsageLine } from './types.ts';
 
 export const USAGE: readonly UsageLine[] = [
   { syntax: 'lookup <identifier>', summary: 'profile of a customer: email, phone, wallet, unified id, ext:<id>, kakao:<id>, line:<id>' },
+  { syntax: 'wallet <address>', summary: 'on-chain facts of any EVM address (holdings, net worth, recent transfers, screening) and the customer holding it' },
   { syntax: 'metrics [all|1d|7d|30d|YYYY-MM-DD..YYYY-MM-DD]', summary: 'compliance and AssetPro figures (default 7d)' },
   { syntax: 'top [range] [n]', summary: 'top customers by transaction volume (default 30d, 10)' },
   { syntax: 'roles [list|grant <@user> <viewer|compliance|admin>|revoke <@user>]', summary: 'who may see personal data; granting and revoking is for admins' },

@@ -10,6 +10,7 @@ import { top, topArgs } from './top.ts';
 import { find, findArgs } from './find.ts';
 import { segment, segmentArgs } from './segment.ts';
 import { tag, tagArgs } from './tag.ts';
+import { wallet, walletArgs } from './wallet.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 import { AppError } from '../src/errors.ts';
 import { badString } from '../src/unicode.ts';
@@ -26,6 +27,7 @@ const def = <S extends z.ZodType>(d: CommandDef<S>) => d as unknown as CommandDe
  */
 export const COMMANDS: Record<string, CommandDef<z.ZodType>> = Object.assign(Object.create(null) as Record<string, CommandDef<z.ZodType>>, {
   lookup: def({ args: lookupArgs, run: (identifier, ctx) => lookup({ identifier }, ctx) }),
+  wallet: def({ args: walletArgs, run: (address, ctx) => wallet({ address }, ctx) }),
   metrics: def({ args: metricsArgs, run: metrics }),
   top: def({ args: topArgs, run: top }),
   roles: def({ args: rolesArgs, run: roles }),

@@ -5,6 +5,7 @@ import { IdentifierError } from '../src/identity/normalize.ts';
 import { findCustomer } from '../src/profile/find.ts';
 import { maskProfile } from '../src/profile/mask-profile.ts';
 import { buildProfile } from '../src/profile/profile.ts';
+import { onchainStatus } from './onchain-status.ts';
 import { identifierText } from './parse.ts';
 import { PROFILE_SECTIONS, type CommandContext, type CommandResult, type ProfileSection } from './types.ts';
 
@@ -48,5 +49,7 @@ export async function lookup(input: LookupInput, ctx: CommandContext): Promise<C
   const shown = full ? detected.value : maskIdentifier(detected.type, detected.value);
   if (!unifiedId) return { kind: 'not_found', query: shown, message: `No customer found for ${detected.type.replace('_', ' ')} ${shown}.` };
   const profile = (await buildProfile(store, unifiedId, ctx.clock().getTime()))!;
-  return { kind: 'profile', profile: full ? profile : maskProfile(profile), section: input.section ?? 'card', masked: !full };
+  // Answered from the store; stale or missing readings are asked for, to be shown by a later lookup.
+  const onchain = await onchainStatus(ctx, profile.wallets.map((w) => ({ chain: w.chain, address: w.address, read_at: w.onchain?.read_at ?? null })));
+  return { kind: 'profile', profile: full ? profile : maskProfile(profile), section: input.section ?? 'card', masked: !full, ...(onchain.configured || onchain.read_at ? { onchain } : {}) };
 }

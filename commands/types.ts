@@ -7,9 +7,12 @@ import type { Metrics } from '../src/metrics/query.ts';
 import type { Profile } from '../src/profile/profile.ts';
 import type { Clock } from '../src/time.ts';
 import type { FindResult } from './find.ts';
+import type { OnchainAccess } from '../src/onchain/requests.ts';
+import type { OnchainStatus } from './onchain-status.ts';
+import type { WalletView } from './wallet.ts';
 
 /** The models inside results, for renderers (adapters take them from here, not from the rules). */
-export type { AlertView, Digest, Metrics, Profile };
+export type { AlertView, Digest, Metrics, OnchainAccess, OnchainStatus, Profile, WalletView };
 
 export interface Caller {
   /** `api`: an integration reading through the HTTP read API with its key (see apiContext) */
@@ -26,6 +29,8 @@ export interface CommandContext {
   identity: IdentityConfig;
   clock: Clock;
   caller: Caller;
+  /** The on-chain part, when chains are configured: lookups ask it for fresh readings (never a node call). */
+  onchain?: OnchainAccess;
 }
 
 export const PROFILE_SECTIONS = ['general', 'compliance', 'wallets', 'assetpro', 'purchases', 'device'] as const;
@@ -37,7 +42,8 @@ export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
  * words (its mentions stay mentions); text from outside goes in the other kinds.
  */
 export type CommandResult =
-  | { kind: 'profile'; profile: Profile; section: ProfileSection | 'card'; masked: boolean }
+  | { kind: 'profile'; profile: Profile; section: ProfileSection | 'card'; masked: boolean; onchain?: OnchainStatus }
+  | { kind: 'wallet'; wallet: WalletView; masked: boolean }
   | { kind: 'not_found'; query: string; message: string }
   | { kind: 'metrics'; metrics: Metrics }
   | { kind: 'top'; range: Metrics['range']; customers: Metrics['assetpro']['top_customers'] }

@@ -12,6 +12,7 @@ import { json, openApiDocument, registerComponents } from './http/openapi.ts';
 import { readApi } from './http/read.ts';
 import type { Logger } from './logger.ts';
 import type { Clock } from './time.ts';
+import type { OnchainAccess } from '../commands/types.ts';
 
 export interface AppDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface AppDeps {
   mounts?: Array<{ path: string; app: Hono }>;
   /** Called when ingest wrote compliance alerts, so they go out now rather than at the next poll. */
   onAlerts?: () => void;
+  /** Profile reads ask it for fresh on-chain readings when theirs are stale. */
+  onchain?: OnchainAccess;
 }
 
 const healthRoute = createRoute({
@@ -61,7 +64,7 @@ export function createApp(deps: AppDeps) {
   const v1 = new OpenAPIHono();
   v1.use('*', requireApiKey(store.db));
   v1.route('/', ingestApi({ store, identity: config.identity, clock, maxBodyBytes: config.maxBodyBytes, onAlerts: deps.onAlerts }));
-  v1.route('/', readApi({ store, identity: config.identity, clock }));
+  v1.route('/', readApi({ store, identity: config.identity, clock, onchain: deps.onchain }));
   app.route('/v1', v1);
 
   for (const m of deps.mounts ?? []) app.route(m.path, m.app);

@@ -74,8 +74,10 @@ const envSchema = z.object({
   EVM_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(2),
   EVM_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(4000),
   EVM_START_BLOCK: startBlocks,
-  /** How old an enrichment reading may get before a lookup asks for a fresh one (answering from the store meanwhile). */
+  /** How old an enrichment reading may get before the chain loop reads it again on its own. */
   EVM_REFRESH_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** How old a reading may be before a lookup asks for a fresh one now; by default 15 polls, never above EVM_REFRESH_MS. */
+  EVM_STALE_MS: z.coerce.number().int().min(1000).optional(),
   /** Blocks per eth_getLogs request: providers cap the range, and wide ranges are slower than chunks. */
   EVM_LOG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** How long a chain's lease outlives its holder's last renewal before another instance takes over. */
@@ -155,6 +157,7 @@ function evmConfig(e: z.infer<typeof envSchema>) {
     confirmations: e.EVM_CONFIRMATIONS,
     pollMs: e.EVM_POLL_MS,
     refreshMs: e.EVM_REFRESH_MS,
+    staleMs: Math.min(e.EVM_STALE_MS ?? 15 * e.EVM_POLL_MS, e.EVM_REFRESH_MS),
     logWindow: e.EVM_LOG_WINDOW,
     leaseMs: e.EVM_LEASE_MS,
   };

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createStore, prepareDatabase } from '../db/client.ts';
 import { ensureFindIndexes } from '../commands/find.ts';
+import { onchainAccess } from '../commands/context.ts';
 import { createApp, type AppDeps } from './app.ts';
 import { cliCommand } from './cli/context.ts';
 import { createApiKey } from './auth/api-keys.ts';
@@ -48,7 +49,7 @@ async function main() {
 
   const clock = systemClock;
   // On-chain reading is loaded only when a chain is configured; a node serving another chain stops start-up.
-  let onchain: { stop(): Promise<void> } | undefined;
+  let onchain: { stop(): Promise<void>; kick(): void } | undefined;
   if (config.evm) {
     const { checkChains, startOnchain } = await import('./onchain/service.ts');
     try {
@@ -59,10 +60,12 @@ async function main() {
     }
     onchain = startOnchain({ store, identity: config.identity, clock, log, evm: config.evm });
   }
+  // Lookups finding a stale reading ask for a fresh one: a row any instance serves, and a wake-up for ours.
+  const chainAccess = onchainAccess(deps, config.evm, () => onchain?.kick(), (m) => log.warn(m));
   const mounts: NonNullable<AppDeps['mounts']> = [];
   // Each chat SDK is loaded only when its platform is configured: they are the slowest part of start-up.
-  if (config.slack) mounts.push({ path: '/slack', app: (await import('./slack/index.ts')).slackRoutes({ ...deps, log, slack: config.slack }) });
-  if (config.discord) mounts.push({ path: '/discord', app: (await import('./discord/index.ts')).discordRoutes({ ...deps, log, discord: config.discord }) });
+  if (config.slack) mounts.push({ path: '/slack', app: (await import('./slack/index.ts')).slackRoutes({ ...deps, log, slack: config.slack, onchain: chainAccess }) });
+  if (config.discord) mounts.push({ path: '/discord', app: (await import('./discord/index.ts')).discordRoutes({ ...deps, log, discord: config.discord, onchain: chainAccess }) });
 
   // Digests and alerts go out through notifiers; without chat settings the jobs still run and record.
   const notifiers: Notifiers = {};
@@ -73,7 +76,7 @@ async function main() {
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
   // Segment membership: recomputed every SEGMENT_REFRESH_SECONDS by whichever instance is due first.
   const segmentWorker = startSegmentWorker({ store, clock, log, everyMs: config.segmentRefreshMs, delivered: worker.kick });
-  const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick });
+  const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick, onchain: chainAccess });
   // Digests whose time has passed and are not made yet: missed days, and today once 23:59 has passed.
   // The delivery rows keep each to once per channel, so running this again is always safe.
   const sendDueDigests = async () => {

@@ -26,5 +26,7 @@ export const chainTransfers = sqliteTable(
     matchKey: text('match_key').notNull(),
     stored: integer('stored').notNull(),
   },
-  (t) => [index('chain_transfers_block_idx').on(t.chain, t.block), index('chain_transfers_wallet_idx').on(t.wallet, t.at)],
+  (t) => [index('chain_transfers_block_idx').on(t.chain, t.block), index('chain_transfers_wallet_idx').on(t.wallet, t.at),
+    // `wallet <address>` of an address that is not a customer's finds its transfers from the other side.
+    index('chain_transfers_counterparty_idx').on(t.counterparty, t.at)],
 );

@@ -42,3 +42,4 @@ export * from './app-secrets.ts';
 export * from './attributes.ts';
 export * from './segments.ts';
 export * from './campaign-touches.ts';
+export * from './onchain-refresh-requests.ts';

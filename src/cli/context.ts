@@ -4,6 +4,7 @@ import { createStore, prepareDatabase, type Store } from '../../db/client.ts';
 import { ensureFindIndexes } from '../../commands/find.ts';
 import type { Role } from '../../db/schema/constants.ts';
 import type { CommandContext } from '../../commands/types.ts';
+import { onchainAccess } from '../../commands/context.ts';
 import { DEFAULT_DATABASE_URL, loadConfig, type Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { systemClock } from '../time.ts';
@@ -60,5 +61,7 @@ export function cliContext(env: CliEnv, role: Role = 'admin'): CommandContext {
     identity: env.config.identity,
     clock: systemClock,
     caller: { platform: 'cli', userId: `cli:${userInfo().username}`, role },
+    // No chain loop runs in the terminal: a request row waits for the next round of a running service.
+    onchain: onchainAccess({ store: env.store, clock: systemClock }, env.config.evm),
   };
 }

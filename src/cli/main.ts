@@ -57,6 +57,18 @@ program
     if (r.kind !== 'profile') process.exitCode = 1;
   });
 
+program
+  .command('wallet')
+  .description('on-chain facts of any EVM address from the store (holdings, net worth, recent transfers, screening) and the customer holding it')
+  .argument('<address>', 'an EVM address, 0x and 40 hex digits')
+  .addOption(asRole())
+  .option('--json', 'print the result model as JSON')
+  .action(async (address: string, o: { as: Role; json?: boolean }, cmd: Command) => {
+    const [env, { wallet }] = await Promise.all([openCli(), import('../../commands/wallet.ts')]);
+    const r = await wallet({ address }, cliContext(env, o.as));
+    await show(r, cmd, o.json);
+  });
+
 for (const [name, args, summary] of [
   ['metrics', '[range]', 'compliance and AssetPro figures of whole GMT+8 days: all, 1d, 7d (default), 30d or YYYY-MM-DD..YYYY-MM-DD'],
   ['top', '[range] [n]', 'top customers by transaction volume (default 30d 10)'],

@@ -2,6 +2,7 @@ import type { CommandResult } from '../../commands/types.ts';
 import type { Digest } from '../../commands/types.ts';
 import type { Metrics } from '../../commands/types.ts';
 import { findText } from './find-text.ts';
+import { onchainText, walletText } from './onchain-text.ts';
 import { digestLines } from '../render/digest.ts';
 import { fmtInt, fmtUsdt, KYC_BADGE, RISK_LABEL, riskText, SECTION_TITLES, sectionFields, type Field } from '../render/format.ts';
 
@@ -58,8 +59,12 @@ export function renderText(r: CommandResult, opts: TextOptions = {}): string {
         const fields = s === 'wallets' ? p.wallets.map((w) => ({ name: w.chain, value: `${w.address}${w.explorer_url ? `\n${w.explorer_url}` : ''}` })) : sectionFields(p, s);
         return [`${SECTION_TITLES[s]}`, ...(fields.length ? fieldLines(fields, width) : ['  —'])].join('\n');
       });
+      const chain = onchainText(p, r.onchain, r.section, width);
+      if (chain.length) body.push(chain.join('\n'));
       return [head, '', ...body.flatMap((b) => [b, ''])].join('\n').trimEnd();
     }
+    case 'wallet':
+      return walletText(r.wallet, r.masked, width);
     case 'not_found':
       return r.message;
     case 'metrics':

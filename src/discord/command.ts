@@ -50,6 +50,11 @@ export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
     options: [{ name: 'identifier', description: 'email, phone, wallet, unified id, ext:<id>, kakao:<id> or line:<id>', kind: 'string', required: true }],
   },
   {
+    name: 'wallet',
+    description: 'On-chain facts of an EVM address and the customer holding it',
+    options: [{ name: 'address', description: 'an EVM address, 0x and 40 hex digits', kind: 'string', required: true }],
+  },
+  {
     name: 'metrics',
     description: 'Compliance and AssetPro figures',
     options: [{ name: 'range', description: 'all, 1d, 7d, 30d or YYYY-MM-DD..YYYY-MM-DD (default 7d)', kind: 'string', autocomplete: 'range' }],

@@ -7,6 +7,7 @@ import { profileMessage } from './profile-embeds.ts';
 import { digestMessage } from './digest-embeds.ts';
 import { alertMessage } from './alert-embeds.ts';
 import { findEmbeds } from './find-embeds.ts';
+import { walletEmbeds } from './onchain-embeds.ts';
 
 export { checkDiscordLimits, clip, escape, escapeMarkdown, fitLines, LIMITS, NO_MENTIONS, type DiscordMessage } from './limits.ts';
 export { parseSectionCustomId, sectionCustomId } from './profile-embeds.ts';
@@ -37,7 +38,9 @@ export function renderDiscord(r: CommandResult): DiscordMessage {
   const only = (spec: EmbedSpec): DiscordMessage => ({ embeds: [embed(spec)], components: [] });
   switch (r.kind) {
     case 'profile':
-      return profileMessage(r.profile, r.section, r.masked);
+      return profileMessage(r.profile, r.section, r.masked, r.onchain);
+    case 'wallet':
+      return walletEmbeds(r.wallet, r.masked);
     case 'not_found':
       return only({ title: 'No customer found', lines: [escape(r.message)], color: COLOR.grey });
     case 'metrics':

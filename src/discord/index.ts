@@ -12,7 +12,7 @@ import { within } from '../../commands/deadline.ts';
 import { runCommandText } from '../../commands/index.ts';
 import { lookup, sectionSchema } from '../../commands/lookup.ts';
 import type { RolesContext } from '../../commands/roles.ts';
-import type { CommandResult } from '../../commands/types.ts';
+import type { CommandResult, OnchainAccess } from '../../commands/types.ts';
 import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
@@ -35,6 +35,8 @@ export interface DiscordDeps {
   deferAfterMs?: number;
   /** The command runner; tests swap in a slow one. */
   run?: typeof runCommandText;
+  /** Lookups ask it for fresh on-chain readings (a row; never a node call on the request path). */
+  onchain?: OnchainAccess;
 }
 
 /** Interaction and callback types of the Discord API that this endpoint speaks. */
@@ -88,7 +90,7 @@ export function discordRoutes(deps: DiscordDeps): Hono {
     if (!userId) return null;
     // Outside a guild (no member) the interaction comes from the caller's DM with the bot.
     const who = { platform: 'discord' as const, userId, channelId: i.channel_id ?? i.channel?.id, roleIds: i.member?.roles, direct: !i.member };
-    return chatContext({ store, identity, clock }, who, discord.admins);
+    return chatContext({ store, identity, clock, onchain: deps.onchain }, who, discord.admins);
   }
 
   /**

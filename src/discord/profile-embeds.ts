@@ -2,7 +2,8 @@
 // card shows one block group each), a button shows one section in full.
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
-import type { Profile } from '../../commands/types.ts';
+import type { OnchainStatus, Profile } from '../../commands/types.ts';
+import { onchainEmbed, placeOnchain } from './onchain-embeds.ts';
 import { KYC_BADGE, riskText, sectionFields, sectionHeading, TURTLE_NOTE, VIEW_LABELS } from '../render/format.ts';
 import { COLOR, embed, embedChars, escapeMarkdown, LIMITS, type DiscordMessage, type EmbedSpec } from './limits.ts';
 
@@ -60,7 +61,7 @@ function sectionSpec(p: Profile, s: ProfileSection, view: CardView): Omit<EmbedS
 }
 
 /** The profile card (every section in brief) or one section in full, with buttons to switch between them. */
-export function profileMessage(p: Profile, view: CardView, masked: boolean): DiscordMessage {
+export function profileMessage(p: Profile, view: CardView, masked: boolean, onchain?: OnchainStatus): DiscordMessage {
   const name = p.basic.name ? escapeMarkdown(p.basic.name) : p.unified_id;
   const head = `\`${p.unified_id}\` · KYC ${KYC_BADGE[p.compliance.kyc_status] ?? p.compliance.kyc_status} · risk ${riskText(p)}`;
   const sections = view === 'card' ? [...PROFILE_SECTIONS] : [view];
@@ -69,7 +70,8 @@ export function profileMessage(p: Profile, view: CardView, masked: boolean): Dis
   const color = profileColor(p);
 
   const embeds: APIEmbed[] = [];
-  let left = LIMITS.total;
+  const chain = onchainEmbed(p, view, onchain, color);
+  let left = LIMITS.total - (chain ? embedChars(chain) : 0);
   sections.forEach((s, i) => {
     const spec: EmbedSpec = { ...sectionSpec(p, s, view), color, valueMax: view === 'card' ? CARD_FIELD_CHARS : LIMITS.fieldValue };
     if (i === 0) {
@@ -82,5 +84,6 @@ export function profileMessage(p: Profile, view: CardView, masked: boolean): Dis
     left -= embedChars(e);
     embeds.push(e);
   });
+  if (chain) placeOnchain(embeds, chain, sections);
   return { embeds, components: sectionButtons(p.unified_id, view) };
 }

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { Clock } from '../time.ts';
 import type { ApiEnv } from './auth.ts';
 import { find } from '../../commands/find.ts';
+import type { OnchainAccess } from '../../commands/types.ts';
 import { json, MAX_FIND_QUERY, param, security, unauthorized } from './openapi.ts';
 
 // Parameters are referenced, not given as zod `request.query`, so the handlers' own errors stay the answers (see openapi.ts).
@@ -48,7 +49,7 @@ const metricsRoute = createRoute({
 });
 
 /** The read API: the same commands as chat, for an `api` caller; this file only maps results to HTTP. */
-export function readApi(deps: { store: Store; identity: IdentityConfig; clock: Clock }) {
+export function readApi(deps: { store: Store; identity: IdentityConfig; clock: Clock; onchain?: OnchainAccess }) {
   const app = new OpenAPIHono<ApiEnv>();
 
   // `find` over HTTP (SPEC §8): the same grammar and command as chat, as the key's caller (whole data, audited).

@@ -6,6 +6,7 @@ import type { Clock } from '../time.ts';
 import { ChainMismatchError, connectChain, type ChainClient } from './client.ts';
 import { ChainIndexer } from './indexer.ts';
 import { refreshReadings } from './refresh.ts';
+import { serveRefreshRequests } from './requests.ts';
 
 export interface OnchainDeps {
   store: Store;
@@ -62,8 +63,11 @@ export function startOnchain(deps: OnchainDeps) {
           log.info({ chain: config.chain, multicall: cc.multicall }, 'chain connected');
         }
         let state: Awaited<ReturnType<ChainIndexer['step']>>;
-        do state = await indexer!.step();
-        while (state === 'more' && !stopped);
+        // Wallets a lookup asked for go first, and between backfill steps too: the person is waiting.
+        do {
+          await serveRefreshRequests(deps.store, cc, now);
+          state = await indexer!.step();
+        } while (state === 'more' && !stopped);
         deps.onStep?.(config.chain, state);
         await refreshReadings(deps.store, cc, now, evm.refreshMs);
         failures = 0;

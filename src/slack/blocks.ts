@@ -6,6 +6,7 @@ import { profileMessage } from './profile-blocks.ts';
 import { digestMessage } from './digest-blocks.ts';
 import { alertMessage } from './alert-blocks.ts';
 import { findMessage } from './find-blocks.ts';
+import { walletMessage } from './onchain-blocks.ts';
 
 export { checkSlackLimits, type SlackMessage } from './limits.ts';
 export { SECTION_ACTION_PREFIX } from './profile-blocks.ts';
@@ -16,7 +17,9 @@ type Metrics = Extract<CommandResult, { kind: 'metrics' }>['metrics'];
 export function renderSlack(r: CommandResult): SlackMessage {
   switch (r.kind) {
     case 'profile':
-      return profileMessage(r.profile, r.section, r.masked);
+      return profileMessage(r.profile, r.section, r.masked, r.onchain);
+    case 'wallet':
+      return walletMessage(r.wallet, r.masked);
     case 'not_found':
       return plain(`🔍 ${r.message}`, [section(`🔍 ${escape(r.message)}`)]);
     case 'metrics':

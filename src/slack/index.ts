@@ -8,7 +8,7 @@ import { within } from '../../commands/deadline.ts';
 import { runCommandText } from '../../commands/index.ts';
 import { lookup } from '../../commands/lookup.ts';
 import type { RolesContext } from '../../commands/roles.ts';
-import { PROFILE_SECTIONS, type CommandResult } from '../../commands/types.ts';
+import { PROFILE_SECTIONS, type CommandResult, type OnchainAccess } from '../../commands/types.ts';
 import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
@@ -46,6 +46,8 @@ export interface SlackDeps {
   run?: (text: string, ctx: RolesContext) => Promise<CommandResult>;
   /** WebClient retries (Bolt's own auth.test); tests pass `{ retries: 0 }`, production keeps Slack's default. */
   retryConfig?: RetryOptions;
+  /** Lookups ask it for fresh on-chain readings (a row; never a node call on the request path). */
+  onchain?: OnchainAccess;
 }
 
 const WORKING: SlackMessage = { text: 'Working on it…', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '⏳ Working on it…' }] }] };
@@ -85,7 +87,7 @@ export function slackRoutes(deps: SlackDeps): Hono {
 
   // A DM channel id starts with D: the caller's own conversation with the bot.
   const contextFor = (userId: string, channelId: string | undefined): Promise<RolesContext> =>
-    chatContext({ store, identity, clock }, { platform: 'slack', userId, channelId, direct: channelId?.startsWith('D') ?? false }, slack.admins);
+    chatContext({ store, identity, clock, onchain: deps.onchain }, { platform: 'slack', userId, channelId, direct: channelId?.startsWith('D') ?? false }, slack.admins);
   const failed = (error: unknown, what: string) => {
     log.error({ err: error }, `${what} failed`);
     return errorMessage(FAILED);

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
-import type { Profile } from '../../commands/types.ts';
+import type { OnchainStatus, Profile } from '../../commands/types.ts';
+import { onchainBlocks } from './onchain-blocks.ts';
 import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields, TURTLE_NOTE, VIEW_LABELS, type Field } from '../render/format.ts';
 import { clip, escape, fitMessage, LIMITS, linesToSections, type Block, type SlackMessage } from './limits.ts';
 
@@ -67,7 +68,7 @@ function buttons(p: Profile, view: CardView): Block {
 }
 
 /** The profile card (every section in brief) or one section in full, with buttons to switch between them. */
-export function profileMessage(p: Profile, view: CardView, masked: boolean): SlackMessage {
+export function profileMessage(p: Profile, view: CardView, masked: boolean, onchain?: OnchainStatus): SlackMessage {
   const who = p.basic.name ? `${p.basic.name} · ${p.unified_id}` : p.unified_id;
   const badges = [`KYC ${KYC_BADGE[p.compliance.kyc_status] ?? p.compliance.kyc_status}`, `Risk ${riskText(p)}`];
   if (view !== 'card') badges.push(`Showing ${SECTION_TITLES[view]}`);
@@ -81,6 +82,7 @@ export function profileMessage(p: Profile, view: CardView, masked: boolean): Sla
     { type: 'header', text: { type: 'plain_text', text: clip(who, LIMITS.headerText), emoji: true } },
     { type: 'context', elements: [mrkdwn(escape(badges.join('  ·  ')))] },
     ...body,
+    ...onchainBlocks(p, view, onchain),
     ...(sections.includes('purchases') ? [{ type: 'context', elements: [mrkdwn(TURTLE_NOTE)] } as Block] : []),
     buttons(p, view),
   ];
