@@ -84,3 +84,129 @@ describe('lookups answer from the store and ask for stale readings', () => {
     expect(again).not.toContain('a fresh reading was asked for');
   });
 });
+
+describe('/user360 wallet', () => {
+  const keys = generateDiscordKeys();
+  const APP_ID = '555000000000000009';
+  let discord: { send: (payload: unknown) => Promise<any> };
+  let customerWallet: `0x${string}`;
+  let email: string;
+  beforeAll(async () => {
+    const api = await startFakeDiscordApi();
+    afterAll(() => api.close());
+    const config = testConfig({ DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: api.url });
+    const routes = discordRoutes({ store: h.store, identity: config.identity, clock: h.clock, log, discord: config.discord!, onchain: viaAccess });
+    const app = createApp({ store: h.store, config, clock: h.clock, log, mounts: [{ path: '/discord', app: routes }] });
+    discord = {
+      async send(payload) {
+        const body = JSON.stringify(payload);
+        const res = await app.request('/discord/interactions', { method: 'POST', headers: { ...signDiscordRequest(keys.privateKey, body, String(Math.floor(h.clock().getTime() / 1000))) }, body });
+        expect(res.status).toBe(200);
+        return res.json();
+      },
+    };
+    // A customer paid by a screened address; the indexer takes the transfer in.
+    customerWallet = getAddress(randomEvm());
+    email = `${uniq('w')}@example.com`;
+    await ingest(h.deps, [identify({ email, wallets: [{ chain: 'ethereum', address: customerWallet }] }, { traits: { name: 'Walter Wallet' } })]);
+    await addScreened(h.store, DEPLOYER, 'Test *sanctions* <@U999>', 'cli:test', NOW);
+    await chain.send({ address: usdt, abi: TOKEN.abi, functionName: 'transfer', args: [customerWallet, parseUnits('12.5', 6)] });
+    svc!.kick();
+    await vi.waitFor(async () => expect(await h.store.db.query.chainTransfers.findFirst({ where: (t, { eq }) => eq(t.wallet, customerWallet) })).toBeDefined(), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(async () => expect(await readingOf(customerWallet)).toBe(12_500_000), { timeout: 20_000, interval: 100 });
+  });
+
+  const walletCommand = (user: string, address: string) => ({
+    id: uniq('i'), type: 2, token: uniq('t'), application_id: APP_ID, channel_id: '700000000000000001', guild_id: '600000000000000001',
+    member: { user: { id: user }, roles: [] }, data: { id: '1', name: 'user360', type: 1, options: [{ name: 'wallet', type: 1, options: [{ name: 'address', type: 3, value: address }] }] },
+  });
+
+  it('on Slack: a customer wallet shows its holdings and the customer, whole for compliance and masked for a viewer', async () => {
+    const full = await slackCard(`wallet ${customerWallet.toLowerCase()}`);
+    expect(full).toContain(`Wallet ${customerWallet}`);
+    expect(full).toContain('Walter Wallet');
+    expect(full).toContain('12.5 USDT ≈ 12.50 USDT');
+    expect(full).toContain('eoa');
+    expect(full).toContain(`← received 12.5 USDT from ${DEPLOYER}`);
+    const masked = await slackCard(`wallet ${customerWallet}`, 'UVIEWER');
+    expect(masked).toContain('W***');
+    expect(masked).not.toContain('Walter');
+    expect(masked).toContain('personal data masked');
+  });
+
+  it('on Slack: any address, here a screened one no customer holds: the hit, its transfers, and a reading asked for and then stored', async () => {
+    expect(await readingOf(DEPLOYER)).toBeUndefined();
+    const first = await slackCard(`wallet ${DEPLOYER}`);
+    expect(first).toContain('on the screening list: Test *sanctions* &lt;@U999&gt;');
+    // The label came from outside: no bold, no mention.
+    expect(first).not.toContain('<@U999>');
+    expect(first).toContain('&lt;@U999&gt;');
+    expect(first).toContain('none: no customer holds this address');
+    expect(first).toContain(`→ sent 12.5 USDT to ${customerWallet}`);
+    expect(first).toContain('no reading yet on ethereum');
+    expect(first).toContain('a fresh reading was asked for');
+    await vi.waitFor(async () => expect(await readingOf(DEPLOYER)).not.toBeUndefined(), { timeout: 20_000, interval: 100 });
+    const later = await slackCard(`wallet ${DEPLOYER}`);
+    expect(later).not.toContain('no reading yet');
+    expect(later).toMatch(/USDT ≈ [\d,.]+ USDT/);
+  });
+
+  it('on Slack: a malformed address is one line of usage, and nothing is asked for', async () => {
+    const before = await h.store.db.query.onchainRefreshRequests.findMany();
+    for (const bad of ['0x1234', customerWallet.replace(/[a-f]/, (c) => c.toUpperCase()).replace(/[A-F]/, (c) => c.toLowerCase()), 'alice@example.com']) {
+      const text = await slackCard(`wallet ${bad}`, 'UVIEWER');
+      expect(text).toContain('is not an EVM address');
+      expect(text).toContain('wallet &lt;address&gt;');
+      expect(text).not.toContain('lookup <identifier>');
+      expect(text).not.toContain('alice@example.com');
+    }
+    // The loop may be serving (deleting) earlier rows meanwhile; none may have been added.
+    const known = new Set(before.map((r) => r.address));
+    expect((await h.store.db.query.onchainRefreshRequests.findMany()).filter((r) => !known.has(r.address))).toEqual([]);
+  });
+
+  it('on Discord: the same answer as an embed, masked for a viewer, mentioning nobody', async () => {
+    const reply = await discord.send(walletCommand('900000000000000002', customerWallet));
+    expect(reply.type).toBe(4);
+    expect(reply.data.flags).toBe(64);
+    expect(reply.data.allowed_mentions).toEqual({ parse: [] });
+    expect(checkDiscordLimits(reply.data)).toEqual([]);
+    const e = reply.data.embeds[0];
+    expect(e.title).toBe(`Wallet ${customerWallet}`);
+    const text = JSON.stringify(e);
+    expect(text).toContain('W\\\\*\\\\*\\\\*');
+    expect(text).not.toContain('Walter');
+    expect(text).toContain('12.5 USDT ≈ 12.50 USDT');
+    const screened = await discord.send(walletCommand('900000000000000002', DEPLOYER));
+    expect(screened.data.embeds[0].color).toBe(0xe74c3c);
+    expect(JSON.stringify(screened.data.embeds[0])).toContain('Test \\\\*sanctions\\\\* <\u200B@U999>');
+  });
+
+  it('in the terminal: --json carries the same model, masked for --as viewer; the request row waits for the service', async () => {
+    const fresh = getAddress(randomEvm());
+    await chain.test.setBalance({ address: fresh, value: parseUnits('2', 18) });
+    const run = promisify(execFile);
+    const cli = (...args: string[]) =>
+      run(process.execPath, [join(process.cwd(), 'bin/user360.js'), ...args], { env: { ...process.env, ...env, DATABASE_URL: testDbUrl(h.store), LOG_LEVEL: 'silent' } })
+        .catch((e: { stdout: string; stderr: string; code: number }) => e);
+    const r = await cli('wallet', customerWallet, '--json', '--as', 'viewer');
+    expect('code' in r ? r.stderr : '', r.stdout).toBe('');
+    const model = JSON.parse(r.stdout);
+    expect(model).toMatchObject({ kind: 'wallet', masked: true, wallet: { address: customerWallet, customer: { name: 'W***' }, readings: [{ chain: 'ethereum', tokens: [{ symbol: 'USDT', balance: '12.5' }] }] } });
+    expect(r.stdout).not.toContain('Walter');
+
+    const asked = await cli('wallet', fresh);
+    expect(asked.stdout).toContain('no reading yet on ethereum');
+    expect(await h.store.db.query.onchainRefreshRequests.findMany({ where: (t, { eq }) => eq(t.address, fresh) })).toHaveLength(1);
+    // Another process asked; this one's loop serves the row on its next round.
+    svc!.kick();
+    await vi.waitFor(async () => expect(await readingOf(fresh)).toBeDefined(), { timeout: 20_000, interval: 100 });
+    expect(await h.store.db.query.onchainRefreshRequests.findMany({ where: (t, { eq }) => eq(t.address, fresh) })).toEqual([]);
+    const text = await cli('wallet', fresh);
+    expect(text.stdout).toContain('2 ETH (no price)');
+
+    const bad = await cli('wallet', '0x12');
+    expect((bad as { code?: number }).code).toBe(1);
+    expect(bad.stderr.trim().split('\n')[0]).toBe('"0x12" is not an EVM address (0x and 40 hex digits; mixed case must be its EIP-55 checksum).');
+  }, 120_000);
+});
