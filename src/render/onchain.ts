@@ -31,7 +31,7 @@ export function fmtBalance(balance: string): string {
 export function freshness(s: OnchainStatus | undefined): string {
   if (!s) return 'not read (on-chain reading is off: no EVM_RPC_URLS)';
   const parts: string[] = [];
-  if (s.read_at !== null) parts.push(`as of ${fmtTime(s.read_at)} GMT+8 (${fmtAge(s.age_seconds ?? 0)} ago)`);
+  if (s.read_at !== null) parts.push(`as of ${fmtTime(s.read_at)} (${fmtAge(s.age_seconds ?? 0)} ago)`);
   if (s.missing_chains.length) parts.push(`no reading yet on ${s.missing_chains.join(', ')}`);
   if (!s.configured && s.read_at === null) parts.push('not read (on-chain reading is off: no EVM_RPC_URLS)');
   if (s.refresh_requested) parts.push('a fresh reading was asked for: look again in a few seconds');
