@@ -24,7 +24,7 @@ const HOSTILE = '*B*_<@U777>@everyone`';
 const requested: string[] = [];
 // Counts what the adapters ask for; chains are "configured" so readings older than a minute are due.
 const access: OnchainAccess = { chains: ['ethereum'], staleAfterMs: 60_000, requestRefresh: async (w) => (requested.push(...w.map((x) => x.address)), true) };
-const h = await slackHarness({ now: NOW, routes: { onchain: access } });
+const h = await slackHarness({ now: NOW, routes: { onchain: access, ackDeadlineMs: 10_000 } });
 const wallets = Array.from({ length: 40 }, () => getAddress(randomEvm()));
 const email = `${uniq('p')}@example.com`;
 let unifiedId = '';
