@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lookup } from '../../commands/lookup.ts';
 import type { OnchainAccess } from '../../commands/types.ts';
 import { createApp } from '../../src/app.ts';
+import { createApiKey } from '../../src/auth/api-keys.ts';
 import { renderText } from '../../src/cli/render.ts';
 import { checkDiscordLimits } from '../../src/discord/embeds.ts';
 import { discordRoutes } from '../../src/discord/index.ts';
@@ -106,6 +107,17 @@ describe('the on-chain part of a profile', () => {
     } finally {
       await api.close();
     }
+  });
+
+  it('over the read API: the JSON profile is answered from the store and its stale wallets are asked for', async () => {
+    const app = createApp({ store: h.store, config: h.config, clock: h.clock, log: createLogger('silent'), onchain: access });
+    const { key } = await createApiKey(h.store, uniq('k'), NOW);
+    requested.length = 0;
+    const res = await app.request(`/v1/profiles/${encodeURIComponent(email)}`, { headers: { authorization: `Bearer ${key}` } });
+    const p = (await res.json()) as { assetpro: { net_worth_usdt: number; onchain_read_at: string } };
+    expect(res.status).toBe(200);
+    expect(p.assetpro).toMatchObject({ net_worth_usdt: netWorth, onchain_read_at: new Date(NOW - 300_000).toISOString() });
+    expect(requested).toHaveLength(wallets.length);
   });
 
   it('in the terminal text: every reading and every exposure, with the age', async () => {
