@@ -2,9 +2,6 @@ import type { Store } from '../../db/client.ts';
 import { onchainRefreshRequests } from '../../db/schema/index.ts';
 import { columnsOf } from '../../db/sql-names.ts';
 import { getTableName } from 'drizzle-orm';
-import type { ChainClient } from './client.ts';
-import { readWallets, storeReadings } from './enrich.ts';
-import type { Address } from './settings.ts';
 
 export interface WalletRef {
   chain: string;
@@ -40,8 +37,8 @@ export interface OnchainStatus {
   refresh_requested: boolean;
 }
 
-const TABLE = getTableName(onchainRefreshRequests);
-const [CHAIN, ADDRESS, AT] = columnsOf(onchainRefreshRequests, ['chain', 'address', 'requestedAt']) as [string, string, string];
+export const TABLE = getTableName(onchainRefreshRequests);
+export const [CHAIN, ADDRESS, AT] = columnsOf(onchainRefreshRequests, ['chain', 'address', 'requestedAt']) as [string, string, string];
 
 // One statement however many wallets: the lookup's own write beside its audit row. Asking again keeps
 // the first time asked (the row is the request, not a log of them).
@@ -78,27 +75,4 @@ export function onchainAccess(
       return true;
     },
   };
-}
-
-// Claiming is deleting: two instances serving requests never read the same one twice.
-const CLAIM = `DELETE FROM ${TABLE} WHERE ${CHAIN} = ? AND ${ADDRESS} IN (SELECT ${ADDRESS} FROM ${TABLE} WHERE ${CHAIN} = ? ORDER BY ${AT} LIMIT ?) RETURNING ${ADDRESS}, ${AT}`;
-
-/**
- * Reads the requested wallets of this chain (1,000 a round, one multicall) and stores their readings.
- * When the node fails, the claimed requests are put back for the next round (after the loop's backoff).
- */
-export async function serveRefreshRequests(store: Store, cc: ChainClient, now: () => number, batch = 1000): Promise<number> {
-  const { rows } = await store.write((tx) => tx.$client.execute({ sql: CLAIM, args: [cc.chain, cc.chain, batch] }));
-  if (!rows.length) return 0;
-  const claimed = rows.map((r) => ({ address: String(r[ADDRESS]), at: Number(r[AT]) }));
-  try {
-    await storeReadings(store, await readWallets(cc, claimed.map((c) => c.address as Address), now));
-  } catch (e) {
-    const back = JSON.stringify(claimed.map((c) => [cc.chain, c.address, c.at]));
-    await store
-      .writeOne({ sql: `INSERT INTO ${TABLE} (${CHAIN}, ${ADDRESS}, ${AT}) SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) AS j WHERE true ON CONFLICT DO NOTHING`, args: [back] })
-      .catch(() => undefined);
-    throw e;
-  }
-  return claimed.length;
 }

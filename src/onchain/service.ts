@@ -6,7 +6,7 @@ import type { Clock } from '../time.ts';
 import { ChainMismatchError, connectChain, type ChainClient } from './client.ts';
 import { ChainIndexer } from './indexer.ts';
 import { refreshReadings } from './refresh.ts';
-import { serveRefreshRequests } from './requests.ts';
+import { serveRefreshRequests } from './serve-requests.ts';
 
 export interface OnchainDeps {
   store: Store;
