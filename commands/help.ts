@@ -12,6 +12,7 @@ export const USAGE: readonly UsageLine[] = [
   { syntax: 'find [words] [filters]', summary: 'customers by name/identifier prefix and filters: kyc:, risk:>=, tag:, segment:, chain:, volume:>N, txns:0, seen:<7d, country:, stage:, campaign:, attr.<key>:' },
   { syntax: 'segment create|list|show|delete|subscribe|unsubscribe …', summary: 'saved find queries; subscribers hear when customers enter or leave (create, delete, channel: compliance, admin)' },
   { syntax: 'tag <identifier> +tag -tag', summary: 'add and remove a customer\'s tags (compliance, admin; audited)' },
+  { syntax: 'conflicts [all] · conflicts approve <id> · conflicts dismiss <id> [reason]', summary: 'merges and links the identity guards refused, with Approve/Dismiss (admins)' },
   { syntax: 'help', summary: 'this list' },
 ];
 

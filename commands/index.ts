@@ -11,6 +11,7 @@ import { find, findArgs } from './find.ts';
 import { segment, segmentArgs } from './segment.ts';
 import { tag, tagArgs } from './tag.ts';
 import { wallet, walletArgs } from './wallet.ts';
+import { conflicts, conflictsArgs } from './conflicts.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 import { AppError } from '../src/errors.ts';
 import { badString } from '../src/unicode.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: Record<string, CommandDef<z.ZodType>> = Object.assign(Obj
   find: def({ args: findArgs, run: find }),
   segment: def({ args: segmentArgs, run: segment }),
   tag: def({ args: tagArgs, run: tag }),
+  conflicts: def({ args: conflictsArgs, run: conflicts }),
   help: def({ args: z.array(z.string()), run: () => help() }),
 });
 

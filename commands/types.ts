@@ -10,6 +10,7 @@ import type { FindResult } from './find.ts';
 import type { OnchainAccess } from '../src/onchain/requests.ts';
 import type { OnchainStatus } from './onchain-status.ts';
 import type { WalletView } from './wallet.ts';
+import type { ConflictsResult } from './conflicts.ts';
 
 /** The models inside results, for renderers (adapters take them from here, not from the rules). */
 export type { AlertView, Digest, Metrics, OnchainAccess, OnchainStatus, Profile, WalletView };
@@ -50,7 +51,9 @@ export type CommandResult =
   | { kind: 'help'; usage: readonly UsageLine[] }
   | { kind: 'usage_error'; message: string; usage: readonly UsageLine[] }
   | { kind: 'digest'; digest: Digest }
-  | { kind: 'alert'; alert: AlertView }
+  /** `refused`: someone got there first; the alert as it now stands, and why nothing changed */
+  | { kind: 'alert'; alert: AlertView; refused?: string }
+  | ConflictsResult
   | { kind: 'notice'; title: string; lines: string[]; ok: boolean }
   | FindResult;
 

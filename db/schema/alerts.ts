@@ -22,8 +22,23 @@ export const alerts = sqliteTable(
     fannedOutAt: epochMs('fanned_out_at'),
     acknowledgedBy: text('acknowledged_by'),
     acknowledgedAt: epochMs('acknowledged_at'),
+    // The review workflow (`<platform>:<user id>` like acknowledgedBy). A claim and a resolution are
+    // each written once, by whoever gets there first; a snooze may be moved by anyone until resolved.
+    claimedBy: text('claimed_by'),
+    claimedAt: epochMs('claimed_at'),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: epochMs('resolved_at'),
+    resolutionNote: text('resolution_note'),
+    snoozedBy: text('snoozed_by'),
+    snoozedUntil: epochMs('snoozed_until'),
+    /** The `snoozedUntil` whose reminder went out, so each snooze reminds once however many instances sweep. */
+    remindedFor: epochMs('reminded_for'),
   },
-  (t) => [index('alerts_pending_idx').on(t.fannedOutAt, t.id), index('alerts_unified_kind_idx').on(t.unifiedId, t.kind)],
+  (t) => [
+    index('alerts_pending_idx').on(t.fannedOutAt, t.id),
+    index('alerts_unified_kind_idx').on(t.unifiedId, t.kind),
+    index('alerts_snoozed_idx').on(t.snoozedUntil),
+  ],
 );
 
 export type Alert = typeof alerts.$inferSelect;

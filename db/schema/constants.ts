@@ -20,8 +20,11 @@ export const LABEL_KINDS = ['tag', 'platform'] as const;
 
 export const CONFLICT_KINDS = ['limit', 'external_id', 'merge_cap', 'split_pair'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+export const CONFLICT_RESOLUTIONS = ['approved', 'dismissed'] as const;
+export type ConflictResolution = (typeof CONFLICT_RESOLUTIONS)[number];
 
-export const DELIVERY_KINDS = ['digest', 'alert', 'segment'] as const;
+/** `reminder`: an alert again when its snooze ends (subject `<alert id>:<snoozed until>`). */
+export const DELIVERY_KINDS = ['digest', 'alert', 'segment', 'reminder'] as const;
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

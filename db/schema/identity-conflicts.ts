@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
-import { CONFLICT_KINDS } from './constants.ts';
+import { CONFLICT_KINDS, CONFLICT_RESOLUTIONS } from './constants.ts';
 import { epochMs, createdAt } from './columns.ts';
 
 /** A link or merge a guard refused, kept for a person to review (`user360 conflicts`). */
@@ -16,6 +16,12 @@ export const identityConflicts = sqliteTable(
     recordId: text('record_id'),
     ...createdAt(),
     resolvedAt: epochMs('resolved_at'),
+    /** approved (the merge or link was made by a person) or dismissed; set once, with who and why. */
+    resolution: text('resolution', { enum: CONFLICT_RESOLUTIONS }),
+    resolvedBy: text('resolved_by'),
+    resolutionNote: text('resolution_note'),
   },
   (t) => [index('identity_conflicts_open_idx').on(t.resolvedAt, t.createdAt)],
 );
+
+export type IdentityConflict = typeof identityConflicts.$inferSelect;

@@ -237,23 +237,34 @@ program
     print(`Seeded ${r.accepted} record(s) for ${o.customers} demo customers (${r.duplicates} were already there).`);
   });
 
-program
+const conflictId = (v: string) => {
+  if (!/^#?\d{1,12}$/.test(v)) throw new InvalidArgumentError('a conflict id is a number, like 12 (see npx user360 conflicts)');
+  return v.replace('#', '');
+};
+/** Runs `conflicts …` through the same command chat runs; a decision prints what it did, and fails with 1 when it did nothing. */
+async function conflictsRun(words: string[], cmd: Command) {
+  const [env, { conflicts, conflictsArgs }, { parseArgs }] = await Promise.all([openCli(), import('../../commands/conflicts.ts'), import('../../commands/parse.ts')]);
+  const r = await conflicts(parseArgs(conflictsArgs, words), cliContext(env));
+  const decided = words[0] !== 'list';
+  await show(r.kind === 'conflicts' && decided ? { ...r, rows: [] } : r, cmd);
+  if (r.kind !== 'conflicts' || r.outcome?.ok === false) process.exitCode = 1;
+}
+const conflictsCmd = program
   .command('conflicts')
-  .description('links and merges the identity guards refused, for review')
+  .description('links and merges the identity guards refused, for review: list (default), approve, dismiss')
   .option('--all', 'include resolved ones')
-  .action(async (o: { all?: boolean }) => {
-    const [env, { identityConflicts }, { formatGmt8 }, { identifierLabel }] = await Promise.all([
-      openCli(), import('../../commands/operator.ts'), import('../time.ts'), import('../render/format.ts'),
-    ]);
-    const rows = await identityConflicts(o, env);
-    if (!rows.length) return print('No identity conflicts to review.');
-    for (const c of rows) {
-      const id = c.identifierType ? `  ${identifierLabel(c.identifierType)} ${c.identifierShown}` : '';
-      print(`#${c.id} ${formatGmt8(c.createdAt)}  ${CONFLICT_LABEL[c.kind] ?? c.kind}  ${c.customerIds.join(' / ')}${id}\n    ${c.detail}${c.recordId ? ` (record ${c.recordType} ${c.recordId})` : ''}`);
-    }
-  });
-
-const CONFLICT_LABEL: Record<string, string> = { limit: 'over the identifier limit', external_id: 'two external ids', split_pair: 'split by a person', merge_cap: 'too many merges' };
+  .action((o: { all?: boolean }, cmd: Command) => conflictsRun(['list', ...(o.all ? ['all'] : [])], cmd));
+conflictsCmd
+  .command('approve')
+  .description('make the merge (or link) the guards refused, through the identity rules, in one transaction (audited)')
+  .argument('<id>', 'the conflict\'s number (#12 in the list)', conflictId)
+  .action((id: string, _o: unknown, cmd: Command) => conflictsRun(['approve', id], cmd));
+conflictsCmd
+  .command('dismiss')
+  .description('close a conflict without merging (audited)')
+  .argument('<id>', 'the conflict\'s number (#12 in the list)', conflictId)
+  .option('--reason <text>', 'why (up to 500 characters)')
+  .action((id: string, o: { reason?: string }, cmd: Command) => conflictsRun(['dismiss', id, ...(o.reason !== undefined ? [o.reason] : [])], cmd));
 
 const digestCmd = program.command('digest').description('the 23:59 GMT+8 daily digest');
 digestCmd
@@ -323,6 +334,34 @@ alertsCmd
     if (!rows.length) return print('No failed alert deliveries.');
     for (const r of rows) print(`alert #${r.subject} -> ${r.platform} ${r.target}  ${r.attempts} attempt(s), made ${formatGmt8(r.createdAt)}: ${r.lastError ?? 'no error recorded'}`);
   });
+const alertId = (v: string) => {
+  if (!/^#?\d{1,12}$/.test(v)) throw new InvalidArgumentError('an alert id is a number, like 12 (the # on the alert)');
+  return Number(v.replace('#', ''));
+};
+/** The alert buttons' command, as the operator (admin); prints the alert as it now stands. */
+async function alertRun(input: import('../../commands/acknowledge.ts').AlertActionInput, cmd: Command) {
+  const [env, { alertAction }] = await Promise.all([openCli(), import('../../commands/acknowledge.ts')]);
+  const r = await alertAction(input, cliContext(env));
+  await show(r, cmd);
+  if (r.kind !== 'alert' || r.refused) process.exitCode = 1;
+}
+alertsCmd
+  .command('claim')
+  .description('take an alert: the first claim is kept, shown on its messages (audited)')
+  .argument('<id>', 'the alert\'s number', alertId)
+  .action((id: number, _o: unknown, cmd: Command) => alertRun({ alertId: id, action: 'claim' }, cmd));
+alertsCmd
+  .command('resolve')
+  .description('close an alert with a note of how (audited)')
+  .argument('<id>', 'the alert\'s number', alertId)
+  .argument('<note...>', 'how it was resolved (1 to 500 characters)')
+  .action((id: number, note: string[], _o: unknown, cmd: Command) => alertRun({ alertId: id, action: 'resolve', note: note.join(' ') }, cmd));
+alertsCmd
+  .command('snooze')
+  .description('hold an alert; when the snooze ends it is sent again to whoever got it, unless resolved (audited)')
+  .argument('<id>', 'the alert\'s number', alertId)
+  .argument('[for]', 'how long: 1h to 7d, like 1h, 4h, 1d (default 4h)', '4h')
+  .action((id: number, d: string, _o: unknown, cmd: Command) => alertRun({ alertId: id, action: 'snooze', snoozeFor: d }, cmd));
 
 program
   .command('audit')

@@ -1,3 +1,4 @@
+import type { ConflictsResult } from '../../commands/conflicts.ts';
 import type { CommandResult } from '../../commands/types.ts';
 import type { Digest } from '../../commands/types.ts';
 import type { Metrics } from '../../commands/types.ts';
@@ -81,12 +82,38 @@ export function renderText(r: CommandResult, opts: TextOptions = {}): string {
     case 'digest':
       return digestText(r.digest);
     case 'alert':
-      return [r.alert.title, ...r.alert.lines.map((l) => `  ${l.label}: ${l.value}`), ...(r.alert.acknowledged ? [`  Acknowledged by ${r.alert.acknowledged.by} at ${r.alert.acknowledged.at}`] : [])].join('\n');
+      return alertText(r);
     case 'notice':
       return [r.title, ...r.lines.flatMap((l) => wrap(l, width - 2).map((w) => `  ${w}`))].join('\n');
     case 'find':
       return findText(r);
+    case 'conflicts':
+      return conflictsText(r);
   }
+}
+
+function alertText(r: Extract<CommandResult, { kind: 'alert' }>): string {
+  const a = r.alert;
+  return [
+    ...(r.refused ? [r.refused, ''] : []),
+    `#${a.id} ${a.title}`,
+    ...a.lines.map((l) => `  ${l.label}: ${l.value}`),
+    ...(a.acknowledged ? [`  Acknowledged by ${a.acknowledged.by} at ${a.acknowledged.at}`] : []),
+    ...(a.claimed ? [`  Claimed by ${a.claimed.by} at ${a.claimed.at}`] : []),
+    ...(a.resolved ? [`  Resolved by ${a.resolved.by} at ${a.resolved.at}: ${a.resolved.note}`] : []),
+    ...(a.snoozed ? [`  Snoozed by ${a.snoozed.by} until ${a.snoozed.until}`] : []),
+  ].join('\n');
+}
+
+function conflictsText(r: ConflictsResult): string {
+  const rows = r.rows.map((c) => {
+    const done = c.resolution ? `\n    ${c.resolution.decision} by ${c.resolution.by} at ${c.resolution.at}${c.resolution.note ? `: ${c.resolution.note}` : ''}` : '';
+    return `#${c.id} ${c.at}  ${c.label}  ${c.customerIds.join(' / ')}${c.identifier ? `  ${c.identifier}` : ''}\n    ${c.detail}${c.record ? ` (record ${c.record})` : ''}${done}`;
+  });
+  return [
+    ...(r.outcome ? [r.outcome.text, ...(rows.length ? [''] : [])] : []),
+    ...(rows.length ? rows : r.outcome ? [] : ['No identity conflicts to review.']),
+  ].join('\n');
 }
 
 function renderMetrics(m: Metrics, width: number): string {

@@ -29,8 +29,25 @@ export interface AlertView {
   /** our own words and the unified ID: safe as it is */
   title: string;
   lines: { label: string; value: string }[];
-  /** `by` as stored: `<platform>:<user id>` */
+  /** `by` as stored: `<platform>:<user id>`; times as GMT+8 text */
   acknowledged: { by: string; at: string } | null;
+  claimed: { by: string; at: string } | null;
+  /** `note` is a person's text: data, escaped by each renderer */
+  resolved: { by: string; at: string; note: string } | null;
+  snoozed: { by: string; until: string } | null;
+  /** sent again because its snooze ended */
+  reminder?: boolean;
+}
+
+/** Who did what to an alert, the same for every kind. */
+function reviewState(a: Alert): Pick<AlertView, 'acknowledged' | 'claimed' | 'resolved' | 'snoozed'> {
+  return {
+    acknowledged: a.acknowledgedBy ? { by: a.acknowledgedBy, at: formatGmt8(a.acknowledgedAt!) } : null,
+    claimed: a.claimedBy ? { by: a.claimedBy, at: formatGmt8(a.claimedAt!) } : null,
+    resolved: a.resolvedBy ? { by: a.resolvedBy, at: formatGmt8(a.resolvedAt!), note: a.resolutionNote ?? '' } : null,
+    // A resolved alert is not waiting for anything, so its snooze is not shown.
+    snoozed: a.snoozedBy && a.snoozedUntil !== null && !a.resolvedBy ? { by: a.snoozedBy, until: formatGmt8(a.snoozedUntil) } : null,
+  };
 }
 
 /**
@@ -58,7 +75,7 @@ export function alertView(a: Alert, personal?: { name: string | null; email: str
     level: a.toLevel,
     title: `${(a.toLevel && EMOJI[a.toLevel]) || '⚪'} ${what} changed · ${a.unifiedId}`,
     lines,
-    acknowledged: a.acknowledgedBy ? { by: a.acknowledgedBy, at: formatGmt8(a.acknowledgedAt!) } : null,
+    ...reviewState(a),
   };
 }
 
@@ -81,6 +98,6 @@ function exposureView(a: Alert, personal?: { name: string | null; email: string 
       { label: 'Transfer', value: a.reason ?? '' },
       { label: 'When', value: formatGmt8(a.at) },
     ],
-    acknowledged: a.acknowledgedBy ? { by: a.acknowledgedBy, at: formatGmt8(a.acknowledgedAt!) } : null,
+    ...reviewState(a),
   };
 }

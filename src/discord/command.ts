@@ -154,6 +154,20 @@ export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
       { name: 'changes', description: '+tag to add, -tag to remove, like: +vip -churn', kind: 'string', required: true, raw: true },
     ],
   },
+  {
+    name: 'conflicts',
+    description: 'Merges and links the identity guards refused (admins)',
+    subcommands: [
+      { name: 'list', description: 'Open conflicts, with Approve and Dismiss buttons' },
+      { name: 'all', description: 'Every conflict, resolved ones too' },
+      { name: 'approve', description: 'Make the refused merge or link', options: [{ name: 'id', description: 'the conflict number', kind: 'integer', required: true, min: 1 }] },
+      {
+        name: 'dismiss',
+        description: 'Close a conflict without merging',
+        options: [{ name: 'id', description: 'the conflict number', kind: 'integer', required: true, min: 1 }, { name: 'reason', description: 'why (up to 500 characters)', kind: 'string', raw: true }],
+      },
+    ],
+  },
   { name: 'help', description: 'How to use /user360' },
 ];
 

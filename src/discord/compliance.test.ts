@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { alerts, alertSubscriptions, digestSubscriptions, labels, segments, segmentSubscriptions } from '../../db/schema/index.ts';
+import { desc, eq } from 'drizzle-orm';
+import { alerts, alertSubscriptions, auditLog, digestSubscriptions, identityConflicts, labels, merges, segments, segmentSubscriptions } from '../../db/schema/index.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../../test/fakes/discord-api.ts';
 import { generateDiscordKeys, signDiscordRequest } from '../../test/fakes/discord-sign.ts';
 import { createTestStore, settableClock, testConfig } from '../../test/support/db.ts';
@@ -113,5 +113,77 @@ describe('compliance tools on Discord', () => {
     const whole = JSON.stringify((await button(ADMIN, `u360:open:${alert!.unifiedId}`)).json.data);
     expect(whole).toContain(email);
     expect(whole).toContain('Disco Person');
+  });
+
+  // Planted: the modal's note rendered without escape(): the masked link survives and fails.
+  it('claims, snoozes and resolves an alert through a modal, updating the message; a viewer is answered privately', async () => {
+    const email = `${uniq('dr')}@example.com`;
+    await ingest({ store, identity: testConfig().identity, clock }, [
+      { type: 'identify', id: uniq(), timestamp: '2026-11-20T10:00:00+08:00', identifiers: { email }, traits: { name: 'Modal Person' } },
+      { type: 'kyc', id: uniq(), timestamp: '2026-11-20T11:00:00+08:00', identifiers: { email }, status: 'pending', risk_score: 80 },
+    ]);
+    const [alert] = await store.db.select().from(alerts).orderBy(desc(alerts.id)).limit(1);
+    const id = alert!.id;
+    const byViewer = await button(VIEWER, `u360:claim:${id}`);
+    expect(byViewer.json).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(byViewer.json)).toContain('Only compliance and admin roles can claim alerts');
+    const claimed = await button(ADMIN, `u360:claim:${id}`);
+    expect(claimed.json.type).toBe(7);
+    expect(JSON.stringify(claimed.json.data)).toContain(`Claimed by <@${ADMIN}>`);
+    expect(JSON.stringify(claimed.json.data)).not.toContain(`u360:claim:${id}`);
+    expect((await store.db.select().from(alerts).where(eq(alerts.id, id)))[0]!.claimedBy).toBe(`discord:${ADMIN}`);
+
+    const snoozed = await button(ADMIN, `u360:snooze:1h:${id}`);
+    expect(snoozed.json.type).toBe(7);
+    expect(JSON.stringify(snoozed.json.data)).toMatch(/Snoozed by <@910000000000000001> until \d{4}-\d{2}-\d{2} \d{2}:\d{2} GMT\+8/);
+
+    expect((await button(VIEWER, `u360:resolve:${id}`)).json).toMatchObject({ type: 4, data: { flags: 64 } });
+    const modal = await button(ADMIN, `u360:resolve:${id}`);
+    expect(modal.json).toMatchObject({ type: 9, data: { custom_id: `u360:resolved:${id}`, components: [{ type: 1, components: [{ type: 4, custom_id: 'note', max_length: 500 }] }] } });
+    const submit = (user: string, note: string) =>
+      send({ id: uniq('i'), type: 5, token: uniq('t'), channel_id: '42', guild_id: '7', member: member(user), data: { custom_id: `u360:resolved:${id}`, components: [{ type: 1, components: [{ type: 4, custom_id: 'note', value: note }] }] } });
+    const tooLong = await submit(ADMIN, 'y'.repeat(501));
+    expect(tooLong.json).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(tooLong.json)).toContain('at most 500 characters');
+    const resolved = await submit(ADMIN, 'cleared @everyone see [docs](https://evil.example)');
+    expect(resolved.json.type).toBe(7);
+    const shown = JSON.stringify(resolved.json.data);
+    expect(shown).toContain(`Resolved by <@${ADMIN}>`);
+    expect(shown).not.toContain('[docs](https://evil.example)');
+    expect(shown).not.toContain('@everyone');
+    expect(shown).not.toContain('u360:snooze:');
+    expect(resolved.json.data).toMatchObject({ allowed_mentions: { parse: [] } });
+    for (const secret of ['Modal Person', email]) expect(shown, 'a guild message carries no personal data').not.toContain(secret);
+    const again = await submit(ADMIN, 'twice');
+    expect(again.json).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(again.json)).toContain('was already resolved by');
+    expect(await store.db.select().from(auditLog).where(eq(auditLog.command, `alerts resolve #${id}`))).toMatchObject([{ platform: 'discord', callerId: ADMIN }]);
+  });
+
+  // Planted: the conflicts command skipping its admin check: the viewer's approval merges and fails.
+  it('lists identity conflicts for an admin with Approve/Dismiss, and a click decides and updates the list', async () => {
+    const deps = { store, identity: testConfig().identity, clock };
+    const r = await ingest(deps, [
+      { type: 'identify', id: uniq(), timestamp: '2026-11-20T10:00:00+08:00', identifiers: { external_id: uniq('dx'), email: `${uniq('dc')}@example.com` } },
+      { type: 'identify', id: uniq(), timestamp: '2026-11-20T10:00:00+08:00', identifiers: { external_id: uniq('dx'), line_id: uniq('line') } },
+    ]);
+    const [a, b] = r.unifiedIds as [string, string];
+    const ids = await store.db.select().from(identityConflicts);
+    const email = (await store.db.query.identifiers.findFirst({ where: (t, { and: both, eq: e }) => both(e(t.customerId, a), e(t.type, 'email')) }))!.value;
+    const line = (await store.db.query.identifiers.findFirst({ where: (t, { and: both, eq: e }) => both(e(t.customerId, b), e(t.type, 'line_id')) }))!.value;
+    await ingest(deps, [{ type: 'identify', id: uniq(), timestamp: '2026-11-20T12:00:00+08:00', identifiers: { email, line_id: line } }]);
+    const [conflict] = (await store.db.select().from(identityConflicts)).filter((c) => !ids.some((i) => i.id === c.id));
+    expect(conflict).toMatchObject({ kind: 'external_id' });
+    const list = await send({ id: uniq('i'), type: 2, token: uniq('t'), channel_id: '42', guild_id: '7', member: member(ADMIN), data: { name: 'user360', options: [{ name: 'conflicts', type: 2, options: [{ name: 'list', type: 1 }] }] } });
+    expect(JSON.stringify(list.json)).toContain(`u360:conflict:approve:${conflict!.id}`);
+    const byViewer = await button(VIEWER, `u360:conflict:approve:${conflict!.id}`);
+    expect(byViewer.json).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(await store.db.select().from(merges).where(eq(merges.loserId, b))).toHaveLength(0);
+    const approved = await button(ADMIN, `u360:conflict:approve:${conflict!.id}`);
+    expect(approved.json.type).toBe(7);
+    // Markdown escapes (u\\_01…) render as the plain id; strip them to read what Discord shows.
+    expect(JSON.stringify(approved.json.data).replace(/\\\\/g, '')).toContain(`merged ${b} into ${a}`);
+    expect(JSON.stringify(approved.json.data)).not.toContain(`u360:conflict:approve:${conflict!.id}`);
+    expect(await store.db.select().from(merges).where(eq(merges.loserId, b))).toHaveLength(1);
   });
 });

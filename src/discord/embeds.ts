@@ -6,6 +6,7 @@ import { COLOR, embed, escape, escapeKeepingMentions, type DiscordMessage, type 
 import { profileMessage } from './profile-embeds.ts';
 import { digestMessage } from './digest-embeds.ts';
 import { alertMessage } from './alert-embeds.ts';
+import { conflictsEmbeds } from './conflict-embeds.ts';
 import { findEmbeds } from './find-embeds.ts';
 import { walletEmbeds } from './onchain-embeds.ts';
 
@@ -72,5 +73,7 @@ export function renderDiscord(r: CommandResult): DiscordMessage {
       return only({ title: r.title, lines: r.lines.map(escapeKeepingMentions), color: r.ok ? COLOR.green : COLOR.red });
     case 'find':
       return findEmbeds(r);
+    case 'conflicts':
+      return conflictsEmbeds(r);
   }
 }

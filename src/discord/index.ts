@@ -17,6 +17,7 @@ import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
 import { ALERT_BUTTON } from './alert-embeds.ts';
+import { reviewInteraction } from './review-interactions.ts';
 import { autocompleteChoices, COMMAND_NAME, interactionText, type InteractionOption } from './command.ts';
 import { NO_MENTIONS, parseSectionCustomId, renderDiscord, type DiscordMessage } from './embeds.ts';
 import { discordRest } from './rest.ts';
@@ -150,6 +151,8 @@ export function discordRoutes(deps: DiscordDeps): Hono {
         return c.json(reply);
       }
 
+      const reviewed = await reviewInteraction(i.type, i.data?.custom_id, body, ctx);
+      if (reviewed) return c.json(reviewed);
       if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith(ALERT_BUTTON.open)) {
         // An alert's "Open profile": the card as a new ephemeral reply, so the alert itself stays.
         const unifiedId = i.data.custom_id.slice(ALERT_BUTTON.open.length);

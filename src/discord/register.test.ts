@@ -26,7 +26,7 @@ describe('buildCommand', () => {
     // Exactly the registry, no more and no fewer: the old check filtered the registry by the names it
     // was comparing with, so it could not fail (planted: buildCommand skipping its last entry fails).
     expect([...names].sort()).toEqual(Object.keys(COMMANDS).sort());
-    expect([...names].sort()).toEqual(['alerts', 'digest', 'find', 'help', 'lookup', 'metrics', 'roles', 'segment', 'tag', 'top', 'wallet']);
+    expect([...names].sort()).toEqual(['alerts', 'conflicts', 'digest', 'find', 'help', 'lookup', 'metrics', 'roles', 'segment', 'tag', 'top', 'wallet']);
     const lookup = cmd.options!.find((o) => o.name === 'lookup') as { options: Array<{ name: string; type: number; required: boolean }> };
     expect(lookup.options).toEqual([expect.objectContaining({ name: 'identifier', type: 3, required: true })]);
   });
@@ -34,7 +34,7 @@ describe('buildCommand', () => {
   it('adds groups only for commands the registry has', () => {
     const withAll = buildCommand({ ...COMMANDS, alerts: {}, digest: {}, roles: {} });
     const groups = withAll.options!.filter((o) => o.type === 2).map((o) => o.name);
-    expect(groups.sort()).toEqual(['alerts', 'digest', 'roles', 'segment']);
+    expect(groups.sort()).toEqual(['alerts', 'conflicts', 'digest', 'roles', 'segment']);
     expect(buildCommand({ lookup: {}, help: {} }).options!.map((o) => o.name)).toEqual(['lookup', 'help']);
   });
 

@@ -8,6 +8,7 @@ import type { IdentityConfig } from '../config.ts';
 import { FALLBACK_IDENTIFIER_LIMIT } from '../config.ts';
 import type { LinkedIdentifier } from './collect.ts';
 import { IDENTIFIER_TYPES } from './normalize.ts';
+import { AppError } from '../errors.ts';
 
 export const MAX_MERGES_PER_CUSTOMER = 100;
 
@@ -211,16 +212,43 @@ export class IdentityResolver {
     return null;
   }
 
-  private async merge(keep: string, fold: string, ref: RecordRef, key: LinkedIdentifier): Promise<void> {
+  /**
+   * A merge a person approved (`conflicts approve`): the guards that refused it are theirs to overrule,
+   * except the cap of merges per customer; the merge itself takes the path every merge takes.
+   */
+  async mergeReviewed(a: string, b: string, ref: RecordRef, key?: { type: string; value: string }): Promise<{ keep: string; fold: string }> {
+    const ordered = await this.tx.select({ id: customers.id }).from(customers).where(inArray(customers.id, [a, b])).orderBy(customers.createdAt, customers.id);
+    const [keep, fold] = [ordered[0]!.id, ordered[1]!.id];
+    const [ga, gb] = await Promise.all([this.groupOf(keep), this.groupOf(fold)]);
+    if (ga.length + gb.length - 1 > MAX_MERGES_PER_CUSTOMER) {
+      throw new AppError('merge_cap', `merging would exceed ${MAX_MERGES_PER_CUSTOMER} merges for ${keep}; that limit is not overruled by review`, 409);
+    }
+    await this.merge(keep, fold, ref, key);
+    return { keep, fold };
+  }
+
+  /** A link a person approved past the per-type limit: the identifier joins `rootId` if no one holds it. */
+  async linkReviewed(rootId: string, id: LinkedIdentifier): Promise<'linked' | 'already'> {
+    await this.preload([id]);
+    const owner = this.ownerOf(id);
+    if (owner?.rootId === rootId) return 'already';
+    if (owner) throw new AppError('held_elsewhere', `${id.type} is held by ${owner.rootId} now; approve or split that instead`, 409);
+    this.newIdentifiers.push([rootId, id.type, id.value, this.now]);
+    this.owners.set(keyOf(id), { customerId: rootId, rootId });
+    await this.flush();
+    return 'linked';
+  }
+
+  private async merge(keep: string, fold: string, ref: RecordRef, key?: { type: string; value: string }): Promise<void> {
     const apply = () => this.applyMerge(keep, fold, ref, key);
     return this.aroundMerge ? this.aroundMerge(keep, fold, ref, apply) : apply();
   }
 
-  private async applyMerge(keep: string, fold: string, ref: RecordRef, key: LinkedIdentifier): Promise<void> {
+  private async applyMerge(keep: string, fold: string, ref: RecordRef, key?: { type: string; value: string }): Promise<void> {
     await this.flush();
     await this.tx.update(customers).set({ rootId: keep }).where(eq(customers.rootId, fold));
     await this.tx.update(customers).set({ parentId: keep }).where(eq(customers.id, fold));
-    await this.tx.insert(merges).values({ winnerId: keep, loserId: fold, recordType: ref.record?.type, recordId: ref.record?.id, keyType: key.type, keyValue: key.value, actor: this.actor, createdAt: this.now });
+    await this.tx.insert(merges).values({ winnerId: keep, loserId: fold, recordType: ref.record?.type, recordId: ref.record?.id, keyType: key?.type, keyValue: key?.value, actor: this.actor, createdAt: this.now });
     for (const o of this.owners.values()) if (o.rootId === fold) o.rootId = keep;
   }
 

@@ -4,7 +4,7 @@ import { ingestedRecords, kycStates } from '../../db/schema/index.ts';
 import { col, columnsOf } from '../../db/sql-names.ts';
 import type { IdentityConfig } from '../config.ts';
 import { collectIdentifiers, type LinkedIdentifier } from '../identity/collect.ts';
-import { IdentityResolver, type Resolution } from '../identity/resolve.ts';
+import { IdentityResolver, type RecordRef, type Resolution } from '../identity/resolve.ts';
 import { FactBuffer } from './facts.ts';
 import { firstSeenDays } from '../metrics/figures.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
@@ -89,6 +89,65 @@ export interface IngestDeps {
   clock: Clock;
 }
 
+/**
+ * What every merge does besides re-rooting: both customers' first days are recounted, KYC counts move,
+ * volumes are summed, and a merge that changes what compliance knows raises an alert. Ingest and a
+ * person's approval (`applyReviewedIdentity`) both merge through this.
+ */
+function aroundMerge(tx: Tx, facts: FactBuffer, touchedRoots: Set<string>, now: number, onAlert: () => void) {
+  return async (keep: string, fold: string, ref: RecordRef, merge: () => Promise<void>) => {
+    // Both customers' first days: after the merge only the earlier one counts the customer as new.
+    for (const d of await firstSeenDays(tx, [keep, fold])) facts.days.add(d);
+    const [a, b] = [await currentKyc(tx, keep), await currentKyc(tx, fold)];
+    facts.kycByRoot.delete(keep);
+    facts.kycByRoot.delete(fold);
+    await merge();
+    touchedRoots.add(keep).add(fold);
+    await mergeTotals(tx, keep, fold);
+    if (!a && !b) return;
+    const after = (await currentKyc(tx, keep))!;
+    facts.kycMoves.from.push(a, b);
+    facts.kycMoves.to.push(after);
+    if (!a || !b || (a.status === b.status && a.riskLevel === b.riskLevel)) return;
+    const before = after.customerId === a.customerId ? b : a;
+    const alert = kycAlert({ unifiedId: keep, before, after, at: ref.at, now, recordId: ref.record?.id, kind: 'merge', reason: `merged ${fold} into ${keep}` });
+    if (alert) facts.alerts.push(alert), onAlert();
+  };
+}
+
+/** Rewrites the find indexes and marks the rollups a batch (or a reviewed merge) changed; facts are flushed first. */
+async function finishIdentity(tx: Tx, facts: FactBuffer, customers: string[], roots: string[], now: number) {
+  await refreshTerms(tx, customers);
+  await refreshAudience(tx, roots);
+  const past = [...facts.days].filter((d) => d < gmt8Day(now));
+  if (past.length) await tx.run(markDirtySql(past, now));
+}
+
+/**
+ * A merge or link a person approved from the conflicts review, inside the caller's transaction (which
+ * also marks the conflict resolved and writes the audit row): the same resolver and the same merge
+ * bookkeeping as ingest, so unified ids, KYC counts, alerts, volumes and rollups stay right.
+ */
+export async function applyReviewedIdentity(
+  tx: Tx, identity: IdentityConfig, now: number, actor: string,
+  what: { merge: [string, string]; key?: { type: string; value: string } } | { link: string; id: LinkedIdentifier },
+  ref: RecordRef,
+): Promise<{ keep: string; fold?: string; linked?: 'linked' | 'already' }> {
+  const facts = new FactBuffer();
+  const roots = new Set<string>();
+  const resolver = new IdentityResolver(tx, identity, now, actor, aroundMerge(tx, facts, roots, now, () => undefined));
+  if ('merge' in what) {
+    const r = await resolver.mergeReviewed(what.merge[0], what.merge[1], ref, what.key);
+    await facts.flush(tx);
+    await finishIdentity(tx, facts, [], [...roots], now);
+    return r;
+  }
+  const linked = await resolver.linkReviewed(what.link, what.id);
+  await facts.flush(tx);
+  await finishIdentity(tx, facts, [what.link], [what.link], now);
+  return { keep: what.link, linked };
+}
+
 /** `inTx` runs last inside the batch's transaction (the indexer moves its cursor there). */
 export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[], actor: string, inTx?: (tx: Tx) => Promise<void>): Promise<IngestResult> {
   const now = deps.clock().getTime();
@@ -99,24 +158,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     // Customers whose words and roots whose filters this batch may change, for the `find` indexes.
     const touchedCustomers = new Set<string>();
     const touchedRoots = new Set<string>();
-    const resolver = new IdentityResolver(tx, deps.identity, now, actor, async (keep, fold, ref, merge) => {
-      // Both customers' first days: after the merge only the earlier one counts the customer as new.
-      for (const d of await firstSeenDays(tx, [keep, fold])) facts.days.add(d);
-      const [a, b] = [await currentKyc(tx, keep), await currentKyc(tx, fold)];
-      facts.kycByRoot.delete(keep);
-      facts.kycByRoot.delete(fold);
-      await merge();
-      touchedRoots.add(keep).add(fold);
-      await mergeTotals(tx, keep, fold);
-      if (!a && !b) return;
-      const after = (await currentKyc(tx, keep))!;
-      facts.kycMoves.from.push(a, b);
-      facts.kycMoves.to.push(after);
-      if (!a || !b || (a.status === b.status && a.riskLevel === b.riskLevel)) return;
-      const before = after.customerId === a.customerId ? b : a;
-      const alert = kycAlert({ unifiedId: keep, before, after, at: ref.at, now, recordId: ref.record?.id, kind: 'merge', reason: `merged ${fold} into ${keep}` });
-      if (alert) facts.alerts.push(alert), result.alerts++;
-    });
+    const resolver = new IdentityResolver(tx, deps.identity, now, actor, aroundMerge(tx, facts, touchedRoots, now, () => result.alerts++));
     await resolver.preload(records.flatMap((r) => r.ids));
     const seen: ChainTransferRow[] = [];
     const screened = await screenedAmong(tx, records.flatMap((r) => { const c = counterpartyOf(r); return c ? [c] : []; }));
@@ -167,10 +209,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     await resolver.flush();
     await facts.flush(tx);
     await insertChainTransfers(tx, seen);
-    await refreshTerms(tx, [...touchedCustomers]);
-    await refreshAudience(tx, [...touchedRoots]);
-    const past = [...facts.days].filter((d) => d < gmt8Day(now));
-    if (past.length) await tx.run(markDirtySql(past, now));
+    await finishIdentity(tx, facts, [...touchedCustomers], [...touchedRoots], now);
     if (inTx) await inTx(tx);
     return result;
   });

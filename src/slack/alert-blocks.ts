@@ -1,29 +1,79 @@
 import type { AlertView } from '../../commands/types.ts';
 import { clip, escape, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
 
-/** Action ids of an alert's buttons; the button's value is the unified ID (open) or the alert id (ack). */
-export const ALERT_ACTION = { ack: 'user360_ack', open: 'user360_open' } as const;
+/**
+ * Action ids of an alert's buttons; each button's value is the alert id, Open profile's the unified ID.
+ * `resolve` opens a modal for the note (callback id `resolveView`).
+ */
+export const ALERT_ACTION = {
+  ack: 'user360_ack', open: 'user360_open', claim: 'user360_claim', resolve: 'user360_resolve', snooze: 'user360_snooze', resolveView: 'user360_resolve_note',
+} as const;
+/** The snooze buttons: `user360_snooze:<duration>`. */
+export const SNOOZE_BUTTONS = ['1h', '1d'] as const;
 
-const acknowledger = (by: string) => {
+const person = (by: string) => {
   const [platform, id = ''] = by.split(':');
   // The id comes from Slack's signed payload, so on Slack it is written as the mention it is.
-  return platform === 'slack' && /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escape(id);
+  return platform === 'slack' && /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escape(by);
 };
 
-/** An alert as Block Kit: the change (data escaped), who acknowledged it, and its buttons. */
+/** The lines that say where the alert stands; a note is a person's text, escaped. */
+export function alertStateLines(a: AlertView): string[] {
+  return [
+    ...(a.acknowledged ? [`✅ Acknowledged by ${person(a.acknowledged.by)} at ${a.acknowledged.at}`] : []),
+    ...(a.claimed ? [`🙋 Claimed by ${person(a.claimed.by)} at ${a.claimed.at}`] : []),
+    ...(a.resolved ? [`☑️ Resolved by ${person(a.resolved.by)} at ${a.resolved.at}: ${escape(a.resolved.note)}`] : []),
+    ...(a.snoozed ? [`💤 Snoozed by ${person(a.snoozed.by)} until ${a.snoozed.until}`] : []),
+  ];
+}
+
+const button = (action_id: string, text: string, value: string, style?: 'primary') => ({ type: 'button' as const, action_id, text: { type: 'plain_text' as const, text }, value, ...(style ? { style } : {}) });
+
+/** An alert as Block Kit: the change (data escaped), where it stands, and the buttons that still apply. */
 export function alertMessage(a: AlertView): SlackMessage {
-  const acked = a.acknowledged ? `✅ Acknowledged by ${acknowledger(a.acknowledged.by)} at ${a.acknowledged.at}` : null;
+  const state = alertStateLines(a);
+  const id = String(a.id);
+  const open = !a.resolved;
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(a.title, LIMITS.headerText) } },
+    { type: 'header', text: { type: 'plain_text', text: clip(`${a.reminder ? '⏰ Snooze ended · ' : ''}${a.title}`, LIMITS.headerText) } },
     { type: 'section', text: { type: 'mrkdwn', text: clip(a.lines.map((l) => `${l.label}: ${escape(l.value)}`).join('\n'), LIMITS.sectionText) } },
-    ...(acked ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: acked }] } as Block] : []),
+    ...(state.length ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: clip(state.join('\n'), LIMITS.sectionText) }] } as Block] : []),
     {
       type: 'actions',
       elements: [
-        { type: 'button', action_id: ALERT_ACTION.open, text: { type: 'plain_text', text: 'Open profile' }, value: a.unifiedId },
-        ...(acked ? [] : [{ type: 'button' as const, action_id: ALERT_ACTION.ack, style: 'primary' as const, text: { type: 'plain_text' as const, text: 'Acknowledge' }, value: String(a.id) }]),
+        button(ALERT_ACTION.open, 'Open profile', a.unifiedId),
+        ...(a.acknowledged || !open ? [] : [button(ALERT_ACTION.ack, 'Acknowledge', id, 'primary')]),
+        ...(a.claimed || !open ? [] : [button(ALERT_ACTION.claim, 'Claim', id)]),
+        ...(open ? [button(ALERT_ACTION.resolve, 'Resolve…', id)] : []),
+        ...(open ? SNOOZE_BUTTONS.map((d) => button(`${ALERT_ACTION.snooze}:${d}`, `Snooze ${d}`, id)) : []),
       ],
     },
   ];
   return { text: escape(a.title), blocks: fitMessage(blocks) };
+}
+
+/** The resolve form's input (block and action ids), read back from the view submission. */
+export const NOTE_FIELD = { block: 'user360_note', action: 'note' } as const;
+
+/**
+ * The modal a Resolve… click opens. `private_metadata` carries the alert and the message to update
+ * (Slack echoes it back; it is validated like any input).
+ */
+export function resolveModal(alertId: number, channel: string, ts: string, maxNote: number) {
+  return {
+    type: 'modal' as const,
+    callback_id: ALERT_ACTION.resolveView,
+    private_metadata: JSON.stringify({ a: alertId, c: channel, t: ts }),
+    title: { type: 'plain_text' as const, text: clip(`Resolve alert #${alertId}`, 24) },
+    submit: { type: 'plain_text' as const, text: 'Resolve' },
+    close: { type: 'plain_text' as const, text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input' as const,
+        block_id: NOTE_FIELD.block,
+        label: { type: 'plain_text' as const, text: 'How was it resolved?' },
+        element: { type: 'plain_text_input' as const, action_id: NOTE_FIELD.action, multiline: true, min_length: 1, max_length: maxNote },
+      },
+    ],
+  };
 }

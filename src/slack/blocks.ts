@@ -7,6 +7,7 @@ import { digestMessage } from './digest-blocks.ts';
 import { alertMessage } from './alert-blocks.ts';
 import { findMessage } from './find-blocks.ts';
 import { walletMessage } from './onchain-blocks.ts';
+import { conflictsMessage } from './conflict-blocks.ts';
 
 export { checkSlackLimits, type SlackMessage } from './limits.ts';
 export { SECTION_ACTION_PREFIX } from './profile-blocks.ts';
@@ -44,6 +45,8 @@ export function renderSlack(r: CommandResult): SlackMessage {
     }
     case 'find':
       return findMessage(r);
+    case 'conflicts':
+      return conflictsMessage(r);
   }
 }
 

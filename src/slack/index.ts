@@ -17,6 +17,7 @@ import type { CardView } from './profile-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { HonoReceiver } from './receiver.ts';
 import { ALERT_ACTION } from './alert-blocks.ts';
+import { registerReviewActions } from './review-actions.ts';
 import { find } from '../../commands/find.ts';
 import { FIND_PAGE_ACTION } from './find-blocks.ts';
 import { z } from 'zod';
@@ -158,6 +159,8 @@ export function slackRoutes(deps: SlackDeps): Hono {
     // The refusal is for the clicker alone; the acknowledged alert replaces the message everyone sees.
     await respond(r.kind === 'alert' ? { replace_original: true, text: m.text, blocks: m.blocks } : { ...ephemeral(m), replace_original: false });
   });
+
+  registerReviewActions(bolt, { contextFor, failed });
 
   return receiver.routes;
 }

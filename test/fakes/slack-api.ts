@@ -97,6 +97,8 @@ export class FakeSlackApi extends FakeHttpServer {
         return ok({ message_ts: this.nextTs() });
       case 'chat.update':
         return ok({ channel: b.channel, ts: b.ts, text: b.text ?? '', message: { text: b.text ?? '', blocks: b.blocks } });
+      case 'views.open':
+        return ok({ view: { ...(b.view as object), id: `V${String(++this.seq).padStart(8, '0')}` } });
       case 'conversations.open':
         return ok({ channel: { id: `D${String(b.users ?? '').split(',')[0]}` } });
       case 'users.info': {

@@ -1,0 +1,108 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { z } from 'zod';
+import { alertAction, alertActionGate, type AlertActionInput } from '../../commands/acknowledge.ts';
+import { conflicts } from '../../commands/conflicts.ts';
+import { MAX_NOTE } from '../../commands/note.ts';
+import type { RolesContext } from '../../commands/roles.ts';
+import type { CommandResult } from '../../commands/types.ts';
+import { ALERT_ACTION, NOTE_FIELD, resolveModal } from './alert-blocks.ts';
+import { renderSlack, type SlackMessage } from './blocks.ts';
+import { CONFLICT_ACTION_PREFIX } from './conflict-blocks.ts';
+import { escape } from './limits.ts';
+
+const idSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+// What the resolve modal carries back; Slack echoes it, so it is checked like any input.
+const metaSchema = z
+  .string()
+  .max(500)
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ a: idSchema, c: z.string().regex(/^[A-Z0-9]{1,30}$/), t: z.string().regex(/^\d{1,12}\.\d{1,8}$/) }));
+
+export interface ReviewActionDeps {
+  contextFor(userId: string, channelId: string | undefined): Promise<RolesContext>;
+  failed(error: unknown, what: string): SlackMessage;
+}
+
+const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, replace_original: false, text: m.text, blocks: m.blocks });
+
+/**
+ * An alert's Claim, Snooze and Resolve… (a modal for the note), and the conflicts list's Approve and
+ * Dismiss. Each click runs the command again as whoever clicked, so the role is checked per click; the
+ * message everyone sees is replaced with the new state, and a refusal goes to the clicker alone.
+ */
+export function registerReviewActions(bolt: App, deps: ReviewActionDeps): void {
+  const showAlert = async (r: CommandResult, respond: RespondFn) => {
+    const m = renderSlack(r);
+    if (r.kind !== 'alert') return respond(ephemeral(m));
+    await respond({ replace_original: true, text: m.text, blocks: m.blocks });
+    if (r.refused) await respond({ response_type: 'ephemeral', replace_original: false, text: escape(r.refused) });
+  };
+  const onAlert = (matcher: string | RegExp, input: (action: ButtonAction) => Omit<AlertActionInput, 'alertId'>) =>
+    bolt.action<BlockAction<ButtonAction>>({ action_id: matcher }, async ({ ack, body, action, respond }) => {
+      await ack();
+      try {
+        const ctx = await deps.contextFor(body.user.id, body.channel?.id);
+        await showAlert(await alertAction({ alertId: Number(action.value), ...input(action) }, ctx), respond);
+      } catch (e) {
+        await respond(ephemeral(deps.failed(e, `alert ${action.action_id}`)));
+      }
+    });
+
+  onAlert(ALERT_ACTION.claim, () => ({ action: 'claim' }));
+  onAlert(new RegExp(`^${ALERT_ACTION.snooze}:`), (a) => ({ action: 'snooze', snoozeFor: a.action_id.slice(ALERT_ACTION.snooze.length + 1) }));
+
+  // Resolve…: the role first (a viewer gets no form), then a modal for the note.
+  bolt.action<BlockAction<ButtonAction>>({ action_id: ALERT_ACTION.resolve }, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const ctx = await deps.contextFor(body.user.id, body.channel?.id);
+    const refused = alertActionGate(ctx);
+    if (refused) return void (await respond(ephemeral(renderSlack(refused))));
+    const id = idSchema.safeParse(action.value);
+    const channel = body.container?.channel_id ?? body.channel?.id;
+    const ts = body.container?.message_ts ?? body.message?.ts;
+    if (!id.success || !channel || !ts) return void (await respond(ephemeral(renderSlack({ kind: 'notice', ok: false, title: 'That button is not valid', lines: [] }))));
+    await client.views.open({ trigger_id: body.trigger_id, view: resolveModal(id.data, channel, ts, MAX_NOTE) });
+  });
+
+  // The note arrives here: a bad note or a refused role is shown in the form; otherwise the alert message is updated.
+  bolt.view(ALERT_ACTION.resolveView, async ({ ack, body, view, client }) => {
+    const meta = metaSchema.safeParse(view.private_metadata);
+    if (!meta.success) return void (await ack({ response_action: 'errors', errors: { [NOTE_FIELD.block]: 'This form is no longer valid; click Resolve… again.' } }));
+    const note = view.state.values[NOTE_FIELD.block]?.[NOTE_FIELD.action]?.value ?? '';
+    const ctx = await deps.contextFor(body.user.id, meta.data.c);
+    const r = await alertAction({ alertId: meta.data.a, action: 'resolve', note }, ctx);
+    if (r.kind !== 'alert') {
+      const text = r.kind === 'notice' ? [r.title, ...r.lines].join(': ') : r.kind === 'not_found' ? r.message : 'The alert was not resolved.';
+      return void (await ack({ response_action: 'errors', errors: { [NOTE_FIELD.block]: text.slice(0, 300) } }));
+    }
+    await ack();
+    const m = renderSlack(r);
+    await client.chat.update({ channel: meta.data.c, ts: meta.data.t, text: m.text, blocks: m.blocks });
+    if (r.refused) await client.chat.postEphemeral({ channel: meta.data.c, user: body.user.id, text: escape(r.refused) });
+  });
+
+  // The conflicts list's buttons: the decision as the clicker (admins only), then the list again in its place.
+  bolt.action<BlockAction<ButtonAction>>({ action_id: new RegExp(`^${CONFLICT_ACTION_PREFIX}(approve|dismiss)$`) }, async ({ ack, body, action, respond }) => {
+    await ack();
+    let message: SlackMessage;
+    let replace = false;
+    try {
+      const id = idSchema.safeParse(action.value);
+      const ctx = await deps.contextFor(body.user.id, body.channel?.id);
+      const decision = action.action_id.endsWith('approve') ? 'approve' : 'dismiss';
+      const r: CommandResult = id.success ? await conflicts({ action: decision, id: id.data, reason: undefined }, ctx) : { kind: 'notice', ok: false, title: 'That button is not valid', lines: [] };
+      message = renderSlack(r);
+      replace = r.kind === 'conflicts';
+    } catch (e) {
+      message = deps.failed(e, 'conflict button');
+    }
+    await respond(replace ? { response_type: 'ephemeral', replace_original: true, text: message.text, blocks: message.blocks } : ephemeral(message));
+  });
+}

@@ -1,0 +1,154 @@
+// Issue 16 item 12: the conflicts the identity guards kept are approved (the merge is made through the
+// ingest's own merge path) or dismissed, from the terminal's command and from Slack's buttons, by admins,
+// audited, once. Real app and Bolt against the fake Slack API, real libSQL (file and sqld projects).
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { and, eq, like } from 'drizzle-orm';
+import { alerts, auditLog, identityConflicts, merges, rollupDirtyDays } from '../db/schema/index.ts';
+import { conflicts } from '../commands/conflicts.ts';
+import { lookup } from '../commands/lookup.ts';
+import type { CommandContext } from '../commands/types.ts';
+import type { Role } from '../db/schema/constants.ts';
+import { grantRole } from '../src/access/roles.ts';
+import { computeRollup } from '../src/metrics/rollup.ts';
+import { ADMIN, slackHarness, visible } from '../src/slack/slack.test-kit.ts';
+import { blockActionBody } from './fakes/slack-sign.ts';
+import { testDbUrl } from './support/db.ts';
+import { ingest, uniq } from './support/factories.ts';
+import { barrierEnv } from './support/overlap.ts';
+
+const COMP = 'UCOMPC1';
+const h = await slackHarness();
+await grantRole(h.store.db, { platform: 'slack', subject: COMP, role: 'compliance', grantedBy: ADMIN, now: h.clock().getTime() });
+const as = (role: Role, userId = 'cli:ops'): CommandContext => ({ ...h.deps, caller: { platform: 'cli', userId, role } });
+const at = '2026-11-20T10:00:00+08:00';
+
+/** Two customers, each with its own external id, KYC state and a transaction; a third record that names both makes the conflict. */
+async function refusedPair() {
+  const [e1, p2] = [`${uniq('cr')}@example.com`, `+8869${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`];
+  const [x1, x2] = [uniq('ext-'), uniq('ext-')];
+  const r = await ingest(h.deps, [
+    { type: 'identify', id: uniq(), timestamp: at, identifiers: { external_id: x1, email: e1 } },
+    { type: 'identify', id: uniq(), timestamp: '2026-11-21T10:00:00+08:00', identifiers: { external_id: x2, phone: p2 } },
+    { type: 'kyc', id: uniq(), timestamp: at, identifiers: { email: e1 }, status: 'pending', risk_score: 10 },
+    { type: 'kyc', id: uniq(), timestamp: '2026-11-21T11:00:00+08:00', identifiers: { phone: p2 }, status: 'verified', risk_score: 80 },
+    { type: 'transaction', id: uniq(), timestamp: at, identifiers: { email: e1 }, chain: 'tron', token: 'USDT', amount: '100', usdt_value: '100', direction: 'in' },
+    { type: 'transaction', id: uniq(), timestamp: '2026-11-21T12:00:00+08:00', identifiers: { phone: p2 }, chain: 'tron', token: 'USDT', amount: '50', usdt_value: '50', direction: 'in' },
+  ]);
+  const [a, b] = [r.unifiedIds[0]!, r.unifiedIds[1]!];
+  const joining = uniq('join-');
+  await ingest(h.deps, [{ type: 'identify', id: joining, timestamp: '2026-11-22T10:00:00+08:00', identifiers: { email: e1, phone: p2 } }]);
+  const [conflict] = await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.recordId, joining));
+  expect(conflict, 'the guard kept a conflict').toMatchObject({ kind: 'external_id', customerIds: [a, b] });
+  return { a, b, e1, p2, conflict: conflict! };
+}
+const outcome = (r: Awaited<ReturnType<typeof conflicts>>) => (r.kind === 'conflicts' ? r.outcome : undefined);
+
+describe('conflicts approve and dismiss', () => {
+  // Planted: approve merging without the ingest's merge hook (no KYC alert, no dirty days): the merge
+  // alert fails; dropping `resolved_at IS NULL` from the conflict's update: the second approval
+  // answers "approved" again and the already-answer fails.
+  it('approves a refused merge through the identity rules: one customer, one volume, a merge alert, rollups marked, audited', async () => {
+    const { a, b, p2, conflict } = await refusedPair();
+    for (const day of ['2026-11-20', '2026-11-21']) await computeRollup(h.store, day, h.clock().getTime());
+    await h.store.write((tx) => tx.delete(rollupDirtyDays));
+    const before = (await lookup({ identifier: p2, section: 'card' }, as('admin'))) as Extract<Awaited<ReturnType<typeof lookup>>, { kind: 'profile' }>;
+    expect(before.profile.unified_id).toBe(b);
+    const r = await conflicts({ action: 'approve', id: conflict.id, reason: undefined }, as('admin'));
+    expect(outcome(r)).toEqual({ ok: true, text: expect.stringContaining(`merged ${b} into ${a}`) });
+    const after = await lookup({ identifier: p2, section: 'card' }, as('admin'));
+    expect(after.kind === 'profile' && after.profile.unified_id).toBe(a);
+    expect(after.kind === 'profile' && after.profile.merged_ids).toContain(b);
+    expect(after.kind === 'profile' && after.profile.assetpro.transaction_value_usdt).toBe(150);
+    const [merge] = await h.store.db.select().from(merges).where(eq(merges.loserId, b));
+    expect(merge).toMatchObject({ winnerId: a, actor: 'cli:cli:ops', recordType: 'identify', recordId: conflict.recordId });
+    const [mergeAlert] = await h.store.db.select().from(alerts).where(and(eq(alerts.unifiedId, a), eq(alerts.kind, 'merge')));
+    expect(mergeAlert, 'the merge changed what compliance knows: an alert').toBeDefined();
+    const dirty = (await h.store.db.select().from(rollupDirtyDays)).map((d) => d.day);
+    expect(dirty).toEqual(expect.arrayContaining(['2026-11-20', '2026-11-21']));
+    const [row] = await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.id, conflict.id));
+    expect(row).toMatchObject({ resolution: 'approved', resolvedBy: 'cli:cli:ops' });
+    const audit = await h.store.db.select().from(auditLog).where(eq(auditLog.command, `conflicts approve #${conflict.id}`));
+    expect(audit).toMatchObject([{ platform: 'cli', callerId: 'cli:ops', unifiedId: a }]);
+
+    const again = await conflicts({ action: 'approve', id: conflict.id, reason: undefined }, as('admin', 'cli:other'));
+    expect(outcome(again)).toEqual({ ok: false, text: expect.stringMatching(new RegExp(`^Conflict #${conflict.id} was already approved by cli:cli:ops at .* GMT\\+8; nothing changed\\.$`)) });
+    expect(await h.store.db.select().from(merges).where(eq(merges.loserId, b))).toHaveLength(1);
+  });
+
+  // Planted: the admin check letting compliance through, and dismiss ignoring the note: each fails.
+  it('dismisses with a reason, refuses a bad reason and non-admins, and leaves the customers apart', async () => {
+    const { a, b, e1, conflict } = await refusedPair();
+    const refused = await conflicts({ action: 'dismiss', id: conflict.id, reason: 'x' }, as('compliance'));
+    expect(refused).toMatchObject({ kind: 'notice', ok: false, title: 'Only admins review identity conflicts' });
+    const bad = await conflicts({ action: 'dismiss', id: conflict.id, reason: 'a'.repeat(501) }, as('admin'));
+    expect(bad).toMatchObject({ kind: 'notice', ok: false, lines: ['The note is too long: at most 500 characters.'] });
+    const ctl = await conflicts({ action: 'dismiss', id: conflict.id, reason: 'bell \u0007' }, as('admin'));
+    expect(ctl).toMatchObject({ kind: 'notice', ok: false });
+    expect((await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.id, conflict.id)))[0]!.resolvedAt).toBeNull();
+
+    const r = await conflicts({ action: 'dismiss', id: conflict.id, reason: 'two siblings sharing a phone' }, as('admin'));
+    expect(outcome(r)).toEqual({ ok: true, text: `Dismissed conflict #${conflict.id}; nothing was merged.` });
+    const [row] = await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.id, conflict.id));
+    expect(row).toMatchObject({ resolution: 'dismissed', resolutionNote: 'two siblings sharing a phone' });
+    const found = await lookup({ identifier: e1, section: 'card' }, as('admin'));
+    expect(found.kind === 'profile' && found.profile.unified_id).toBe(a);
+    expect(found.kind === 'profile' && found.profile.merged_ids).not.toContain(b);
+    const approveLater = await conflicts({ action: 'approve', id: conflict.id, reason: undefined }, as('admin'));
+    expect(outcome(approveLater)?.text).toContain('was already dismissed');
+    expect(await h.store.db.select().from(auditLog).where(like(auditLog.command, `conflicts dismiss #${conflict.id}`))).toHaveLength(1);
+    const missing = await conflicts({ action: 'approve', id: 999_999, reason: undefined }, as('admin'));
+    expect(outcome(missing)).toEqual({ ok: false, text: 'Conflict #999999 is unchanged: no identity conflict #999999' });
+  });
+
+  // Planted: the Slack button running as the first admin instead of the clicker: the compliance
+  // click merges and fails here.
+  it('lists conflicts in Slack with Approve/Dismiss for an admin; a click re-checks the role and replaces the list', async () => {
+    const { a, b, conflict } = await refusedPair();
+    const listed = await (await h.command('conflicts', ADMIN).res).json();
+    const shown = visible(listed);
+    expect(shown).toContain(`#${conflict.id}`);
+    expect(shown).toContain('user360_conflict:approve');
+    expect(visible(await (await h.command('conflicts', COMP).res).json())).toContain('Only admins review identity conflicts');
+    const click = async (user: string) => {
+      const responseUrl = h.api.responseUrl(`conflict-${uniq()}`);
+      const body = blockActionBody({
+        user: { id: user, username: 'x', team_id: 'T1' }, channel: { id: 'C1', name: 'ops' },
+        container: { type: 'message', message_ts: '1.1', channel_id: 'C1', is_ephemeral: true }, response_url: responseUrl,
+        actions: [{ type: 'button', action_id: 'user360_conflict:approve', block_id: `user360_conflict_${conflict.id}`, value: String(conflict.id), action_ts: '1.2', text: { type: 'plain_text', text: 'Approve merge' } }],
+      });
+      expect((await h.post(body)).status).toBe(200);
+      return h.responded(responseUrl);
+    };
+    const byComp = await click(COMP);
+    expect(visible(byComp)).toContain('Only admins review identity conflicts');
+    expect(byComp.replace_original).toBe(false);
+    expect(await h.store.db.select().from(merges).where(eq(merges.loserId, b))).toHaveLength(0);
+    const byAdmin = await click(ADMIN);
+    expect(byAdmin.replace_original).toBe(true);
+    expect(visible(byAdmin)).toContain(`merged ${b} into ${a}`);
+    expect(visible(byAdmin)).not.toContain(`"value":"${conflict.id}"`);
+    const audit = await h.store.db.select().from(auditLog).where(eq(auditLog.command, `conflicts approve #${conflict.id}`));
+    expect(audit).toMatchObject([{ platform: 'slack', callerId: ADMIN }]);
+  });
+
+  // Both processes pass a barrier and approve at once; the conditional update on the conflict row lets
+  // one merge. Planted: approving without `resolved_at IS NULL` in the update: two "approved", and
+  // the second merge of the pair fails the one-row check.
+  it('two approvals at once, in two processes, make one merge', async () => {
+    const { b, conflict } = await refusedPair();
+    const barrier = mkdtempSync(join(tmpdir(), 'user360-barrier-'));
+    const worker = (me: string) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['--import', 'tsx', 'test/support/review-worker.ts', testDbUrl(h.store), 'approve', String(conflict.id), `ops-${me}`], { env: { ...process.env, ...barrierEnv(barrier, me, ['a', 'b']) } }, (err, out, errOut) => (err ? reject(new Error(errOut)) : resolve(out))),
+      );
+    const outputs = (await Promise.all([worker('a'), worker('b')])).map((o) => JSON.parse(o) as { ok: boolean; text: string; overlapped: boolean });
+    expect(outputs.map((o) => o.overlapped), 'each process was inside while the other was').toEqual([true, true]);
+    expect(outputs.map((o) => o.ok).sort(), JSON.stringify(outputs)).toEqual([false, true]);
+    expect(outputs.find((o) => !o.ok)!.text).toContain('was already approved');
+    expect(await h.store.db.select().from(merges).where(eq(merges.loserId, b))).toHaveLength(1);
+  }, 90_000);
+});
