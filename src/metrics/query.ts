@@ -51,11 +51,13 @@ export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 
   const liveRuns = runs(liveDays);
   for (const [a, b] of liveRuns) figures = addFigures(figures, await liveFigures(db, a, b));
   // A volume scope fits when it lies inside the range and holds every final day of it; the rest of
-  // the range is live. Counted days touched since (dirty) are taken back out and read live.
+  // the range is live. A day the scope counted that is read live here (touched since, or not final as
+  // of `now`: a digest asked for at its own day's end after the nightly run) is taken back out, or the
+  // customer's volume of that day would be counted twice.
   const fit = spans
     .filter((s) => s.firstDay >= from && s.lastDay <= to && finalDays.every((d) => d >= s.firstDay && d <= s.lastDay))
     .sort((a, b) => b.firstDay.localeCompare(a.firstDay))[0];
-  const staleDays = fit ? rolled.filter((r) => r.inTotals && dirtySet.has(r.day) && r.day >= fit.firstDay && r.day <= fit.lastDay).map((r) => r.day) : [];
+  const staleDays = fit ? rolled.filter((r) => r.inTotals && !finalSet.has(r.day) && r.day >= fit.firstDay && r.day <= fit.lastDay).map((r) => r.day) : [];
   const [snapshot, top, bySource] = await Promise.all([
     kycNow(db),
     fit ? topFromTotals(db, fit.scope, staleDays, liveRuns, topN) : topCustomers(db, finalDays, liveRuns, topN),
