@@ -82,6 +82,8 @@ const envSchema = z.object({
   EVM_LOG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** How long a chain's lease outlives its holder's last renewal before another instance takes over. */
   EVM_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How long one JSON-RPC request may go unanswered before it counts as failed (and is retried, then backed off). */
+  EVM_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   PRICE_FEEDS: priceFeeds,
 });
 
@@ -160,6 +162,7 @@ function evmConfig(e: z.infer<typeof envSchema>) {
     staleMs: Math.min(e.EVM_STALE_MS ?? 15 * e.EVM_POLL_MS, e.EVM_REFRESH_MS),
     logWindow: e.EVM_LOG_WINDOW,
     leaseMs: e.EVM_LEASE_MS,
+    rpcTimeoutMs: e.EVM_RPC_TIMEOUT_MS,
   };
 }
 

@@ -1,7 +1,10 @@
 import { createPublicClient, defineChain, http, parseAbi, type PublicClient } from 'viem';
 import { z } from 'zod';
 import type { ChainConfig } from '../config.ts';
+import { checkedFetch, MAX_ANSWER_BYTES, RpcAnswerError } from './rpc-fetch.ts';
 import type { Address, EvmChain } from './settings.ts';
+
+export { RpcAnswerError };
 
 /** Chain ids and native coins of the EVM chains of §1 (viem/chains costs ~2 s to import). */
 export const CHAIN_INFO: Record<EvmChain, { id: number; native: string; nativeDecimals: number }> = {
@@ -34,11 +37,17 @@ export interface ChainClient {
   multicall: boolean;
 }
 
+export interface RpcOptions {
+  timeoutMs?: number;
+  retryCount?: number;
+}
+
 /**
  * One viem client per chain: JSON-RPC batching on (many getCode calls become one request), a timeout
- * per request, and viem's retries, which back off and honour Retry-After on 429 and 5xx.
+ * per request, viem's retries (which back off and honour Retry-After on 429 and 5xx), and every
+ * answer's JSON-RPC envelope checked before viem reads it (checkedFetch).
  */
-export function chainClient(config: ChainConfig, opts: { timeoutMs?: number; retryCount?: number } = {}): PublicClient {
+export function chainClient(config: ChainConfig, opts: RpcOptions = {}): PublicClient {
   const info = CHAIN_INFO[config.chain];
   const chain = defineChain({
     id: info.id,
@@ -52,14 +61,16 @@ export function chainClient(config: ChainConfig, opts: { timeoutMs?: number; ret
     chain,
     // viem caches the block number for 4 s by default; the indexer decides for itself how often to ask.
     cacheTime: 0,
-    transport: http(config.rpcUrl, { batch: { batchSize: 1000 }, timeout: opts.timeoutMs ?? 10_000, retryCount: opts.retryCount ?? 3, retryDelay: 250 }),
+    transport: http(config.rpcUrl, {
+      batch: { batchSize: 1000 }, timeout: opts.timeoutMs ?? 10_000, retryCount: opts.retryCount ?? 3, retryDelay: 250, fetchFn: checkedFetch, maxResponseBodySize: MAX_ANSWER_BYTES,
+    }),
   }) as PublicClient;
 }
 
 export class ChainMismatchError extends Error {}
 
 /** Refuses a node that serves another chain than the one configured, and notes whether Multicall3 is there. */
-export async function connectChain(config: ChainConfig, opts?: { timeoutMs?: number; retryCount?: number }): Promise<ChainClient> {
+export async function connectChain(config: ChainConfig, opts?: RpcOptions): Promise<ChainClient> {
   const client = chainClient(config, opts);
   const id = await client.getChainId();
   const want = CHAIN_INFO[config.chain].id;
@@ -72,18 +83,19 @@ export async function connectChain(config: ChainConfig, opts?: { timeoutMs?: num
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, 'expected a hex string');
 const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 32-byte hash');
 export const blockSchema = z.object({ number: z.bigint().nonnegative(), hash: hash32, timestamp: z.bigint().nonnegative() });
-export const logSchema = z.object({
-  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-  blockNumber: z.bigint().nonnegative(),
-  blockHash: hash32,
-  transactionHash: hash32,
-  logIndex: z.number().int().nonnegative(),
-  args: z.object({ from: z.string(), to: z.string(), value: z.bigint().nonnegative() }),
-  removed: z.boolean().optional(),
-});
 export const codeSchema = hex.optional();
 
-export class RpcAnswerError extends Error {}
+/** Block `n` (or the newest), checked: under a swapped JSON-RPC id the answer would be another block. */
+export async function blockAt(client: PublicClient, n: number | 'latest') {
+  const b = validated(blockSchema, await client.getBlock(n === 'latest' ? { blockTag: 'latest' } : { blockNumber: BigInt(n) }), 'block');
+  if (n !== 'latest' && b.number !== BigInt(n)) throw new RpcAnswerError(`malformed block from the node: asked for block ${n}, got block ${b.number}`);
+  return b;
+}
+
+/** The node's newest block number. */
+export async function headOf(client: PublicClient): Promise<number> {
+  return Number(validated(z.bigint().nonnegative(), await client.getBlockNumber(), 'block number'));
+}
 
 export function validated<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);

@@ -4,7 +4,8 @@ import type { Store, Tx } from '../../db/client.ts';
 import type { IdentityConfig } from '../config.ts';
 import { ingestRecords, prepareRecords } from '../ingest/ingest.ts';
 import type { Clock } from '../time.ts';
-import { blockSchema, validated, type ChainClient } from './client.ts';
+import { blockAt, headOf, type ChainClient } from './client.ts';
+import { AnswerTooLargeError, causes } from './rpc-fetch.ts';
 import { assertLease, takeLease } from './lease.ts';
 import { dropAbove } from './reorg.ts';
 import { blockFacts, customerWallets, readTransfers, transferRecords, type BlockFacts, type TransferLog } from './transfers.ts';
@@ -27,6 +28,10 @@ interface Cursor {
   hash: string;
   walletsUpTo: number;
 }
+
+/** A log answer too big to read, or a provider's cap on logs or blocks per request, in its usual wordings. */
+const tooMuch = (e: unknown) =>
+  [...causes(e)].some((c) => c instanceof AnswerTooLargeError || (c as Error).name === 'ResponseBodyTooLargeError' || /more than \d+ results|response size|block range is too (large|wide)/i.test((c as Error).message ?? ''));
 
 /** Hashes kept per chain to find where a reorg forked; deeper reorgs than this are not followed. */
 const KEEP_BLOCKS = 512;
@@ -51,15 +56,18 @@ export class ChainIndexer {
     return row && { firstBlock: row.first_block, block: row.block, hash: row.hash, walletsUpTo: row.wallets_up_to };
   }
 
-  private async blockAt(n: number) {
-    return validated(blockSchema, await this.cc.client.getBlock({ blockNumber: BigInt(n) }), 'block');
+  private blockAt(n: number) {
+    return blockAt(this.cc.client, n);
   }
+
+  /** Blocks per eth_getLogs: the configured window, halved while answers come back too large. */
+  private window = 0;
 
   /** Returns 'idle' when caught up, 'more' when another step has work, 'standby' when another instance holds the lease. */
   async step(): Promise<'idle' | 'more' | 'standby'> {
     const { store, clock } = this.deps;
     if (!(await takeLease(store, this.chain, this.deps.holder, clock().getTime(), this.deps.leaseMs))) return 'standby';
-    const head = Number(await this.cc.client.getBlockNumber());
+    const head = await headOf(this.cc.client);
     const safe = head - this.deps.confirmations;
     let cursor = await this.cursor();
     if (!cursor) {
@@ -80,8 +88,18 @@ export class ChainIndexer {
     if (await this.backfillNewWallets(cursor)) return 'more';
     if (cursor.block >= safe) return 'idle';
     const from = cursor.block + 1;
-    const to = Math.min(safe, cursor.block + this.deps.logWindow);
-    const n = await this.ingestWindow(cursor, from, to, await readTransfers(this.cc, BigInt(from), BigInt(to)));
+    const to = Math.min(safe, cursor.block + (this.window || this.deps.logWindow));
+    let logs: TransferLog[];
+    try {
+      logs = await readTransfers(this.cc, BigInt(from), BigInt(to));
+    } catch (e) {
+      if (!tooMuch(e) || to === from) throw e;
+      this.window = Math.max(1, Math.floor((to - from + 1) / 2));
+      this.deps.log.info({ chain: this.chain, from, to, window: this.window }, 'too many logs in one answer; narrowing the block window');
+      return 'more';
+    }
+    const n = await this.ingestWindow(cursor, from, to, logs);
+    if (this.window) this.window = this.window * 2 >= this.deps.logWindow ? 0 : this.window * 2;
     if (safe - to > this.deps.logWindow) this.deps.log.info({ chain: this.chain, block: to, head, behind: safe - to, transfers: n }, 'backfill progress');
     return to < safe ? 'more' : 'idle';
   }

@@ -4,6 +4,7 @@ import type { EvmConfig, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
 import { ChainMismatchError, connectChain, type ChainClient } from './client.ts';
+import { retryAfterMs, rpcErrorMessage } from './rpc-fetch.ts';
 import { ChainIndexer } from './indexer.ts';
 import { refreshReadings } from './refresh.ts';
 import { serveRefreshRequests } from './serve-requests.ts';
@@ -30,10 +31,10 @@ export async function checkChains(evm: EvmConfig, log: Logger): Promise<void> {
   await Promise.all(
     evm.chains.map(async (config) => {
       try {
-        await connectChain(config, { timeoutMs: 5000, retryCount: 1 });
+        await connectChain(config, { timeoutMs: Math.min(5000, evm.rpcTimeoutMs), retryCount: 1 });
       } catch (e) {
         if (e instanceof ChainMismatchError) throw e;
-        log.warn({ chain: config.chain, err: { message: (e as Error).message.split('\n')[0] } }, 'chain node not reachable at start; will keep trying');
+        log.warn({ chain: config.chain, err: { message: rpcErrorMessage(e) } }, 'chain node not reachable at start; will keep trying');
       }
     }),
   );
@@ -49,7 +50,7 @@ export function startOnchain(deps: OnchainDeps) {
   const { evm, log } = deps;
   const now = () => deps.clock().getTime();
   let stopped = false;
-  const wakers = new Set<() => void>();
+  const wakers = new Set<{ done: () => void; backingOff: boolean }>();
   const loops = evm.chains.map(async (config) => {
     let cc: ChainClient | undefined;
     let indexer: ChainIndexer | undefined;
@@ -58,7 +59,7 @@ export function startOnchain(deps: OnchainDeps) {
       let wait = evm.pollMs;
       try {
         if (!cc) {
-          cc = await connectChain(config);
+          cc = await connectChain(config, { timeoutMs: evm.rpcTimeoutMs });
           indexer = new ChainIndexer(cc, { ...deps, confirmations: evm.confirmations, logWindow: evm.logWindow, holder, leaseMs: Math.max(evm.leaseMs, evm.pollMs * 3) });
           log.info({ chain: config.chain, multicall: cc.multicall }, 'chain connected');
         }
@@ -77,27 +78,31 @@ export function startOnchain(deps: OnchainDeps) {
           return;
         }
         failures++;
-        wait = Math.min(MAX_BACKOFF_MS, evm.pollMs * 2 ** Math.min(failures, 10));
-        log.warn({ chain: config.chain, failures, retry_in_ms: wait, err: { message: (e as Error).message.split('\n')[0] } }, 'chain step failed; backing off');
+        // Exponential, and never sooner than a 429's Retry-After asked (viem's own retries honour it too).
+        wait = Math.max(Math.min(MAX_BACKOFF_MS, evm.pollMs * 2 ** Math.min(failures, 10)), Math.min(retryAfterMs(e) ?? 0, 10 * MAX_BACKOFF_MS));
+        log.warn({ chain: config.chain, failures, retry_in_ms: wait, err: { message: rpcErrorMessage(e) } }, 'chain step failed; backing off');
       }
+      const backingOff = failures > 0;
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, wait);
         function done() {
           clearTimeout(t);
-          wakers.delete(done);
+          wakers.delete(waker);
           resolve();
         }
-        wakers.add(done);
+        // A lookup's kick does not cut a backoff short (a 429 asked for that wait); stop() always does.
+        const waker = { done, backingOff };
+        wakers.add(waker);
       });
     }
   });
   return {
     holder,
     /** A lookup found a stale or missing reading: run the loops now instead of at the next poll. */
-    kick: () => [...wakers].forEach((w) => w()),
+    kick: () => [...wakers].filter((w) => !w.backingOff).forEach((w) => w.done()),
     async stop() {
       stopped = true;
-      [...wakers].forEach((w) => w());
+      [...wakers].forEach((w) => w.done());
       await Promise.all(loops);
     },
   };

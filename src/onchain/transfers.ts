@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { formatUnits } from 'viem';
+import { formatUnits, getAddress, numberToHex } from 'viem';
+import { z } from 'zod';
 import type { Queryable } from '../../db/client.ts';
 import type { ChainTransferMeta } from '../ingest/onchain-match.ts';
-import { blockSchema, erc20Abi, logSchema, validated, type ChainClient } from './client.ts';
+import { blockAt, RpcAnswerError, validated, type ChainClient } from './client.ts';
 import { feedCalls, priceOf, valueMicros, type Price } from './prices.ts';
 import type { Address } from './settings.ts';
 
@@ -17,26 +18,66 @@ export interface TransferLog {
   logIndex: number;
 }
 
-/** Transfer logs of the chain's tokens in [from, to], optionally only those from or to `wallets`. */
-export async function readTransfers(cc: ChainClient, from: bigint, to: bigint, wallets?: { side: 'from' | 'to'; addresses: Address[] }): Promise<TransferLog[]> {
-  const tokens = cc.config.tokens.map((t) => t.address);
-  if (!tokens.length) return [];
-  const logs = await cc.client.getLogs({
-    address: tokens,
-    event: erc20Abi[1],
-    args: wallets ? { [wallets.side]: wallets.addresses } : undefined,
-    fromBlock: from,
-    toBlock: to,
-    strict: true,
-  });
-  if (!Array.isArray(logs)) throw new Error('malformed logs from the node: expected an array');
-  return logs.filter((l) => !(l as { removed?: boolean }).removed).map((raw) => {
-    const l = validated(logSchema, raw, 'log');
-    if (l.blockNumber < from || l.blockNumber > to) throw new Error(`the node answered a log of block ${l.blockNumber} for ${from}..${to}`);
-    return { token: l.address.toLowerCase() as Address, from: l.args.from as Address, to: l.args.to as Address, value: l.args.value, block: Number(l.blockNumber), blockHash: l.blockHash, txHash: l.transactionHash, logIndex: l.logIndex };
-  });
+/** keccak256("Transfer(address,address,uint256)"): topic 0 of every ERC-20 Transfer log. */
+export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+
+const hash32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 32-byte hash');
+const quantity = z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'expected a hex quantity');
+// A raw eth_getLogs entry. viem's getLogs would drop, without a word, a log that does not decode as the
+// event asked for: here such a log is a malformed answer, so a transfer is never silently lost.
+const rawLog = z.object({
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte address'),
+  topics: z.array(hash32),
+  data: z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'expected hex data'),
+  blockNumber: quantity,
+  blockHash: hash32,
+  transactionHash: hash32,
+  logIndex: quantity,
+  removed: z.boolean().optional(),
+});
+const rawLogs = z.array(z.unknown(), { error: 'expected an array of logs' });
+
+const addressTopic = (a: Address) => `0x${'0'.repeat(24)}${a.slice(2).toLowerCase()}`;
+function topicAddress(topic: string, what: string): Address {
+  if (!/^0x0{24}/.test(topic)) throw new RpcAnswerError(`malformed log from the node: the ${what} topic is not an address`);
+  return getAddress(`0x${topic.slice(26)}`);
 }
 
+/**
+ * Transfer logs of the chain's tokens in [from, to], optionally only those from or to `wallets`, read
+ * with eth_getLogs and checked one by one: the token asked for, the Transfer topic with two address
+ * topics and a 32-byte amount, a block inside the range, and the wallet filter honoured.
+ */
+export async function readTransfers(cc: ChainClient, from: bigint, to: bigint, wallets?: { side: 'from' | 'to'; addresses: Address[] }): Promise<TransferLog[]> {
+  const tokens = new Set(cc.config.tokens.map((t) => t.address.toLowerCase()));
+  if (!tokens.size) return [];
+  const filter = wallets?.addresses.map(addressTopic);
+  const topics = [TRANSFER_TOPIC, wallets?.side === 'from' ? filter! : null, wallets?.side === 'to' ? filter! : null];
+  const answer = await cc.client.request({
+    method: 'eth_getLogs',
+    params: [{ address: [...tokens] as Address[], topics: topics as `0x${string}`[], fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
+  });
+  const wanted = filter && new Set(filter);
+  const out: TransferLog[] = [];
+  for (const raw of validated(rawLogs, answer, 'logs')) {
+    const l = validated(rawLog, raw, 'log');
+    if (l.removed) continue;
+    const block = BigInt(l.blockNumber);
+    if (block < from || block > to) throw new RpcAnswerError(`malformed logs from the node: a log of block ${block} for blocks ${from}..${to}`);
+    const token = l.address.toLowerCase();
+    if (!tokens.has(token)) throw new RpcAnswerError(`malformed logs from the node: a log of ${l.address}, which was not asked for`);
+    if (l.topics.length !== 3 || l.topics[0]!.toLowerCase() !== TRANSFER_TOPIC || l.data.length !== 66) {
+      throw new RpcAnswerError(`malformed logs from the node: log ${l.logIndex} of ${l.transactionHash} is not an ERC-20 Transfer`);
+    }
+    const side = wallets?.side === 'from' ? l.topics[1]! : wallets?.side === 'to' ? l.topics[2]! : undefined;
+    if (side && !wanted!.has(side.toLowerCase())) throw new RpcAnswerError('malformed logs from the node: a log outside the wallet filter asked for');
+    out.push({
+      token: token as Address, from: topicAddress(l.topics[1]!, 'from'), to: topicAddress(l.topics[2]!, 'to'), value: BigInt(l.data),
+      block: Number(block), blockHash: l.blockHash.toLowerCase(), txHash: l.transactionHash.toLowerCase(), logIndex: Number(BigInt(l.logIndex)),
+    });
+  }
+  return out;
+}
 
 /** Which of `addresses` (checksummed) are a customer's wallet. */
 export async function customerWallets(db: Queryable, addresses: string[]): Promise<Set<string>> {
@@ -62,7 +103,7 @@ export async function blockFacts(cc: ChainClient, blocks: number[]): Promise<Map
   const out = new Map<number, BlockFacts>();
   await Promise.all(
     blocks.map(async (n) => {
-      const b = validated(blockSchema, await cc.client.getBlock({ blockNumber: BigInt(n) }), 'block');
+      const b = await blockAt(cc.client, n);
       let prices = new Map<string, Price>();
       if (feeds.calls.length) {
         const results = cc.multicall

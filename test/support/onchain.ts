@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
+import { formatUnits, getAddress, parseAbiItem, type PublicClient } from 'viem';
 import { parseConfig, type ChainConfig } from '../../src/config.ts';
 import { connectChain } from '../../src/onchain/client.ts';
 import { ChainIndexer } from '../../src/onchain/indexer.ts';
@@ -31,4 +33,25 @@ export async function testIndexer(config: ChainConfig, deps: { store: Store; ide
     throw new Error('indexer did not catch up in 100 steps');
   };
   return { cc, indexer, catchUp };
+}
+
+/**
+ * The ledger two ways, for "nothing counted twice or lost": the indexed transaction ids (with amounts)
+ * the store holds, and the ids the chain's own Transfer logs say it should hold for these wallets.
+ */
+export async function storedTransfers(store: Store): Promise<string[]> {
+  const rows = await store.db.all<{ record_id: string; amount: string }>(sql`SELECT record_id, amount FROM transactions WHERE record_id LIKE 'onchain:%'`);
+  return rows.map((r) => `${r.record_id} ${r.amount}`).sort();
+}
+
+export async function chainTransfers(pub: PublicClient, token: `0x${string}`, wallets: string[], fromBlock: bigint, decimals = 6): Promise<string[]> {
+  const mine = new Set(wallets.map((w) => getAddress(w)));
+  const logs = await pub.getLogs({ address: token, event: parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)'), fromBlock, strict: true });
+  return logs
+    .flatMap((l) => {
+      const id = `onchain:ethereum:${l.transactionHash}:${l.logIndex}`;
+      const amount = formatUnits(l.args.value, decimals);
+      return [...(mine.has(l.args.to) ? [`${id} ${amount}`] : []), ...(mine.has(l.args.from) ? [`${id}:out ${amount}`] : [])];
+    })
+    .sort();
 }
