@@ -15,6 +15,10 @@ export const customers = sqliteTable(
     createdAt: epochMs('created_at').notNull(),
     firstSeenAt: epochMs('first_seen_at').notNull(),
     lastActivityAt: epochMs('last_activity_at').notNull(),
+    // The same two bounds over the records sources pushed, leaving out the transfers the indexer read
+    // from a chain: when a reorg takes those back out, first/last activity fall back to these.
+    pushedFirstAt: epochMs('pushed_first_at'),
+    pushedLastAt: epochMs('pushed_last_at'),
   },
   (t) => [
     index('customers_root_idx').on(t.rootId),

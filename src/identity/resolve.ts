@@ -15,6 +15,8 @@ export const MAX_MERGES_PER_CUSTOMER = 100;
 export interface RecordRef {
   at: number;
   record?: { type: string; id?: string };
+  /** A transfer the indexer read from a chain (its activity can be taken back out by a reorg). */
+  indexed?: boolean;
 }
 
 export interface Resolution {
@@ -114,7 +116,7 @@ export class IdentityResolver {
     let primary: string;
     if (roots.length === 0) {
       primary = newUnifiedId(this.now);
-      this.newCustomers.push([primary, primary, this.now, ref.at, ref.at]);
+      this.newCustomers.push([primary, primary, this.now, ref.at, ref.at, ref.indexed ? null : ref.at, ref.indexed ? null : ref.at]);
     } else if (roots.length === 1) {
       primary = roots[0]!;
     } else {
@@ -158,7 +160,7 @@ export class IdentityResolver {
 
   async flush(): Promise<void> {
     // Rows are pushed in these fields' order as arrays (the hot path of a new customer); names from drizzle.
-    await insertMany(this.tx, getTableName(customers), columnsOf(customers, ['id', 'rootId', 'createdAt', 'firstSeenAt', 'lastActivityAt']), this.newCustomers);
+    await insertMany(this.tx, getTableName(customers), columnsOf(customers, ['id', 'rootId', 'createdAt', 'firstSeenAt', 'lastActivityAt', 'pushedFirstAt', 'pushedLastAt']), this.newCustomers);
     await insertMany(this.tx, getTableName(identifiers), columnsOf(identifiers, ['customerId', 'type', 'value', 'createdAt']), this.newIdentifiers);
     this.newCustomers = [];
     this.newIdentifiers = [];

@@ -22,7 +22,8 @@ export class FactBuffer {
   readonly wallets = new Map<string, Insert<typeof wallets>>();
   private readonly devices = new Map<string, Insert<typeof devices>>();
   private readonly traits = new Map<string, Insert<typeof traits>>();
-  private readonly activity = new Map<string, { first: number; last: number }>();
+  /** First and last record per customer; `pushed*` leave out indexed transfers (null when there were only those). */
+  private readonly activity = new Map<string, { first: number; last: number; pushedFirst: number | null; pushedLast: number | null }>();
   readonly kycChanges: Insert<typeof kycChanges>[] = [];
   /** Custom attributes per (customer, key): the newest record's value wins. */
   readonly attributes = new Map<string, Insert<typeof attributes>>();
@@ -36,10 +37,11 @@ export class FactBuffer {
   /** GMT+8 days whose metrics this batch changes; past ones get their rollup recomputed. */
   readonly days = new Set<string>();
 
-  touch(customerId: string, at: number) {
-    const a = this.activity.get(customerId);
-    if (!a) this.activity.set(customerId, { first: at, last: at });
+  touch(customerId: string, at: number, pushed = true) {
+    let a = this.activity.get(customerId);
+    if (!a) this.activity.set(customerId, (a = { first: at, last: at, pushedFirst: null, pushedLast: null }));
     else (a.first = Math.min(a.first, at)), (a.last = Math.max(a.last, at));
+    if (pushed) (a.pushedFirst = Math.min(a.pushedFirst ?? at, at)), (a.pushedLast = Math.max(a.pushedLast ?? at, at));
   }
 
   /** The newest sighting of a device wins, field by field as a whole record. */
@@ -108,7 +110,7 @@ export class FactBuffer {
     await shiftKycCounts(tx, this.kycMoves.from, this.kycMoves.to);
     const activity = [...this.activity.entries()];
     const C = getTableName(customers);
-    const [ID, FIRST, LAST] = columnsOf(customers, ['id', 'firstSeenAt', 'lastActivityAt']) as [string, string, string];
+    const [ID, FIRST, LAST, PFIRST, PLAST] = columnsOf(customers, ['id', 'firstSeenAt', 'lastActivityAt', 'pushedFirstAt', 'pushedLastAt']) as [string, string, string, string, string];
     for (let i = 0; i < activity.length; i += 300) {
       const chunk = activity.slice(i, i + 300);
       // A record older than a unified customer's first one moves the day it is new on: the day it was
@@ -120,11 +122,13 @@ export class FactBuffer {
         args: chunk.flatMap(([id, a]) => [id, a.first]),
       });
       for (const m of moved as unknown as { old: number }[]) this.days.add(gmt8Day(Number(m.old)));
+      // SQLite's two-argument min/max give NULL when either side is NULL, hence the coalesce.
       await tx.$client.execute({
-        sql: `WITH v(id, first, last) AS (VALUES ${chunk.map(() => '(?,?,?)').join(',')})
-              UPDATE ${C} SET ${FIRST} = min(${C}.${FIRST}, v.first), ${LAST} = max(${C}.${LAST}, v.last)
+        sql: `WITH v(id, first, last, pfirst, plast) AS (VALUES ${chunk.map(() => '(?,?,?,?,?)').join(',')})
+              UPDATE ${C} SET ${FIRST} = min(${C}.${FIRST}, v.first), ${LAST} = max(${C}.${LAST}, v.last),
+                ${PFIRST} = coalesce(min(${C}.${PFIRST}, v.pfirst), ${C}.${PFIRST}, v.pfirst), ${PLAST} = coalesce(max(${C}.${PLAST}, v.plast), ${C}.${PLAST}, v.plast)
               FROM v WHERE ${C}.${ID} = v.id`,
-        args: chunk.flatMap(([id, a]) => [id, a.first, a.last]),
+        args: chunk.flatMap(([id, a]) => [id, a.first, a.last, a.pushedFirst, a.pushedLast]),
       });
     }
   }

@@ -167,7 +167,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
         result.duplicates++;
         continue;
       }
-      const who = await resolver.resolve(ids, { at, record: { type: record.type, id: record.id } });
+      const who = await resolver.resolve(ids, { at, record: { type: record.type, id: record.id }, indexed: Boolean(chain) });
       if (!who) {
         result.ignored++;
         continue;
@@ -197,7 +197,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
           result.alerts++;
         }
       }
-      facts.touch(who.customerId, at);
+      facts.touch(who.customerId, at, !chain);
       touchedCustomers.add(who.customerId).add(who.unifiedId);
       touchedRoots.add(who.unifiedId);
       // KYC state is read back per unified customer, so the customers it involves must be stored first.

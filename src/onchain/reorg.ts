@@ -1,27 +1,108 @@
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { customers } from '../../db/schema/index.ts';
+import { columnsOf } from '../../db/sql-names.ts';
+import { refreshAudience } from '../audience/index-rows.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
+import { INDEXED_ID_PREFIX } from '../ingest/ingest.ts';
 import { gmt8Day } from '../time.ts';
+
+interface Dropped {
+  record_id: string;
+  customer_id: string;
+  root_id: string;
+  at: number;
+  match_key: string;
+  stored: number;
+}
 
 /**
  * Takes every transfer indexed above `fork` back out: its transactions (and so their volume in the live
- * figures; past days' rollups are marked for recomputation), its record ids (so the blocks that replace
- * them can bring the same transfer again) and its count in the pushed/indexed match keys.
+ * figures), its record ids (so the blocks that replace them can bring the same transfer again), its
+ * count in the pushed/indexed match keys, and what it did to its customers — first and last activity
+ * fall back to what is left, the audience rows follow, and every past day whose figures it moved (its
+ * own day, and the days its customers are new on before and after) gets its rollup recomputed.
+ *
+ * A transfer a source system also pushed stays a transaction: the pushed copy was counted as this one,
+ * and the source's word does not go away with our block.
  */
 export async function dropAbove(tx: Tx, chain: string, fork: number, now: number): Promise<number> {
-  const rows = await tx.all<{ record_id: string; customer_id: string; at: number; match_key: string; stored: number }>(
-    sql`SELECT record_id, customer_id, at, match_key, stored FROM chain_transfers WHERE chain = ${chain} AND block > ${fork}`,
-  );
+  const rows = await tx.all<Dropped>(sql`
+    SELECT t.record_id, t.customer_id, c.root_id, t.at, t.match_key, t.stored FROM chain_transfers t JOIN customers c ON c.id = t.customer_id
+    WHERE t.chain = ${chain} AND t.block > ${fork}`);
   if (!rows.length) return 0;
-  const json = JSON.stringify(rows.map((r) => [r.record_id, r.customer_id, r.at, r.match_key, r.stored]));
-  await tx.run(sql`DELETE FROM transactions WHERE id IN (
-    SELECT t.id FROM json_each(${json}) AS j JOIN transactions t ON t.customer_id = j.value ->> 1 AND t.at = j.value ->> 2 AND t.record_id = j.value ->> 0
-    WHERE j.value ->> 4 = 1)`);
-  await tx.run(sql`DELETE FROM ingested_records WHERE type = 'transaction' AND id IN (SELECT j.value ->> 0 FROM json_each(${json}) AS j)`);
-  await tx.run(sql`UPDATE tx_match_keys SET indexed = indexed - (SELECT count(*) FROM json_each(${json}) AS j WHERE j.value ->> 3 = tx_match_keys.key)
-    WHERE key IN (SELECT j.value ->> 3 FROM json_each(${json}) AS j)`);
+  const roots = [...new Set(rows.map((r) => r.root_id))];
+  const before = await firstDays(tx, roots);
+  const drop = await storedToDrop(tx, rows);
+
+  const json = (xs: Dropped[]) => JSON.stringify(xs.map((r) => [r.record_id, r.customer_id, r.at]));
+  if (drop.length) {
+    await tx.run(sql`DELETE FROM transactions WHERE id IN (
+      SELECT t.id FROM json_each(${json(drop)}) AS j JOIN transactions t ON t.customer_id = j.value ->> 1 AND t.at = j.value ->> 2 AND t.record_id = j.value ->> 0)`);
+  }
+  await tx.run(sql`DELETE FROM ingested_records WHERE type = 'transaction' AND id IN (SELECT j.value ->> 0 FROM json_each(${json(rows)}) AS j)`);
+  const keys = JSON.stringify(rows.map((r) => r.match_key));
+  await tx.run(sql`UPDATE tx_match_keys SET indexed = indexed - (SELECT count(*) FROM json_each(${keys}) AS j WHERE j.value = tx_match_keys.key)
+    WHERE key IN (SELECT j.value FROM json_each(${keys}) AS j)`);
   await tx.run(sql`DELETE FROM chain_transfers WHERE chain = ${chain} AND block > ${fork}`);
-  const past = [...new Set(rows.map((r) => gmt8Day(r.at)))].filter((d) => d < gmt8Day(now));
+  await resetActivity(tx, [...new Set(rows.map((r) => r.customer_id))]);
+  await refreshAudience(tx, roots);
+
+  // A customer new on another day now: both days' new-customer counts change.
+  const after = await firstDays(tx, roots);
+  const moved = roots.filter((r) => before.get(r) !== after.get(r)).flatMap((r) => [before.get(r)!, after.get(r)!]);
+  const days = new Set([...rows.map((r) => gmt8Day(r.at)), ...moved]);
+  const past = [...days].filter((d) => d < gmt8Day(now));
   if (past.length) await tx.run(markDirtySql(past, now));
   return rows.length;
+}
+
+async function firstDays(tx: Tx, roots: string[]): Promise<Map<string, string>> {
+  const rows = await tx.all<{ root_id: string; first: number }>(
+    sql`SELECT root_id, min(first_seen_at) AS first FROM customers WHERE root_id IN (SELECT j.value FROM json_each(${JSON.stringify(roots)}) AS j) GROUP BY root_id`,
+  );
+  return new Map(rows.map((r) => [r.root_id, gmt8Day(Number(r.first))]));
+}
+
+/**
+ * Which stored transactions go: a key's copies count max(pushed, indexed) times, so taking k indexed
+ * copies out removes max(p, i) − max(p, i − k) transactions; the others now stand for the pushed copy.
+ */
+async function storedToDrop(tx: Tx, rows: Dropped[]): Promise<Dropped[]> {
+  const keys = [...new Set(rows.map((r) => r.match_key))];
+  const counts = await tx.all<{ key: string; pushed: number; indexed: number }>(
+    sql`SELECT key, pushed, indexed FROM tx_match_keys WHERE key IN (SELECT j.value FROM json_each(${JSON.stringify(keys)}) AS j)`,
+  );
+  const byKey = new Map(counts.map((c) => [c.key, c]));
+  const drop: Dropped[] = [];
+  for (const key of keys) {
+    const mine = rows.filter((r) => r.match_key === key);
+    const stored = mine.filter((r) => r.stored === 1);
+    const c = byKey.get(key) ?? { pushed: 0, indexed: mine.length };
+    const gone = Math.max(c.pushed, c.indexed) - Math.max(c.pushed, c.indexed - mine.length);
+    drop.push(...stored.slice(0, gone));
+  }
+  return drop;
+}
+
+/**
+ * First and last activity again from what remains: the pushed records' bounds, widened by the indexed
+ * transactions still stored (those left standing for a pushed copy among them), read through the
+ * (customer_id, at) index.
+ */
+async function resetActivity(tx: Tx, customerIds: string[]) {
+  const C = getTableName(customers);
+  const [ID, FIRST, LAST, PFIRST, PLAST] = columnsOf(customers, ['id', 'firstSeenAt', 'lastActivityAt', 'pushedFirstAt', 'pushedLastAt']) as [string, string, string, string, string];
+  const indexed = (agg: 'min' | 'max') =>
+    `(SELECT ${agg}(t.at) FROM transactions t WHERE t.customer_id = j.value AND t.record_id LIKE '${INDEXED_ID_PREFIX}%')`;
+  // A customer always has a pushed record (the indexer only files transfers under known wallets); the
+  // last coalesce keeps the old bound if one ever had none.
+  await tx.$client.execute({
+    sql: `WITH v(id, first, last) AS (SELECT j.value, ${indexed('min')}, ${indexed('max')} FROM json_each(?) AS j)
+          UPDATE ${C} SET
+            ${FIRST} = coalesce(min(${C}.${PFIRST}, v.first), ${C}.${PFIRST}, v.first, ${C}.${FIRST}),
+            ${LAST} = coalesce(max(${C}.${PLAST}, v.last), ${C}.${PLAST}, v.last, ${C}.${LAST})
+          FROM v WHERE ${C}.${ID} = v.id`,
+    args: [JSON.stringify(customerIds)],
+  });
 }
