@@ -110,7 +110,7 @@ describe('the indexer and the enrichment against a node that answers badly', () 
     await catchUp();
     expect(await storedTransfers(t.store)).toEqual(await chainTransfers(chain.pub, usdt, wallets, start));
     expect((await storedTransfers(t.store)).length).toBe(3);
-  });
+  }, 90_000);
 
   it('the real loop backs off through timeouts, 429 (waiting as long as Retry-After asks) and 5xx while lookups answer from the store, then catches up', async () => {
     const t = await createTestApp({}, '2026-11-21T10:00:00+08:00');
@@ -225,7 +225,7 @@ describe('the indexer and the enrichment against a node that answers badly', () 
       node = await chainOn(again, { chainId: 1, multicall: false });
       for (let i = 0; i < 2; i++) await node.send({ address: token, abi: TOKEN.abi, functionName: 'transfer', args: [wallets[i]!, parseUnits('50', 6)] });
       onchain = startOnchain({ store: t.store, identity: t.config.identity, clock, log, evm });
-      await vi.waitFor(async () => expect(await storedTransfers(t.store)).toEqual(await chainTransfers(node.pub, token, wallets, start)), { timeout: 30_000, interval: 100 });
+      await vi.waitFor(async () => expect(await storedTransfers(t.store)).toEqual(await chainTransfers(node.pub, token, wallets, start)), { timeout: 90_000, interval: 200 });
       expect((await storedTransfers(t.store)).length).toBe(14);
       // It went on from the cursor row: no block at or below it was read again.
       const reads = front.seen.slice(restartedAt).flatMap((s) => s.calls.filter((c) => c.method === 'eth_getLogs'));
@@ -238,5 +238,5 @@ describe('the indexer and the enrichment against a node that answers badly', () 
       await node.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 150_000);
 });
