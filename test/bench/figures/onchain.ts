@@ -40,9 +40,9 @@ export async function onchainFigures(svc: Service, raw: Client, o: OnchainOption
     for (let i = 0; i < wallets.length; i += 250) {
       await chain.send({ address: usdt, abi: TOKEN.abi, functionName: 'payMany', args: [wallets.slice(i, i + 250), parseUnits('10', 6)] });
     }
-    const env = { EVM_RPC_URLS: `ethereum=${chain.url}`, EVM_TOKENS: `ethereum:${usdt}:USDT:6,ethereum:${weth}:WETH:18`, PRICE_FEEDS: `ethereum:WETH:${feed}`, EVM_CONFIRMATIONS: '0' };
+    const env = { EVM_RPC_URLS: `ethereum=${chain.url}`, EVM_TOKENS: `ethereum:${usdt}:USDT:6,ethereum:${weth}:WETH:18`, PRICE_FEEDS: `ethereum:WETH:${feed}`, EVM_CONFIRMATIONS: '0', EVM_RPC_TIMEOUT_MS: '120000' };
     const evm = parseConfig(env).evm!;
-    const cc = await connectChain(evm.chains[0]!);
+    const cc = await connectChain(evm.chains[0]!, { timeoutMs: evm.rpcTimeoutMs });
     const now = () => svc.clock().getTime();
     say(`[onchain] ${wallets.length} wallets funded; lookups without readings`);
 
@@ -57,15 +57,15 @@ export async function onchainFigures(svc: Service, raw: Client, o: OnchainOption
     const runs = Math.max(1000, wallets.length);
     const without = await closedLoop(1, runs, 15_000, lookup(false));
 
-    const enrich = await repeat(5, 30_000, async () => storeReadings(svc.store, await readWallets(cc, wallets, now)));
+    const enrich = await repeat(3, 30_000, async () => storeReadings(svc.store, await readWallets(cc, wallets, now)));
     const contracts = wallets.flatMap((a) => [
       { address: MULTICALL3, abi: multicall3Abi, functionName: 'getEthBalance', args: [a] } as const,
       { address: usdt, abi: erc20Abi, functionName: 'balanceOf', args: [a] } as const,
       { address: weth, abi: erc20Abi, functionName: 'balanceOf', args: [a] } as const,
     ]);
     // The baselines use a plain viem client: no answer checks, viem's defaults otherwise.
-    const plain = createPublicClient({ chain: cc.client.chain, transport: http(chain.url, { maxResponseBodySize: 64 * 2 ** 20 }), cacheTime: 0 });
-    const rawMulticall = await repeat(5, 30_000, () => plain.multicall({ contracts, allowFailure: true, batchSize: 0 }));
+    const plain = createPublicClient({ chain: cc.client.chain, transport: http(chain.url, { maxResponseBodySize: 64 * 2 ** 20, timeout: 120_000 }), cacheTime: 0 });
+    const rawMulticall = await repeat(3, 30_000, () => plain.multicall({ contracts, allowFailure: true, batchSize: 0 }));
     const withReadings = await closedLoop(1, runs, 15_000, lookup(true));
     say(`[onchain] enrichment p50 ${enrich.p50.toFixed(0)} ms; emitting ${o.transfers} Transfer logs`);
 
@@ -91,7 +91,7 @@ export async function onchainFigures(svc: Service, raw: Client, o: OnchainOption
 
     const rawStarted = performance.now();
     let rawLogs = 0;
-    const rawWindow = 2n;
+    const rawWindow = 1n;
     for (let b = start; b <= end; b += rawWindow) {
       const to = b + rawWindow - 1n < end ? b + rawWindow - 1n : end;
       rawLogs += (await plain.getLogs({ address: usdt, event: erc20Abi[1], fromBlock: b, toBlock: to, strict: true })).length;
