@@ -7,6 +7,7 @@ import { maskProfile } from '../src/profile/mask-profile.ts';
 import { buildProfile } from '../src/profile/profile.ts';
 import { onchainStatus } from './onchain-status.ts';
 import { identifierText } from './parse.ts';
+import { isListView, LIST_VIEWS, profileList, type ListView } from './profile-list.ts';
 import { PROFILE_SECTIONS, type CommandContext, type CommandResult, type ProfileSection } from './types.ts';
 
 export const lookupArgs = z
@@ -16,10 +17,13 @@ export const lookupArgs = z
 
 export interface LookupInput {
   identifier: string;
-  section?: ProfileSection | 'card';
+  /** a section in full, the card, or one of the lists the card pages through (`wallets` is both) */
+  section?: ProfileSection | 'card' | ListView;
+  /** the page of a list, from 1 */
+  page?: number;
 }
 
-export const sectionSchema = z.enum([...PROFILE_SECTIONS, 'card']);
+export const sectionSchema = z.enum([...new Set([...PROFILE_SECTIONS, 'card', ...LIST_VIEWS] as const)]);
 
 /** `lookup <identifier>`: the profile card, masked to the caller's role, and one audit row. */
 export async function lookup(input: LookupInput, ctx: CommandContext): Promise<CommandResult> {
@@ -41,15 +45,18 @@ export async function lookup(input: LookupInput, ctx: CommandContext): Promise<C
     platform: caller.platform,
     callerId: caller.userId,
     channelId: caller.channelId,
-    command: caller.platform === 'api' ? 'profile' : input.section && input.section !== 'card' ? `lookup:${input.section}` : 'lookup',
+    command: caller.platform === 'api' ? 'profile' : input.section && input.section !== 'card' ? `lookup:${input.section}${(input.page ?? 1) > 1 ? `:p${input.page}` : ''}` : 'lookup',
     identifierType: detected.type,
     identifier: personal && !full ? null : detected.value,
     unifiedId,
   });
   const shown = full ? detected.value : maskIdentifier(detected.type, detected.value);
   if (!unifiedId) return { kind: 'not_found', query: shown, message: `No customer found for ${detected.type.replace('_', ' ')} ${shown}.` };
-  const profile = (await buildProfile(store, unifiedId, ctx.clock().getTime()))!;
+  const built = (await buildProfile(store, unifiedId, ctx.clock().getTime()))!;
+  const profile = full ? built : maskProfile(built);
+  const section = input.section ?? 'card';
   // Answered from the store; stale or missing readings are asked for, to be shown by a later lookup.
-  const onchain = await onchainStatus(ctx, profile.wallets.map((w) => ({ chain: w.chain, address: w.address, read_at: w.onchain?.read_at ?? null })));
-  return { kind: 'profile', profile: full ? profile : maskProfile(profile), section: input.section ?? 'card', masked: !full, ...(onchain.configured || onchain.read_at ? { onchain } : {}) };
+  const onchain = await onchainStatus(ctx, built.wallets.map((w) => ({ chain: w.chain, address: w.address, read_at: w.onchain?.read_at ?? null })));
+  if (isListView(section)) return profileList(store, profile, section, input.page ?? 1, !full);
+  return { kind: 'profile', profile, section, masked: !full, ...(onchain.configured || onchain.read_at ? { onchain } : {}) };
 }

@@ -11,6 +11,7 @@ import type { OnchainAccess } from '../src/onchain/requests.ts';
 import type { OnchainStatus } from './onchain-status.ts';
 import type { WalletView } from './wallet.ts';
 import type { ConflictsResult } from './conflicts.ts';
+import type { ProfileListResult } from './profile-list.ts';
 
 /** The models inside results, for renderers (adapters take them from here, not from the rules). */
 export type { AlertView, Digest, Metrics, OnchainAccess, OnchainStatus, Profile, WalletView };
@@ -34,8 +35,9 @@ export interface CommandContext {
   onchain?: OnchainAccess;
 }
 
-export const PROFILE_SECTIONS = ['general', 'compliance', 'wallets', 'assetpro', 'purchases', 'device'] as const;
+export const PROFILE_SECTIONS = ['general', 'compliance', 'wallets', 'assetpro', 'transactions', 'purchases', 'device'] as const;
 export type ProfileSection = (typeof PROFILE_SECTIONS)[number];
+export { LIST_VIEWS, type ListView, type ProfileListResult } from './profile-list.ts';
 
 /**
  * One result model per outcome; Slack, Discord and the terminal each render these and nothing else.
@@ -55,6 +57,7 @@ export type CommandResult =
   | { kind: 'alert'; alert: AlertView; refused?: string }
   | ConflictsResult
   | { kind: 'notice'; title: string; lines: string[]; ok: boolean }
+  | ProfileListResult
   | FindResult;
 
 export interface UsageLine {

@@ -4,7 +4,8 @@
  * seeder or the charting stack first.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PROFILE_SECTIONS, type CommandResult } from '../../commands/types.ts';
+import { LIST_VIEWS, PROFILE_SECTIONS, type CommandResult } from '../../commands/types.ts';
+import type { LookupInput } from '../../commands/lookup.ts';
 import { ROLES, type Role } from '../../db/schema/constants.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config.ts';
@@ -48,13 +49,16 @@ program
   .description('a customer\'s whole profile, every section (personal data shown unless --as viewer)')
   .argument('<identifier...>', 'email, phone (any spelling), wallet, unified id, ext:<id>, kakao:<id>, line:<id>, type:value')
   .addOption(asRole())
-  .addOption(new Option('--section <section>', 'one section only').choices([...PROFILE_SECTIONS, 'card']))
+  .addOption(new Option('--section <section>', 'one section only, or one list a page at a time (tags, identifiers, wallets, tasks, transactions)').choices([...new Set([...PROFILE_SECTIONS, ...LIST_VIEWS, 'card'])]))
+  .option('--page <n>', 'the page of a list section, 10 items a page (default 1)', positiveInt)
   .option('--json', 'print the result model as JSON')
-  .action(async (words: string[], o: { as: Role; section?: (typeof PROFILE_SECTIONS)[number] | 'card'; json?: boolean }, cmd: Command) => {
+  .addHelpText('after', '\nExamples:\n  npx user360 lookup alice@example.com\n  npx user360 lookup ext:c-1001 --section tags --page 2\n  npx user360 lookup u_01J… --section transactions --page 3 --json')
+  .action(async (words: string[], o: { as: Role; section?: LookupInput['section']; page?: number; json?: boolean }, cmd: Command) => {
+    if (o.page !== undefined && !LIST_VIEWS.includes(o.section as never)) throw new AppError('invalid_page', `--page goes with a list section: --section ${LIST_VIEWS.join('|')}`);
     const [env, { lookup }] = await Promise.all([openCli(), import('../../commands/lookup.ts')]);
-    const r = await lookup({ identifier: words.join(' '), section: o.section }, cliContext(env, o.as));
+    const r = await lookup({ identifier: words.join(' '), section: o.section, page: o.page }, cliContext(env, o.as));
     await show(r, cmd, o.json);
-    if (r.kind !== 'profile') process.exitCode = 1;
+    if (r.kind !== 'profile' && r.kind !== 'profile_list') process.exitCode = 1;
   });
 
 program

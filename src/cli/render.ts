@@ -4,6 +4,7 @@ import type { Digest } from '../../commands/types.ts';
 import type { Metrics } from '../../commands/types.ts';
 import { findText } from './find-text.ts';
 import { onchainText, walletText } from './onchain-text.ts';
+import { listText, moreTransactions, refusedText } from './list-text.ts';
 import { digestLines } from '../render/digest.ts';
 import { fmtInt, fmtUsdt, KYC_BADGE, RISK_LABEL, riskText, SECTION_TITLES, sectionFields, type Field } from '../render/format.ts';
 
@@ -58,11 +59,11 @@ export function renderText(r: CommandResult, opts: TextOptions = {}): string {
       const sections = r.section === 'card' ? (Object.keys(SECTION_TITLES) as (keyof typeof SECTION_TITLES)[]) : [r.section];
       const body = sections.map((s) => {
         const fields = s === 'wallets' ? p.wallets.map((w) => ({ name: w.chain, value: `${w.address}${w.explorer_url ? `\n${w.explorer_url}` : ''}` })) : sectionFields(p, s);
-        return [`${SECTION_TITLES[s]}`, ...(fields.length ? fieldLines(fields, width) : ['  —'])].join('\n');
+        return [`${SECTION_TITLES[s]}`, ...(fields.length ? fieldLines(fields, width) : ['  —']), ...(s === 'transactions' ? moreTransactions(p) : [])].join('\n');
       });
       const chain = onchainText(p, r.onchain, r.section, width);
       if (chain.length) body.push(chain.join('\n'));
-      return [head, '', ...body.flatMap((b) => [b, ''])].join('\n').trimEnd();
+      return [head, ...refusedText(p), '', ...body.flatMap((b) => [b, ''])].join('\n').trimEnd();
     }
     case 'wallet':
       return walletText(r.wallet, r.masked, width);
@@ -89,6 +90,8 @@ export function renderText(r: CommandResult, opts: TextOptions = {}): string {
       return findText(r);
     case 'conflicts':
       return conflictsText(r);
+    case 'profile_list':
+      return listText(r);
   }
 }
 

@@ -9,6 +9,8 @@ import { alertMessage } from './alert-embeds.ts';
 import { conflictsEmbeds } from './conflict-embeds.ts';
 import { findEmbeds } from './find-embeds.ts';
 import { walletEmbeds } from './onchain-embeds.ts';
+import { listEmbeds } from './list-embeds.ts';
+import { sectionCustomId } from './profile-embeds.ts';
 
 export { checkDiscordLimits, clip, escape, escapeMarkdown, fitLines, LIMITS, NO_MENTIONS, type DiscordMessage } from './limits.ts';
 export { parseSectionCustomId, sectionCustomId } from './profile-embeds.ts';
@@ -75,5 +77,7 @@ export function renderDiscord(r: CommandResult): DiscordMessage {
       return findEmbeds(r);
     case 'conflicts':
       return conflictsEmbeds(r);
+    case 'profile_list':
+      return listEmbeds(r, sectionCustomId(r.unified_id, 'card'));
   }
 }

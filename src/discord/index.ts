@@ -25,6 +25,7 @@ import { requireDiscordSignature } from './verify.ts';
 import { CHAT_BODY_LIMITS, limitBody } from '../http/body-limit.ts';
 import { find } from '../../commands/find.ts';
 import { FIND_PAGE_PREFIX, queryOfMessage } from './find-embeds.ts';
+import { PAGE_BUTTON, pageLookup } from './page-component.ts';
 
 export interface DiscordDeps {
   store: Store;
@@ -157,6 +158,12 @@ export function discordRoutes(deps: DiscordDeps): Hono {
         // An alert's "Open profile": the card as a new ephemeral reply, so the alert itself stays.
         const unifiedId = i.data.custom_id.slice(ALERT_BUTTON.open.length);
         return c.json(await answer(i, () => lookup({ identifier: unifiedId, section: 'card' }, ctx), { now: CALLBACK.message, later: CALLBACK.deferredMessage, flags: EPHEMERAL }));
+      }
+      if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith(PAGE_BUTTON)) {
+        // A profile list's page: re-read as the clicker and shown in place of the message clicked.
+        const page = pageLookup(i.data.custom_id);
+        if ('refusal' in page) return c.json({ type: CALLBACK.message, data: message(renderDiscord(page.refusal), EPHEMERAL) });
+        return c.json(await answer(i, () => lookup(page.input, ctx), { now: CALLBACK.updateMessage, later: CALLBACK.deferredUpdate }));
       }
       if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith(FIND_PAGE_PREFIX)) {
         // find's Next/Previous: the query from the message's footer, the signed cursor from the button.

@@ -1,11 +1,12 @@
 // The profile as Discord embeds: the card shows every section in brief (one embed each, as the Slack
 // card shows one block group each), a button shows one section in full.
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { ButtonBuilder, ButtonStyle, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
 import type { OnchainStatus, Profile } from '../../commands/types.ts';
 import { onchainEmbed, placeOnchain } from './onchain-embeds.ts';
 import { KYC_BADGE, riskText, sectionFields, sectionHeading, TURTLE_NOTE, VIEW_LABELS } from '../render/format.ts';
 import { COLOR, embed, embedChars, escapeMarkdown, LIMITS, type DiscordMessage, type EmbedSpec } from './limits.ts';
+import { listButtons, refusedLine, row, transactionLines } from './list-embeds.ts';
 
 export type CardView = ProfileSection | 'card';
 
@@ -31,15 +32,18 @@ export function parseSectionCustomId(customId: string): { unifiedId: string; sec
   return m ? { unifiedId: m[1]!, section: m[2]! } : null;
 }
 
-function sectionButtons(unifiedId: string, view: CardView): APIActionRowComponent<APIButtonComponent>[] {
+function sectionButtons(p: Profile, view: CardView): APIActionRowComponent<APIButtonComponent>[] {
   const buttons = (['card', ...PROFILE_SECTIONS] as const).map((v) =>
     new ButtonBuilder()
-      .setCustomId(sectionCustomId(unifiedId, v))
+      .setCustomId(sectionCustomId(p.unified_id, v))
       .setLabel(VIEW_LABELS[v])
       .setStyle(v === view ? ButtonStyle.Primary : ButtonStyle.Secondary)
       .setDisabled(v === view),
   );
-  return [buttons.slice(0, 4), buttons.slice(4)].map((row) => new ActionRowBuilder<ButtonBuilder>().addComponents(row).toJSON());
+  const rows: APIButtonComponent[][] = [];
+  for (let i = 0; i < buttons.length; i += LIMITS.buttonsPerRow) rows.push(buttons.slice(i, i + LIMITS.buttonsPerRow).map((b) => b.toJSON() as APIButtonComponent));
+  const lists = listButtons(p);
+  return [...rows, ...(lists.length ? [lists] : [])].map(row);
 }
 
 const heading = sectionHeading;
@@ -49,15 +53,14 @@ function walletLine(w: Profile['wallets'][number]): string {
   return `**${w.chain}** ${w.explorer_url ? `[${address}](${w.explorer_url})` : address}`;
 }
 
-/** One section's embed content, without the colour and the customer header. */
-function sectionSpec(p: Profile, s: ProfileSection, view: CardView): Omit<EmbedSpec, 'color'> {
-  if (s !== 'wallets') return { title: heading(s), fields: sectionFields(p, s) };
+/** One section's embed content, without the colour and the customer header; lists show their start. */
+function sectionSpec(p: Profile, s: ProfileSection): Omit<EmbedSpec, 'color'> {
+  if (s === 'transactions') return { title: `${heading(s)} (${p.assetpro.transaction_count})`, lines: transactionLines(p) };
+  if (s !== 'wallets') return { title: heading(s), fields: sectionFields(p, s, { paged: true }) };
   const n = p.wallets.length;
   if (n === 0) return { title: heading(s), lines: ['No wallets seen yet'] };
-  const lines = p.wallets.map(walletLine);
-  if (view !== 'card') return { title: `${heading(s)} (${n})`, lines, moreHint: ` · all of them: \`npx user360 lookup ${p.unified_id}\`` };
   const more = n > CARD_WALLETS ? [`…and ${n - CARD_WALLETS} more: press **Wallets**`] : [];
-  return { title: `${heading(s)} (${n})`, lines: [...lines.slice(0, CARD_WALLETS), ...more] };
+  return { title: `${heading(s)} (${n})`, lines: [...p.wallets.slice(0, CARD_WALLETS).map(walletLine), ...more] };
 }
 
 /** The profile card (every section in brief) or one section in full, with buttons to switch between them. */
@@ -73,10 +76,10 @@ export function profileMessage(p: Profile, view: CardView, masked: boolean, onch
   const chain = onchainEmbed(p, view, onchain, color);
   let left = LIMITS.total - (chain ? embedChars(chain) : 0);
   sections.forEach((s, i) => {
-    const spec: EmbedSpec = { ...sectionSpec(p, s, view), color, valueMax: view === 'card' ? CARD_FIELD_CHARS : LIMITS.fieldValue };
+    const spec: EmbedSpec = { ...sectionSpec(p, s), color, valueMax: view === 'card' ? CARD_FIELD_CHARS : LIMITS.fieldValue };
     if (i === 0) {
       spec.title = view === 'card' ? name : `${name} · ${spec.title}`;
-      spec.lines = [head, ...(spec.lines ? ['', ...spec.lines] : [])];
+      spec.lines = [head, ...(view === 'card' ? refusedLine(p.refused_by_guards) : []), ...(spec.lines ? ['', ...spec.lines] : [])];
     }
     if (i === sections.length - 1) spec.footer = footer;
     const reserve = (sections.length - i - 1) * CARD_SECTION_RESERVE + (spec.footer ? 0 : footer.length);
@@ -85,5 +88,5 @@ export function profileMessage(p: Profile, view: CardView, masked: boolean, onch
     embeds.push(e);
   });
   if (chain) placeOnchain(embeds, chain, sections);
-  return { embeds, components: sectionButtons(p.unified_id, view) };
+  return { embeds, components: sectionButtons(p, view) };
 }

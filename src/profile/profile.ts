@@ -2,6 +2,7 @@ import type { Store } from '../../db/client.ts';
 import type { KycStatus, RiskLevel } from '../../db/schema/constants.ts';
 import { explorerUrl } from './explorers.ts';
 import { purchaseStats } from './purchases.ts';
+import { cardLists } from './lists.ts';
 import { gmt8Day } from '../time.ts';
 import { lifecycleStage } from '../audience/rows.ts';
 
@@ -68,7 +69,7 @@ const json = <T = J[]>(v: unknown): T => JSON.parse(String(v ?? 'null')) as T;
 
 /** The User DNA of SPEC §1 for one unified customer, in the JSON shape of `GET /v1/profiles/:identifier`. */
 export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string, now: number) {
-  const [rows, purchases] = await Promise.all([store.read(SQL, [unifiedId]), purchaseStats(store, unifiedId, gmt8Day(now))]);
+  const [rows, purchases, lists] = await Promise.all([store.read(SQL, [unifiedId]), purchaseStats(store, unifiedId, gmt8Day(now)), cardLists(store, unifiedId)]);
   const r = rows[0]!;
   const group = json<[string, number, number][]>(r.grp);
   if (group.length === 0) return null;
@@ -139,7 +140,11 @@ export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string
       net_worth_usdt: read.some((o) => o.value_usdt !== null) ? Math.round(read.reduce((s, o) => s + (o.value_usdt ?? 0) * 100, 0)) / 100 : null,
       // The oldest reading behind the net worth: how old the on-chain part of this profile is.
       onchain_read_at: read.length ? read.map((o) => o.read_at!).sort()[0]! : null,
+      /** The newest transactions (one page); the rest page through `lookup … --section transactions`. */
+      recent_transactions: lists.recent,
     },
+    /** What the identity guards refused for this customer and still await review (`user360 conflicts`). */
+    refused_by_guards: lists.refused,
     purchases,
     device: d
       ? {

@@ -1,5 +1,6 @@
 import type { Profile } from '../profile/profile.ts';
 import { formatGmt8 } from '../time.ts';
+import { identifierText, moreHint, preview, tagText, taskText, transactionParts, type ListName } from './lists.ts';
 
 /** Formatting shared by the Block Kit, embed and text renderers, so the three say the same thing. */
 // One formatter each: toLocaleString builds a new one per call, which showed up in every rendered card.
@@ -28,6 +29,7 @@ export const SECTION_TITLES = {
   compliance: 'Compliance',
   wallets: 'Wallets',
   assetpro: 'AssetPro',
+  transactions: 'Recent transactions',
   purchases: 'Purchases',
   device: 'Recent device',
 } as const;
@@ -35,7 +37,10 @@ export const SECTION_TITLES = {
 export type Field = { name: string; value: string };
 
 /** Labels of the profile card's section buttons, the same on Slack and Discord. */
-export const VIEW_LABELS = { card: 'Overview', general: 'General', compliance: 'Compliance', wallets: 'Wallets', assetpro: 'AssetPro', purchases: 'Purchases', device: 'Device' } as const;
+export const VIEW_LABELS = {
+  card: 'Overview', general: 'General', compliance: 'Compliance', wallets: 'Wallets', assetpro: 'AssetPro', transactions: 'Transactions', purchases: 'Purchases', device: 'Device',
+  tags: 'Tags', identifiers: 'Identifiers', tasks: 'KYC tasks',
+} as const;
 export const TURTLE_NOTE = '🐢 Purchases are refreshed daily, as of the end of the previous day (GMT+8).';
 /** A section heading; the daily-refreshed section carries the 🐢. */
 export const sectionHeading = (s: keyof typeof SECTION_TITLES) => `${SECTION_TITLES[s]}${s === 'purchases' ? ' 🐢' : ''}`;
@@ -44,8 +49,20 @@ type Touch = NonNullable<Profile['campaigns']['first_touch']>;
 /** A campaign touch in one line: source / medium / campaign name, and its date. */
 const touchText = (t: Touch) => `${[t.source, t.medium, t.name].map((x) => x ?? '—').join(' / ')}${t.term ? ` (term ${t.term})` : ''} · ${fmtDate(t.at)}`;
 
+/**
+ * A list inside a field: everything (the terminal), or with `paged` the first items that fit and a
+ * pointer to the list's own pages (chat, where a field has a size limit and the list a button).
+ */
+function listValue(items: readonly string[], sep: string, list: ListName, paged: boolean): string {
+  if (!items.length) return '—';
+  if (!paged) return items.join(sep);
+  const { shown, more } = preview(items);
+  return more ? `${shown.join(sep)}\n${moreHint(more, list)}` : shown.join(sep);
+}
+
 /** Each profile section as labelled fields; renderers lay these out within their platform's limits. */
-export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES): Field[] {
+export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES, opts: { paged?: boolean } = {}): Field[] {
+  const paged = opts.paged ?? false;
   switch (section) {
     case 'general': {
       const ids = p.identifiers.filter((i) => i.type !== 'wallet');
@@ -54,14 +71,14 @@ export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES):
         { name: 'Membership', value: dash(p.basic.membership_level) },
         { name: 'Platforms', value: p.basic.platforms.join(', ') || '—' },
         { name: 'Gender / age', value: `${dash(p.basic.gender)} / ${dash(p.basic.age_group)}` },
-        { name: 'Tags', value: p.basic.tags.join(', ') || '—' },
+        { name: 'Tags', value: listValue(p.basic.tags.map(tagText), ', ', 'tags', paged) },
         ...(Object.keys(p.attributes).length ? [{ name: 'Attributes', value: Object.entries(p.attributes).map(([k, v]) => `${k}: ${String(v)}`).join('\n') }] : []),
         { name: 'First seen', value: fmtTime(p.activity.first_seen) },
         { name: 'Last activity', value: fmtTime(p.activity.last_activity) },
         { name: 'Lifecycle stage', value: p.activity.lifecycle_stage },
         ...(p.campaigns.first_touch ? [{ name: 'First touch', value: touchText(p.campaigns.first_touch) }, { name: 'Last touch', value: touchText(p.campaigns.last_touch!) }] : []),
         { name: 'Events / sessions', value: `${fmtInt(p.activity.events_count)} / ${fmtInt(p.activity.sessions_count)}` },
-        { name: 'Identifiers', value: ids.map((i) => `${identifierLabel(i.type)}: ${i.value}`).join('\n') || '—' },
+        { name: 'Identifiers', value: listValue(ids.map(identifierText), '\n', 'identifiers', paged) },
         ...(p.merged_ids.length ? [{ name: 'Merged from', value: p.merged_ids.join(', ') }] : []),
       ];
     }
@@ -73,10 +90,16 @@ export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES):
         { name: 'Approved', value: fmtDate(p.compliance.kyc_approved_at) },
         { name: 'Form numbers', value: p.compliance.form_numbers.join(', ') || '—' },
         { name: 'Document ID', value: dash(p.compliance.document_id) },
-        { name: 'KYC tasks', value: p.compliance.tasks.map((t) => `${t.id} ${t.name}: ${t.status}`).join('\n') || '—' },
+        { name: 'KYC tasks', value: listValue(p.compliance.tasks.map(taskText), '\n', 'tasks', paged) },
       ];
     case 'wallets':
       return p.wallets.map((w) => ({ name: w.chain, value: w.address }));
+    case 'transactions':
+      // Plain text (the terminal's); chat renderers lay out their own lines with links.
+      return p.assetpro.recent_transactions.map((t) => {
+        const { head, link, tail } = transactionParts(t);
+        return { name: fmtTime(t.at), value: `${head.slice(head.indexOf(' · ') + 3)}${link ? t.tx_hash : tail}${link ? `\n${link.url}` : ''}` };
+      });
     case 'assetpro': {
       const a = p.assetpro;
       return [

@@ -56,18 +56,45 @@ describe(`a customer with ${WALLETS} wallets`, () => {
     }
   });
 
-  it('gets every section view within the limits, wallets cut with "…and N more"', async () => {
-    for (const section of ['general', 'compliance', 'wallets', 'assetpro', 'purchases', 'device', 'card']) {
+  it('gets every section view within the limits, long lists pointing at their pages', async () => {
+    for (const section of ['general', 'compliance', 'wallets', 'assetpro', 'transactions', 'purchases', 'device', 'card']) {
       const { res, responseUrl } = h.click(section, whale, ADMIN);
       await res;
       const reply = await h.responded(responseUrl);
       expect(checkSlackLimits(reply as never), `${section}: ${visible(reply).slice(0, 500)}`).toEqual([]);
-      if (section === 'wallets') {
-        const shown = visible(reply);
-        const listed = (shown.match(/<https:\/\/etherscan\.io\/address\/0x/g) ?? []).length;
-        expect(listed).toBeGreaterThan(30);
-        expect(shown).toContain(`…and ${WALLETS - listed} more wallets`);
+      if (section === 'general') expect(visible(reply)).toMatch(/…and 9\d more: press Tags/);
+      if (section === 'compliance') expect(visible(reply)).toMatch(/…and 9\d more: press KYC tasks/);
+      if (section === 'wallets') expect(visible(reply)).toContain(`Wallets · page 1 of ${WALLETS / 10} · 1–10 of ${WALLETS}`);
+    }
+  });
+
+  // Planted: PAGE_SIZE used as the offset step off by one (`(page - 1) * PAGE_SIZE + 1`) → a wallet is
+  // never shown and the count falls short; Next offered on the last page → the walk never ends at 20.
+  it('pages through all of its wallets, tags and KYC tasks with Next, each page within the limits', async () => {
+    for (const [list, total, pattern] of [
+      ['wallets', WALLETS, /<https:\/\/etherscan\.io\/address\/(0x[0-9a-fA-F]{40})\|/g],
+      ['tags', 100, /• (Very long label (?:Very long label ){3}\d+)/g],
+      ['tasks', 100, /• (T-\d+) /g],
+      ['transactions', 30, /(TOKEN\d+)/g],
+    ] as const) {
+      const seen: string[] = [];
+      let value: string | undefined = `${whale}:${list}:1`;
+      let pages = 0;
+      while (value) {
+        const { res, responseUrl } = h.press('user360_page:next', value, ADMIN);
+        await res;
+        const reply = await h.responded(responseUrl);
+        expect(checkSlackLimits(reply as never), visible(reply).slice(0, 500)).toEqual([]);
+        pages++;
+        seen.push(...[...visible(reply).matchAll(pattern)].map((m) => m[1]!));
+        const nav = reply.blocks.at(-1).elements as { action_id: string; value: string }[];
+        value = nav.find((b) => b.action_id === 'user360_page:next')?.value;
+        if (pages > 1) expect(nav.some((b) => b.action_id === 'user360_page:prev')).toBe(true);
+        expect(value?.length ?? 0).toBeLessThanOrEqual(2000);
       }
+      expect(pages, list).toBe(total / 10);
+      expect(new Set(seen).size, list).toBe(total);
+      expect(seen, list).toHaveLength(total);
     }
   });
 

@@ -8,6 +8,7 @@ import { alertMessage } from './alert-blocks.ts';
 import { findMessage } from './find-blocks.ts';
 import { walletMessage } from './onchain-blocks.ts';
 import { conflictsMessage } from './conflict-blocks.ts';
+import { listMessage } from './list-blocks.ts';
 
 export { checkSlackLimits, type SlackMessage } from './limits.ts';
 export { SECTION_ACTION_PREFIX } from './profile-blocks.ts';
@@ -47,6 +48,8 @@ export function renderSlack(r: CommandResult): SlackMessage {
       return findMessage(r);
     case 'conflicts':
       return conflictsMessage(r);
+    case 'profile_list':
+      return listMessage(r);
   }
 }
 

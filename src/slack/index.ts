@@ -20,6 +20,7 @@ import { ALERT_ACTION } from './alert-blocks.ts';
 import { registerReviewActions } from './review-actions.ts';
 import { find } from '../../commands/find.ts';
 import { FIND_PAGE_ACTION } from './find-blocks.ts';
+import { handlePageActions } from './page-action.ts';
 import { z } from 'zod';
 
 // A Next/Previous button's value: JSON that Slack echoes back, so it is validated like any input.
@@ -121,6 +122,8 @@ export function slackRoutes(deps: SlackDeps): Hono {
     }
     await respond({ ...ephemeral(message), replace_original: true });
   });
+
+  handlePageActions(bolt, contextFor, failed);
 
   // find's Next/Previous: the search runs again for whoever clicked, from the signed cursor it carries.
   bolt.action<BlockAction<ButtonAction>>({ action_id: new RegExp(`^${FIND_PAGE_ACTION}:`) }, async ({ ack, body, action, respond }) => {

@@ -3,7 +3,8 @@ import { PROFILE_SECTIONS, type ProfileSection } from '../../commands/types.ts';
 import type { OnchainStatus, Profile } from '../../commands/types.ts';
 import { onchainBlocks } from './onchain-blocks.ts';
 import { KYC_BADGE, riskText, SECTION_TITLES, sectionFields, TURTLE_NOTE, VIEW_LABELS, type Field } from '../render/format.ts';
-import { clip, escape, fitMessage, LIMITS, linesToSections, type Block, type SlackMessage } from './limits.ts';
+import { clip, escape, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
+import { listButtons, pageButton, refusedBlock, transactionPreview } from './list-blocks.ts';
 
 /** Button action ids are `user360_section:<section>`; the button's value is the unified ID to look up. */
 export const SECTION_ACTION_PREFIX = 'user360_section:';
@@ -11,8 +12,6 @@ export type CardView = ProfileSection | 'card';
 
 const CARD_FIELD_CHARS = 600;
 const CARD_WALLETS = 5;
-/** What the wallet list may use of the message, leaving room for the header, notes and buttons. */
-const WALLET_LIST_CHARS = 9000;
 
 const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text });
 const fieldText = (f: Field, max: number) => mrkdwn(clip(`*${escape(f.name)}*\n${escape(f.value)}`, max));
@@ -23,24 +22,17 @@ function walletLine(w: Profile['wallets'][number]): string {
   return `• ${escape(w.chain)}: ${address}`;
 }
 
-function walletBlocks(p: Profile, view: CardView): Block[] {
+/** The card's first wallets; the whole list pages (the Wallets button opens it: see list-blocks.ts). */
+function walletBlocks(p: Profile): Block[] {
   const n = p.wallets.length;
   if (n === 0) return [{ type: 'section', text: mrkdwn(`${title('wallets')}\nNo wallets yet`) }];
   const lines = p.wallets.map(walletLine);
-  if (view === 'card') {
-    const more = n > CARD_WALLETS ? `\n…and ${n - CARD_WALLETS} more: press *Wallets*` : '';
-    return [{ type: 'section', text: mrkdwn(clip(`${title('wallets')} (${n})\n${lines.slice(0, CARD_WALLETS).join('\n')}`, 2000) + more) }];
-  }
-  const list = linesToSections([`${title('wallets')} (${n})`, ...lines], LIMITS.sectionText - 100, WALLET_LIST_CHARS);
-  const left = n + 1 - list.shown;
-  const tail: Block[] = left > 0
-    ? [{ type: 'context', elements: [mrkdwn(`…and ${left} more wallets. All of them: \`npx user360 lookup ${p.unified_id}\` or GET /v1/profiles/${p.unified_id}`)] }]
-    : [];
-  return [...list.blocks, ...tail];
+  const more = n > CARD_WALLETS ? `\n…and ${n - CARD_WALLETS} more: press *Wallets*` : '';
+  return [{ type: 'section', text: mrkdwn(clip(`${title('wallets')} (${n})\n${lines.slice(0, CARD_WALLETS).join('\n')}`, 2000) + more) }];
 }
 
-function fieldBlocks(p: Profile, s: Exclude<ProfileSection, 'wallets'>, fieldMax: number): Block[] {
-  const fields = sectionFields(p, s);
+function fieldBlocks(p: Profile, s: Exclude<ProfileSection, 'wallets' | 'transactions'>, fieldMax: number): Block[] {
+  const fields = sectionFields(p, s, { paged: true });
   const blocks: Block[] = [];
   for (let i = 0; i < fields.length; i += LIMITS.fields) {
     const chunk = fields.slice(i, i + LIMITS.fields).map((f) => fieldText(f, fieldMax));
@@ -49,21 +41,15 @@ function fieldBlocks(p: Profile, s: Exclude<ProfileSection, 'wallets'>, fieldMax
   return blocks;
 }
 
-const sectionBlocks = (p: Profile, s: ProfileSection, view: CardView, fieldMax: number) =>
-  s === 'wallets' ? walletBlocks(p, view) : fieldBlocks(p, s, fieldMax);
+const sectionBlocks = (p: Profile, s: ProfileSection, fieldMax: number) =>
+  s === 'wallets' ? walletBlocks(p) : s === 'transactions' ? transactionPreview(p, title(s)) : fieldBlocks(p, s, fieldMax);
 
 function buttons(p: Profile, view: CardView): Block {
   const views: CardView[] = view === 'card' ? [...PROFILE_SECTIONS] : ['card', ...PROFILE_SECTIONS];
   return {
     type: 'actions',
     block_id: 'user360_sections',
-    elements: views.map((v) => ({
-      type: 'button',
-      action_id: `${SECTION_ACTION_PREFIX}${v}`,
-      text: { type: 'plain_text', text: VIEW_LABELS[v], emoji: true },
-      value: p.unified_id,
-      ...(v === view ? { style: 'primary' as const } : {}),
-    })),
+    elements: [...views.map((v) => pageButton(VIEW_LABELS[v], `${SECTION_ACTION_PREFIX}${v}`, p.unified_id, v === view)), ...listButtons(p)],
   };
 }
 
@@ -76,11 +62,12 @@ export function profileMessage(p: Profile, view: CardView, masked: boolean, onch
   const sections = view === 'card' ? [...PROFILE_SECTIONS] : [view];
   const body = sections.flatMap((s, i) => [
     ...(i > 0 ? [{ type: 'divider' } as Block] : []),
-    ...sectionBlocks(p, s, view, view === 'card' ? CARD_FIELD_CHARS : LIMITS.fieldText),
+    ...sectionBlocks(p, s, view === 'card' ? CARD_FIELD_CHARS : LIMITS.fieldText),
   ]);
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(who, LIMITS.headerText), emoji: true } },
     { type: 'context', elements: [mrkdwn(escape(badges.join('  ·  ')))] },
+    ...(view === 'card' ? refusedBlock(p.refused_by_guards) : []),
     ...body,
     ...onchainBlocks(p, view, onchain),
     ...(sections.includes('purchases') ? [{ type: 'context', elements: [mrkdwn(TURTLE_NOTE)] } as Block] : []),

@@ -48,18 +48,20 @@ export async function slackHarness(opts: HarnessOptions = {}) {
     return { responseUrl, res: post(slashCommandBody({ text, user_id: user, channel_id: 'C1', response_url: responseUrl, ...fields })) };
   };
 
-  /** Clicks one of the profile card's section buttons as `user`. */
-  const click = (section: string, unifiedId: string, user = 'U1') => {
+  /** Clicks a button (its action_id and value, as a message carried them) as `user`. */
+  const press = (actionId: string, value: string, user = 'U1') => {
     const responseUrl = api.responseUrl(`click-${++seq}`);
     const body = blockActionBody({
       user: { id: user, username: 'tester', team_id: 'T1' },
       channel: { id: 'C1', name: 'general' },
       container: { type: 'message', message_ts: '1.1', channel_id: 'C1', is_ephemeral: true },
       response_url: responseUrl,
-      actions: [{ type: 'button', action_id: `user360_section:${section}`, block_id: 'user360_sections', value: unifiedId, action_ts: '1.2', text: { type: 'plain_text', text: section } }],
+      actions: [{ type: 'button', action_id: actionId, block_id: 'user360_sections', value, action_ts: '1.2', text: { type: 'plain_text', text: actionId } }],
     });
     return { responseUrl, res: post(body) };
   };
+  /** Clicks one of the profile card's section buttons as `user`. */
+  const click = (section: string, unifiedId: string, user = 'U1') => press(`user360_section:${section}`, unifiedId, user);
 
   /** The JSON posted to one response_url, once it arrives. */
   const responded = async (responseUrl: string) => {
@@ -72,7 +74,7 @@ export async function slackHarness(opts: HarnessOptions = {}) {
     return call.body as Record<string, any>;
   };
 
-  return { api, store, config, clock, app, routes, post, command, click, responded, deps: { store, identity: config.identity, clock } };
+  return { api, store, config, clock, app, routes, post, command, click, press, responded, deps: { store, identity: config.identity, clock } };
 }
 
 /**

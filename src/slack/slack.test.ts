@@ -56,7 +56,7 @@ describe('/user360 lookup', () => {
     expect(shown).toContain('200.00 USDT');
     expect(shown).toContain(`<https://etherscan.io/address/${EVM_CHECKSUMMED}|${EVM_CHECKSUMMED}>`);
     const buttons = json.blocks.at(-1).elements.map((e: { text: { text: string } }) => e.text.text);
-    expect(buttons).toEqual(['General', 'Compliance', 'Wallets', 'AssetPro', 'Purchases', 'Device']);
+    expect(buttons).toEqual(['General', 'Compliance', 'Wallets', 'AssetPro', 'Transactions', 'Purchases', 'Device', 'Tags', 'Identifiers']);
     // Fast commands cost one round trip: nothing went to response_url.
     expect(h.api.callsTo('response_url')).toEqual([]);
   });

@@ -1,0 +1,71 @@
+// The lists of a profile that a card pages through instead of cutting (issue 16), and the two facts
+// the card needs beyond the profile's own sections: the newest transactions and what the identity
+// guards refused for this customer. Plain data; each platform renders it in its own folder.
+import type { Store } from '../../db/client.ts';
+import { txExplorerUrl } from './explorers.ts';
+
+/** Lists a card pages through; `wallets` is also a profile section, and its full view is this list. */
+export const LIST_VIEWS = ['tags', 'identifiers', 'wallets', 'tasks', 'transactions'] as const;
+export type ListView = (typeof LIST_VIEWS)[number];
+/** One page of any list: small enough that a page of the longest items fits every platform's message. */
+export const PAGE_SIZE = 10;
+/** Pages a button may ask for; past this the value is not ours. */
+export const MAX_PAGE = 100_000;
+
+export interface TransactionRow {
+  at: string;
+  direction: 'in' | 'out';
+  chain: string;
+  token: string;
+  amount: string;
+  value_usdt: number;
+  tx_hash: string | null;
+  /** Only for a hash of the chain's own shape (hex, or base58 on solana): customer text is never a link. */
+  explorer_url: string | null;
+}
+
+export interface RefusedByGuards {
+  kind: 'limit' | 'external_id' | 'merge_cap' | 'split_pair';
+  /** the identifier type a limit refused; null for a refused merge */
+  identifier_type: string | null;
+  /** distinct values refused (a limit), or distinct customer pairs not merged */
+  count: number;
+  last_at: string;
+}
+
+const inGroup = 'customer_id IN (SELECT id FROM customers WHERE root_id = ?1)';
+const TX_COLUMNS = 'at, direction, chain, token, amount, usdt_micros, tx_hash';
+const TX_ORDER = 'ORDER BY at DESC, id DESC';
+type TxJson = [number, 'in' | 'out', string, string, string, number, string | null];
+
+/** The open conflicts naming any customer of the group: a limit counts its distinct values, a merge its pairs. */
+const REFUSED = `SELECT json_group_array(json_array(kind, identifier_type, n, last_at)) FROM (
+  SELECT kind, identifier_type, count(DISTINCT coalesce(identifier_value, customer_ids)) AS n, max(created_at) AS last_at
+  FROM identity_conflicts ic WHERE resolved_at IS NULL
+    AND EXISTS (SELECT 1 FROM json_each(ic.customer_ids) j WHERE j.value IN (SELECT id FROM customers WHERE root_id = ?1))
+  GROUP BY kind, identifier_type ORDER BY n DESC, kind, identifier_type)`;
+
+const CARD_SQL = `SELECT
+  (SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (SELECT ${TX_COLUMNS} FROM transactions WHERE ${inGroup} ${TX_ORDER} LIMIT ${PAGE_SIZE})) AS recent,
+  (${REFUSED}) AS refused`;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const txRow = ([at, direction, chain, token, amount, micros, hash]: TxJson): TransactionRow => ({
+  at: iso(at), direction, chain, token, amount, value_usdt: Math.round(Number(micros) / 1e4) / 100, tx_hash: hash, explorer_url: hash ? txExplorerUrl(chain, hash) : null,
+});
+
+/** The newest page of transactions and the guards' refusals, in one statement (a lookup is latency-bound). */
+export async function cardLists(store: Pick<Store, 'read'>, unifiedId: string) {
+  const [r] = await store.read(CARD_SQL, [unifiedId]);
+  const refused = JSON.parse(String(r?.refused ?? '[]')) as [RefusedByGuards['kind'], string | null, number, number][];
+  return {
+    recent: (JSON.parse(String(r?.recent ?? '[]')) as TxJson[]).map(txRow),
+    refused: refused.map(([kind, type, count, at]): RefusedByGuards => ({ kind, identifier_type: type, count, last_at: iso(at) })),
+  };
+}
+
+/** One page of the customer's transactions, newest first (ties by id, so pages never overlap). */
+export async function transactionPage(store: Pick<Store, 'read'>, unifiedId: string, offset: number, limit = PAGE_SIZE): Promise<TransactionRow[]> {
+  const rows = await store.read(`SELECT ${TX_COLUMNS} FROM transactions WHERE ${inGroup} ${TX_ORDER} LIMIT ?2 OFFSET ?3`, [unifiedId, limit, offset]);
+  return rows.map((r) => txRow([Number(r.at), r.direction as 'in' | 'out', String(r.chain), String(r.token), String(r.amount), Number(r.usdt_micros), r.tx_hash == null ? null : String(r.tx_hash)]));
+}
