@@ -98,7 +98,8 @@ export function sectionFields(p: Profile, section: keyof typeof SECTION_TITLES, 
       // Plain text (the terminal's); chat renderers lay out their own lines with links.
       return p.assetpro.recent_transactions.map((t) => {
         const { head, link, tail } = transactionParts(t);
-        return { name: fmtTime(t.at), value: `${head.slice(head.indexOf(' · ') + 3)}${link ? t.tx_hash : tail}${link ? `\n${link.url}` : ''}` };
+        const what = head.slice(head.indexOf(' · ') + 3).replace(/ · $/, '');
+        return { name: fmtTime(t.at), value: [what, link ? t.tx_hash! : tail, ...(link ? [link.url] : [])].join('\n') };
       });
     case 'assetpro': {
       const a = p.assetpro;
