@@ -44,7 +44,7 @@ describe('npx user360, the README claims', () => {
     expect(seeded.stdout, seeded.stderr).toMatch(/^Seeded \d+ record\(s\) for 20 demo customers/);
     const [json, section, conflicts, digest, keys] = await Promise.all([
       cli('lookup', 'alice@example.com', '--json'),
-      cli('lookup', 'alice@example.com', '--section', 'wallets'),
+      cli('lookup', 'alice@example.com', '--section', 'compliance'),
       cli('conflicts'),
       cli('digest', 'preview', '--date', '2026-11-24', '--png', join(dir, 'chart.png')),
       cli('keys', 'revoke', 'kyc-provider').then(async (revoked) => ({ revoked, list: await cli('keys', 'list') })),
@@ -55,7 +55,7 @@ describe('npx user360, the README claims', () => {
     expect(model.profile.identifiers).toContainEqual({ type: 'email', value: 'alice@example.com' });
 
     const headings = section.stdout.split('\n').filter((l) => /^[A-Z][a-zA-Z]+$/.test(l));
-    expect(headings, section.stdout).toEqual(['Wallets']);
+    expect(headings, section.stdout).toEqual(['Compliance']);
 
     expect(conflicts.stdout).toMatch(/^#\d+ .* {2}two external ids {2}/m);
     expect(conflicts.stdout).toContain(`${a} / ${b}`);

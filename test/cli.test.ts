@@ -103,7 +103,7 @@ describe('npx user360', () => {
   it('speaks the terminal: its own usage, choices, --version, help text, no raw enums or stacks', async () => {
     const section = await cli('lookup', 'x', '--section', 'foo');
     expect(section.code).toBe(1);
-    expect(section.stderr).toContain("argument 'foo' is invalid. Allowed choices are general, compliance, wallets, assetpro, purchases, device, card");
+    expect(section.stderr).toContain("argument 'foo' is invalid. Allowed choices are general, compliance, wallets, assetpro, transactions, purchases, device, tags, identifiers, tasks, card");
     expect(section.stderr).not.toMatch(/ZodError|"code":|    at /);
     const range = await cli('metrics', '8x');
     expect(range.code).toBe(1);
