@@ -41,7 +41,7 @@ describe('npx user360 lookup, lists and pages', () => {
     expect(r.stdout).toContain('Recent transactions');
     expect(r.stdout).toMatch(/2026-11-20 16:30 GMT\+8 out 12 USDT \(12\.00 USDT\) · bsc\n\s+0x0{62}11\n\s+https:\/\/bscscan\.com\/tx\/0x0{62}11/);
     expect(r.stdout).toContain(`…and 2 more: npx user360 lookup ${uid} --section transactions --page 2`);
-  });
+  }, 120_000);
 
   it('prints one page of a list with the commands for the pages around it', async () => {
     const r = await cli('lookup', 'ext:cp-1', '--section', 'tags', '--page', '2');
@@ -50,7 +50,7 @@ describe('npx user360 lookup, lists and pages', () => {
     expect(r.stdout.split('\n').filter((l) => /^ {2}t\d+$/.test(l))).toEqual(['  t18', '  t19', '  t2', '  t20', '  t21', '  t22', '  t23', '  t24', '  t3', '  t4']);
     expect(r.stdout).toContain(`previous: npx user360 lookup ${uid} --section tags --page 1`);
     expect(r.stdout).toContain(`next: npx user360 lookup ${uid} --section tags --page 3`);
-  });
+  }, 120_000);
 
   it('gives the same models as JSON: a page of transactions, and the profile\'s refusals and recent transactions', async () => {
     const page = JSON.parse((await cli('lookup', 'ext:cp-1', '--section', 'transactions', '--page', '2', '--json')).stdout) as Record<string, any>;
@@ -61,7 +61,7 @@ describe('npx user360 lookup, lists and pages', () => {
     expect(card.profile.refused_by_guards).toEqual([{ kind: 'limit', identifier_type: 'wallet', count: 2, last_at: expect.any(String) }]);
     expect(card.profile.assetpro.recent_transactions).toHaveLength(10);
     expect(card.profile.assetpro.recent_transactions[0].at).toBe('2026-11-20T08:30:00.000Z');
-  });
+  }, 120_000);
 
   it('refuses --page without a list section, and a page that is not a positive number, and documents both', async () => {
     const alone = await cli('lookup', 'ext:cp-1', '--page', '2');
@@ -73,5 +73,5 @@ describe('npx user360 lookup, lists and pages', () => {
     const help = await cli('lookup', '--help');
     expect(help.stdout).toContain('--page <n>');
     expect(help.stdout).toContain('--section tags --page 2');
-  });
+  }, 120_000);
 });

@@ -38,28 +38,32 @@ const TX_COLUMNS = 'at, direction, chain, token, amount, usdt_micros, tx_hash';
 const TX_ORDER = 'ORDER BY at DESC, id DESC';
 type TxJson = [number, 'in' | 'out', string, string, string, number, string | null];
 
-/** The open conflicts naming any customer of the group: a limit counts its distinct values, a merge its pairs. */
-const REFUSED = `SELECT json_group_array(json_array(kind, identifier_type, n, last_at)) FROM (
-  SELECT kind, identifier_type, count(DISTINCT coalesce(identifier_value, customer_ids)) AS n, max(created_at) AS last_at
-  FROM identity_conflicts ic WHERE resolved_at IS NULL
-    AND EXISTS (SELECT 1 FROM json_each(ic.customer_ids) j WHERE j.value IN (SELECT id FROM customers WHERE root_id = ?1))
-  GROUP BY kind, identifier_type ORDER BY n DESC, kind, identifier_type)`;
-
-const CARD_SQL = `SELECT
-  (SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (SELECT ${TX_COLUMNS} FROM transactions WHERE ${inGroup} ${TX_ORDER} LIMIT ${PAGE_SIZE})) AS recent,
-  (${REFUSED}) AS refused`;
+/**
+ * Two columns for the profile's one statement (profile.ts, whose CTE `g` holds the group's customer
+ * ids): the newest page of transactions, and the open conflicts naming any customer of the group,
+ * where a limit counts its distinct values and a merge its customer pairs. A conflict names one
+ * customer (a refused link) or two (a refused merge); the two positions are indexed (migration 0008),
+ * and the group drives the join (CROSS JOIN keeps that order; `+g.id` drops its TEXT affinity, without
+ * which SQLite cannot probe an expression index; `+c.resolved_at` keeps the open-conflicts index out).
+ */
+export const CARD_LIST_COLUMNS = `
+    (SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (SELECT ${TX_COLUMNS} FROM transactions WHERE customer_id IN (SELECT id FROM g) ${TX_ORDER} LIMIT ${PAGE_SIZE})) AS recent_tx,
+    (SELECT json_group_array(json_array(kind, identifier_type, n, last_at)) FROM (
+      SELECT kind, identifier_type, count(DISTINCT coalesce(identifier_value, customer_ids)) AS n, max(created_at) AS last_at FROM (
+        ${[0, 1].map((i) => `SELECT c.id, c.kind, c.identifier_type, c.identifier_value, c.customer_ids, c.created_at FROM g CROSS JOIN identity_conflicts c
+          ON json_extract(c.customer_ids, '$[${i}]') = +g.id WHERE +c.resolved_at IS NULL`).join(' UNION ')})
+      GROUP BY kind, identifier_type ORDER BY n DESC, kind, identifier_type)) AS refused`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const txRow = ([at, direction, chain, token, amount, micros, hash]: TxJson): TransactionRow => ({
   at: iso(at), direction, chain, token, amount, value_usdt: Math.round(Number(micros) / 1e4) / 100, tx_hash: hash, explorer_url: hash ? txExplorerUrl(chain, hash) : null,
 });
 
-/** The newest page of transactions and the guards' refusals, in one statement (a lookup is latency-bound). */
-export async function cardLists(store: Pick<Store, 'read'>, unifiedId: string) {
-  const [r] = await store.read(CARD_SQL, [unifiedId]);
-  const refused = JSON.parse(String(r?.refused ?? '[]')) as [RefusedByGuards['kind'], string | null, number, number][];
+/** The two columns of CARD_LIST_COLUMNS as the profile's model. */
+export function cardLists(row: Record<string, unknown>) {
+  const refused = JSON.parse(String(row.refused ?? '[]')) as [RefusedByGuards['kind'], string | null, number, number][];
   return {
-    recent: (JSON.parse(String(r?.recent ?? '[]')) as TxJson[]).map(txRow),
+    recent: (JSON.parse(String(row.recent_tx ?? '[]')) as TxJson[]).map(txRow),
     refused: refused.map(([kind, type, count, at]): RefusedByGuards => ({ kind, identifier_type: type, count, last_at: iso(at) })),
   };
 }

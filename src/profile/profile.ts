@@ -2,7 +2,7 @@ import type { Store } from '../../db/client.ts';
 import type { KycStatus, RiskLevel } from '../../db/schema/constants.ts';
 import { explorerUrl } from './explorers.ts';
 import { purchaseStats } from './purchases.ts';
-import { cardLists } from './lists.ts';
+import { CARD_LIST_COLUMNS, cardLists } from './lists.ts';
 import { gmt8Day } from '../time.ts';
 import { lifecycleStage } from '../audience/rows.ts';
 
@@ -42,7 +42,7 @@ const SQL = `
     (SELECT json_array(source, medium, name, term, content, referrer, at) FROM campaign_touches WHERE ${inGroup} ORDER BY at DESC, id DESC LIMIT 1) AS last_touch,
     (SELECT count(*) FROM campaign_touches WHERE ${inGroup}) AS touches,
     (SELECT json_array(device_id, model, os, browser, library_version, country, city, language, timezone, last_seen_at) FROM devices
-      WHERE ${inGroup} ORDER BY last_seen_at DESC LIMIT 1) AS device`;
+      WHERE ${inGroup} ORDER BY last_seen_at DESC LIMIT 1) AS device,${CARD_LIST_COLUMNS}`;
 
 type J = unknown[];
 type OnchainRow = [string, string, string, string, number | null, number, number, number | null, number | null];
@@ -69,8 +69,9 @@ const json = <T = J[]>(v: unknown): T => JSON.parse(String(v ?? 'null')) as T;
 
 /** The User DNA of SPEC §1 for one unified customer, in the JSON shape of `GET /v1/profiles/:identifier`. */
 export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string, now: number) {
-  const [rows, purchases, lists] = await Promise.all([store.read(SQL, [unifiedId]), purchaseStats(store, unifiedId, gmt8Day(now)), cardLists(store, unifiedId)]);
+  const [rows, purchases] = await Promise.all([store.read(SQL, [unifiedId]), purchaseStats(store, unifiedId, gmt8Day(now))]);
   const r = rows[0]!;
+  const lists = cardLists(r);
   const group = json<[string, number, number][]>(r.grp);
   if (group.length === 0) return null;
   const ids = group.map(([id]) => id);
