@@ -4,7 +4,7 @@ import { epochMs, createdAt } from './columns.ts';
 
 /**
  * A link or merge a guard refused, kept for a person to review (`user360 conflicts`). `customer_ids`
- * has one id or two; migration 0008 indexes each position by hand (drizzle-kit cannot write
+ * has one id or two; migration 0011 indexes each position by hand (drizzle-kit cannot write
  * expression indexes), for the profile card's "what the guards refused".
  */
 export const identityConflicts = sqliteTable(

@@ -42,7 +42,7 @@ type TxJson = [number, 'in' | 'out', string, string, string, number, string | nu
  * Two columns for the profile's one statement (profile.ts, whose CTE `g` holds the group's customer
  * ids): the newest page of transactions, and the open conflicts naming any customer of the group,
  * where a limit counts its distinct values and a merge its customer pairs. A conflict names one
- * customer (a refused link) or two (a refused merge); the two positions are indexed (migration 0008),
+ * customer (a refused link) or two (a refused merge); the two positions are indexed (migration 0011),
  * and the group drives the join (CROSS JOIN keeps that order; `+g.id` drops its TEXT affinity, without
  * which SQLite cannot probe an expression index; `+c.resolved_at` keeps the open-conflicts index out).
  */
