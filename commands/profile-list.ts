@@ -11,7 +11,7 @@ export { LIST_VIEWS, PAGE_SIZE, type ListView, type RefusedByGuards, type Transa
 export type ListItems =
   | { list: 'tags'; items: string[] }
   | { list: 'identifiers'; items: { type: string; value: string }[] }
-  | { list: 'wallets'; items: { chain: string; address: string; explorer_url: string | null }[] }
+  | { list: 'wallets'; items: { chain: string; address: string; explorer_url: string | null; onchain: { kind: string; value_usdt: number | null } | null }[] }
   | { list: 'tasks'; items: { id: string; name: string; status: string }[] }
   | { list: 'transactions'; items: TransactionRow[] };
 
@@ -50,7 +50,7 @@ export async function profileList(store: Pick<Store, 'read'>, p: Profile, list: 
   const items: ListItems =
     list === 'tags' ? { list, items: slice(p.basic.tags) }
     : list === 'identifiers' ? { list, items: slice(p.identifiers.filter((i) => i.type !== 'wallet')) }
-    : list === 'wallets' ? { list, items: slice(p.wallets).map((w) => ({ chain: w.chain, address: w.address, explorer_url: w.explorer_url })) }
+    : list === 'wallets' ? { list, items: slice(p.wallets).map((w) => ({ chain: w.chain, address: w.address, explorer_url: w.explorer_url, onchain: w.onchain ? { kind: w.onchain.kind, value_usdt: w.onchain.value_usdt } : null })) }
     : list === 'tasks' ? { list, items: slice(p.compliance.tasks) }
     : { list, items: await transactionPage(store, p.unified_id, from) };
   const refused = p.refused_by_guards.filter((r) => r.kind === 'limit' && r.identifier_type && (list === 'wallets' ? r.identifier_type === 'wallet' : list === 'identifiers' && r.identifier_type !== 'wallet'));

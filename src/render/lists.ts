@@ -29,8 +29,10 @@ export function transactionParts(t: TransactionRow): LineParts {
   return { head, link: null, tail: t.tx_hash ? `tx ${clipItem(t.tx_hash, 80)}` : 'no tx hash' };
 }
 
-export function walletParts(w: { chain: string; address: string; explorer_url: string | null }): LineParts {
-  return w.explorer_url ? { head: `${w.chain}: `, link: { label: w.address, url: w.explorer_url }, tail: '' } : { head: `${w.chain}: ${w.address}`, link: null, tail: '' };
+export function walletParts(w: { chain: string; address: string; explorer_url: string | null; onchain?: { kind: string; value_usdt: number | null } | null }): LineParts {
+  // The stored reading beside each wallet (kind and value), so the paged list is the Wallets view.
+  const tail = w.onchain ? ` · ${w.onchain.kind} · ${w.onchain.value_usdt === null ? 'not priced' : `≈ ${fmtUsdt(w.onchain.value_usdt)}`}` : '';
+  return w.explorer_url ? { head: `${w.chain}: `, link: { label: w.address, url: w.explorer_url }, tail } : { head: `${w.chain}: ${w.address}`, link: null, tail };
 }
 
 export const tagText = (t: string) => clipItem(t, 200);

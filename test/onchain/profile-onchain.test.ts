@@ -69,15 +69,21 @@ describe('the on-chain part of a profile', () => {
     expect(requested).toEqual(expect.arrayContaining(wallets));
   });
 
-  it('on the Slack Wallets view every reading, within Slack limits however many wallets', async () => {
+  // The Wallets button opens the paged list (issue 16): each row carries its wallet's stored reading.
+  const fmt = (n: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(n);
+  const readingsOnPage = (text: string) => wallets.flatMap((w, i) => (text.includes(w) ? [{ w, i }] : [])).map(({ w, i }) => {
+    const at = text.indexOf(w);
+    return text.slice(at, at + 200).includes(`· eoa · ≈ ${fmt(1000 + i)} USDT`);
+  });
+
+  it('on the Slack Wallets view each wallet of the page with its reading, within Slack limits however many wallets', async () => {
     const { responseUrl, res } = h.click('wallets', unifiedId, ADMIN);
     expect((await res).status).toBe(200);
     const m = await h.responded(responseUrl);
     expect(checkSlackLimits(m as never)).toEqual([]);
     const text = visible(m);
-    expect(text).toContain(`ethereum ${wallets[1]!.slice(0, 6)}…${wallets[1]!.slice(-4)} · eoa`);
-    // Past the budget the rest are counted, with where to see them all.
-    expect(text).toMatch(new RegExp(`…and \\d+ more: \`npx user360 lookup ${unifiedId}\``));
+    expect(readingsOnPage(text)).toEqual(Array(10).fill(true));
+    expect(text).toContain('page 1 of 4');
   });
 
   it('on Discord: an On-chain embed after AssetPro, escaped, within limits, the footer on the last embed', async () => {
@@ -96,11 +102,11 @@ describe('the on-chain part of a profile', () => {
         const reply = (await res.json()) as { data: { embeds: Array<{ title: string; footer?: { text: string } }> } };
         expect(checkDiscordLimits(reply.data)).toEqual([]);
         const titles = reply.data.embeds.map((e) => e.title);
-        expect(titles).toContain('On-chain');
         if (view === 'card') expect(titles.indexOf('On-chain')).toBe(titles.indexOf('AssetPro') + 1);
+        else expect(readingsOnPage(JSON.stringify(reply.data.embeds).replaceAll('\\\\', ''))).toEqual(Array(10).fill(true));
         expect(reply.data.embeds.at(-1)!.footer?.text).toContain('Times in GMT+8');
         const raw = JSON.stringify(reply);
-        expect(raw).toContain(`${money} USDT`);
+        if (view === 'card') expect(raw).toContain(`${money} USDT`);
         if (view === 'card') expect(raw).toContain('\\\\*B\\\\*\\\\_<\u200B@U777>@\u200Beveryone\\\\`');
         expect(raw).not.toContain('<@U777>');
       }
