@@ -16,7 +16,7 @@ import { riskLevelOf } from '../compliance/risk.ts';
 import { gmt8Day, type Clock } from '../time.ts';
 import { ingestRecord, STANDARD_TRAITS, toMicros, type IngestRecord } from './records.ts';
 import { findBadStrings, timestampOutOfRange } from './record-rules.ts';
-import { claimMatch, insertChainTransfers, matchKey, type ChainTransferMeta, type ChainTransferRow } from './onchain-match.ts';
+import { MatchKeys, insertChainTransfers, matchKey, type ChainTransferMeta, type ChainTransferRow } from './onchain-match.ts';
 import { fold, refreshAudience, refreshTerms } from '../audience/index-rows.ts';
 
 export interface RecordIssue {
@@ -161,6 +161,8 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
     const resolver = new IdentityResolver(tx, deps.identity, now, actor, aroundMerge(tx, facts, touchedRoots, now, () => result.alerts++));
     await resolver.preload(records.flatMap((r) => r.ids));
     const seen: ChainTransferRow[] = [];
+    const matches = new MatchKeys(tx);
+    await matches.preload(records.flatMap((r, i) => (r.record.type === 'transaction' && fresh.has(i) ? [r.record] : [])));
     const screened = await screenedAmong(tx, records.flatMap((r) => { const c = counterpartyOf(r); return c ? [c] : []; }));
     for (const [index, { record, ids, at, chain }] of records.entries()) {
       if (!fresh.has(index)) {
@@ -180,7 +182,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
       }
       if (record.type === 'transaction') {
         const key = matchKey(record, who.unifiedId);
-        const own = key === null || (await claimMatch(tx, key, Boolean(chain)));
+        const own = key === null || (await matches.claim(key, Boolean(chain)));
         if (chain) {
           seen.push({
             recordId: record.id!, chain: record.chain, block: chain.block, blockHash: chain.blockHash, txHash: chain.txHash, logIndex: chain.logIndex, token: record.token,
@@ -207,6 +209,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
       result.unifiedIds.push(who.unifiedId);
     }
     await resolver.flush();
+    await matches.flush();
     await facts.flush(tx);
     await insertChainTransfers(tx, seen);
     await finishIdentity(tx, facts, [...touchedCustomers], [...touchedRoots], now);

@@ -1,5 +1,7 @@
 import { insertMany, type Tx } from '../../db/client.ts';
-import type { chainTransfers } from '../../db/schema/index.ts';
+import { getTableName } from 'drizzle-orm';
+import { columnsOf } from '../../db/sql-names.ts';
+import { txMatchKeys, type chainTransfers } from '../../db/schema/index.ts';
 import { EVM_CHAINS } from '../identity/normalize.ts';
 import type { IngestRecord } from './records.ts';
 
@@ -26,17 +28,61 @@ export function matchKey(r: TxRecord, unifiedId: string): string | null {
   return `${r.chain}|${r.tx_hash.toLowerCase()}|${r.token}|${r.direction}|${unifiedId}`;
 }
 
-const CLAIM = `INSERT INTO tx_match_keys (key, pushed, indexed) VALUES (?, ?, ?)
-  ON CONFLICT (key) DO UPDATE SET pushed = pushed + excluded.pushed, indexed = indexed + excluded.indexed RETURNING pushed, indexed`;
+const [T, K, P, I] = [getTableName(txMatchKeys), ...columnsOf(txMatchKeys, ['key', 'pushed', 'indexed'])];
+// Every key of a transfer starts with the same `chain|hash|token|direction|` prefix: one range per prefix
+// on the primary key finds each stored key whatever unified customer it names.
+const PRELOAD = `SELECT k.${K} AS key, k.${P} AS pushed, k.${I} AS indexed FROM json_each(?) AS j JOIN ${T} AS k ON k.${K} > j.value AND k.${K} < j.value || char(1114111)`;
+const ONE = `SELECT ${P} AS pushed, ${I} AS indexed FROM ${T} WHERE ${K} = ?`;
+const SAVE = `INSERT INTO ${T} (${K}, ${P}, ${I}) SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) AS j WHERE true
+  ON CONFLICT (${K}) DO UPDATE SET ${P} = excluded.${P}, ${I} = excluded.${I}`;
+
+const prefixOf = (key: string) => key.slice(0, key.lastIndexOf('|') + 1);
 
 /**
- * Counts one more copy of the key from its source and says whether it is a transaction of its own:
- * a key's copies are counted max(pushed, indexed) times, whichever source came first.
+ * The batch's match keys, counted in memory and written once at the end of the batch. The batch holds
+ * the write lock for its whole transaction, so the counts read at its start stay the truth until it
+ * writes them back: one statement to read and one to write instead of an upsert per transaction.
  */
-export async function claimMatch(tx: Tx, key: string, indexed: boolean): Promise<boolean> {
-  const { rows } = await tx.$client.execute({ sql: CLAIM, args: [key, indexed ? 0 : 1, indexed ? 1 : 0] });
-  const { pushed, indexed: idx } = rows[0] as unknown as { pushed: number; indexed: number };
-  return indexed ? idx > pushed : pushed > idx;
+export class MatchKeys {
+  private readonly counts = new Map<string, { pushed: number; indexed: number; changed: boolean }>();
+
+  constructor(private readonly tx: Tx) {}
+
+  /** Reads the stored keys of these transactions (any customer), so `claim` finds them in memory. */
+  async preload(records: TxRecord[]): Promise<void> {
+    const prefixes = [...new Set(records.flatMap((r) => { const k = matchKey(r, ''); return k === null ? [] : [k]; }))];
+    for (let i = 0; i < prefixes.length; i += 5000) {
+      const { rows } = await this.tx.$client.execute({ sql: PRELOAD, args: [JSON.stringify(prefixes.slice(i, i + 5000))] });
+      for (const r of rows as unknown as { key: string; pushed: number; indexed: number }[]) this.counts.set(r.key, { pushed: r.pushed, indexed: r.indexed, changed: false });
+    }
+    for (const p of prefixes) this.known.add(p);
+  }
+
+  private readonly known = new Set<string>();
+
+  /**
+   * Counts one more copy of the key from its source and says whether it is a transaction of its own:
+   * a key's copies are counted max(pushed, indexed) times, whichever source came first.
+   */
+  async claim(key: string, indexed: boolean): Promise<boolean> {
+    let c = this.counts.get(key);
+    if (!c) {
+      // Not stored at the start, or its customer's unified id changed inside this batch (a merge).
+      const row = this.known.has(prefixOf(key)) ? undefined : ((await this.tx.$client.execute({ sql: ONE, args: [key] })).rows[0] as unknown as { pushed: number; indexed: number } | undefined);
+      c = { pushed: row?.pushed ?? 0, indexed: row?.indexed ?? 0, changed: false };
+      this.counts.set(key, c);
+    }
+    if (indexed) c.indexed++;
+    else c.pushed++;
+    c.changed = true;
+    return indexed ? c.indexed > c.pushed : c.pushed > c.indexed;
+  }
+
+  async flush(): Promise<void> {
+    const changed = [...this.counts].filter(([, c]) => c.changed).map(([k, c]) => [k, c.pushed, c.indexed]);
+    for (let i = 0; i < changed.length; i += 5000) await this.tx.$client.execute({ sql: SAVE, args: [JSON.stringify(changed.slice(i, i + 5000))] });
+    for (const c of this.counts.values()) c.changed = false;
+  }
 }
 
 export type ChainTransferRow = typeof chainTransfers.$inferInsert;
