@@ -160,7 +160,9 @@ describe('the indexer and the enrichment against a node that answers badly', () 
       expect(limited.length).toBe(4);
       for (const [s, next] of limited) expect(next!.at - s.at, 'waited out Retry-After').toBeGreaterThanOrEqual(1000);
       expect(failures().some((f) => /429/.test(f.err!.message) && f.retry_in_ms! >= 1000)).toBe(true);
-      expect((await lookup()).assetpro.transaction_count).toBe(known.assetpro.transaction_count);
+      // The lookup answers; the loop may already have taken in the 6 paid during the timeouts, since
+      // requests pass again once the four 429s are spent (never anything more).
+      expect([known.assetpro.transaction_count, known.assetpro.transaction_count + 1]).toContain((await lookup()).assetpro.transaction_count);
 
       // 5xx, then the node is back: everything paid meanwhile arrives, each transfer once.
       proxy.fault({ kind: 'status', status: 503 }, { times: 5 });
@@ -199,7 +201,7 @@ describe('the indexer and the enrichment against a node that answers badly', () 
         EVM_POLL_MS: '100', EVM_RPC_TIMEOUT_MS: '2000', EVM_CONFIRMATIONS: '0', EVM_LOG_WINDOW: '1', EVM_LEASE_MS: '1000',
       });
       const { log, failures } = memoryLog();
-      // The fifth eth_getLogs is held: the indexer is mid-run when the node stops.
+      // The fifth eth_getLogs (a window read ahead) is held: the indexer is mid-run when the node stops.
       front.fault({ kind: 'hang' }, { methods: ['eth_getLogs'], skip: 4 });
       onchain = startOnchain({ store: t.store, identity: t.config.identity, clock, log, evm });
       await vi.waitFor(() => expect(front.pending).toBe(1), { timeout: 20_000, interval: 20 });
@@ -218,6 +220,10 @@ describe('the indexer and the enrichment against a node that answers badly', () 
 
       // The service restarts too (a new loop, nothing kept in memory) after the node is back.
       await onchain.stop();
+      // Read again once the loop has stopped: the step that had the held window read ahead may still
+      // have been committing the window before it.
+      const [stopped] = await t.store.db.all<{ block: number }>(sql`SELECT block FROM chain_cursors`);
+      expect(stopped!.block).toBeLessThan(Number(start) + 12);
       const restartedAt = front.seen.length;
       const again = await startAnvil({ chainId: 1, port, args: ['--state', state] });
       // Its first block after the restart carries the wall clock; explicit times follow from there.
@@ -230,8 +236,8 @@ describe('the indexer and the enrichment against a node that answers badly', () 
       // It went on from the cursor row: no block at or below it was read again.
       const reads = front.seen.slice(restartedAt).flatMap((s) => s.calls.filter((c) => c.method === 'eth_getLogs'));
       expect(reads.length).toBeGreaterThan(0);
-      expect(Number(BigInt(reads[0]!.params![0].fromBlock))).toBe(cursor!.block + 1);
-      for (const r of reads) expect(Number(BigInt(r.params![0].fromBlock))).toBeGreaterThan(cursor!.block);
+      expect(Number(BigInt(reads[0]!.params![0].fromBlock))).toBe(stopped!.block + 1);
+      for (const r of reads) expect(Number(BigInt(r.params![0].fromBlock))).toBeGreaterThan(stopped!.block);
     } finally {
       await onchain?.stop();
       await front.stop();

@@ -17,10 +17,10 @@ export function evmConfig(env: Record<string, string>) {
 }
 
 /** An indexer for one configured chain, stepped by the test itself (no timers). */
-export async function testIndexer(config: ChainConfig, deps: { store: Store; identity: ReturnType<typeof parseConfig>['identity']; clock: Clock }, opts: { holder?: string; confirmations?: number; logWindow?: number } = {}) {
+export async function testIndexer(config: ChainConfig, deps: { store: Store; identity: ReturnType<typeof parseConfig>['identity']; clock: Clock }, opts: { holder?: string; confirmations?: number; logWindow?: number; targetLogs?: number } = {}) {
   const cc = await connectChain(config, { retryCount: 0, timeoutMs: 3000 });
   const indexer = new ChainIndexer(cc, {
-    ...deps, log: quietLog, confirmations: opts.confirmations ?? 0, logWindow: opts.logWindow ?? 1000, holder: opts.holder ?? 'test', leaseMs: 60_000,
+    ...deps, log: quietLog, confirmations: opts.confirmations ?? 0, logWindow: opts.logWindow ?? 1000, holder: opts.holder ?? 'test', leaseMs: 60_000, targetLogs: opts.targetLogs,
   });
   /** Steps until caught up; returns the states seen. */
   const catchUp = async () => {
