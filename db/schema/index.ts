@@ -43,3 +43,4 @@ export * from './attributes.ts';
 export * from './segments.ts';
 export * from './campaign-touches.ts';
 export * from './onchain-refresh-requests.ts';
+export * from './root-day-volume.ts';
