@@ -78,6 +78,9 @@ function outcomeText(o: ReviewOutcome): { ok: boolean; text: string } {
     return { ok: false, text: `Conflict #${c.id} was already ${c.resolution ?? 'resolved'}${c.resolvedBy ? ` by ${c.resolvedBy}` : ''}${c.resolvedAt ? ` at ${formatGmt8(c.resolvedAt)}` : ''}; nothing changed.` };
   }
   if (o.done === 'dismissed') return { ok: true, text: `Dismissed conflict #${c.id}; nothing was merged.` };
+  if (o.merged && o.linked) {
+    return { ok: true, text: `Approved conflict #${c.id}: ${o.merged.fold} had taken the wallet since; merged ${o.merged.fold} into ${o.merged.keep}, which holds it now. Undo with: npx user360 split ${o.merged.fold}` };
+  }
   if (o.merged) {
     return o.merged.keep === o.merged.fold
       ? { ok: true, text: `Approved conflict #${c.id}: the customers are one customer already (${o.merged.keep}); nothing more to merge.` }

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
-import { alerts, auditLog, identityConflicts, merges, rollupDirtyDays } from '../db/schema/index.ts';
+import { getAddress } from 'viem';
+import { alerts, auditLog, identifiers, identityConflicts, merges, rollupDirtyDays, wallets } from '../db/schema/index.ts';
 import { conflicts } from '../commands/conflicts.ts';
 import { lookup } from '../commands/lookup.ts';
 import type { CommandContext } from '../commands/types.ts';
@@ -17,7 +18,7 @@ import { computeRollup } from '../src/metrics/rollup.ts';
 import { ADMIN, slackHarness, visible } from '../src/slack/slack.test-kit.ts';
 import { blockActionBody } from './fakes/slack-sign.ts';
 import { testDbUrl } from './support/db.ts';
-import { ingest, uniq } from './support/factories.ts';
+import { ingest, randomEvm, uniq } from './support/factories.ts';
 import { barrierEnv } from './support/overlap.ts';
 
 const COMP = 'UCOMPC1';
@@ -46,6 +47,17 @@ async function refusedPair() {
   return { a, b, e1, p2, conflict: conflict! };
 }
 const outcome = (r: Awaited<ReturnType<typeof conflicts>>) => (r.kind === 'conflicts' ? r.outcome : undefined);
+/** Clicks a conflict's button in Slack as `user`; returns the click's response_url. */
+async function clickConflict(user: string, decision: 'approve' | 'dismiss', id: number) {
+  const responseUrl = h.api.responseUrl(`conflict-${uniq()}`);
+  const body = blockActionBody({
+    user: { id: user, username: 'x', team_id: 'T1' }, channel: { id: 'C1', name: 'ops' },
+    container: { type: 'message', message_ts: '1.1', channel_id: 'C1', is_ephemeral: true }, response_url: responseUrl,
+    actions: [{ type: 'button', action_id: `user360_conflict:${decision}`, block_id: `user360_conflict_${id}`, value: String(id), action_ts: '1.2', text: { type: 'plain_text', text: decision } }],
+  });
+  expect((await h.post(body)).status).toBe(200);
+  return responseUrl;
+}
 
 describe('conflicts approve and dismiss', () => {
   // Planted: approve merging without the ingest's merge hook (no KYC alert, no dirty days): the merge
@@ -113,16 +125,7 @@ describe('conflicts approve and dismiss', () => {
     expect(shown).toContain(`#${conflict.id}`);
     expect(shown).toContain('user360_conflict:approve');
     expect(visible(await (await h.command('conflicts', COMP).res).json())).toContain('Only admins review identity conflicts');
-    const click = async (user: string) => {
-      const responseUrl = h.api.responseUrl(`conflict-${uniq()}`);
-      const body = blockActionBody({
-        user: { id: user, username: 'x', team_id: 'T1' }, channel: { id: 'C1', name: 'ops' },
-        container: { type: 'message', message_ts: '1.1', channel_id: 'C1', is_ephemeral: true }, response_url: responseUrl,
-        actions: [{ type: 'button', action_id: 'user360_conflict:approve', block_id: `user360_conflict_${conflict.id}`, value: String(conflict.id), action_ts: '1.2', text: { type: 'plain_text', text: 'Approve merge' } }],
-      });
-      expect((await h.post(body)).status).toBe(200);
-      return h.responded(responseUrl);
-    };
+    const click = async (user: string) => h.responded(await clickConflict(user, 'approve', conflict.id));
     const byComp = await click(COMP);
     expect(visible(byComp)).toContain('Only admins review identity conflicts');
     expect(byComp.replace_original).toBe(false);
@@ -152,3 +155,72 @@ describe('conflicts approve and dismiss', () => {
     expect(await h.store.db.select().from(merges).where(eq(merges.loserId, b))).toHaveLength(1);
   }, 90_000);
 });
+
+/** A customer whose record named a third wallet (on `chain`) past a limit of two: the guard kept a limit conflict. */
+async function refusedWallet(chain = 'polygon') {
+  const tight = { ...h.deps, identity: { ...h.deps.identity, limits: { ...h.deps.identity.limits, wallet: 2 } } };
+  const [email, record] = [`${uniq('wl')}@example.com`, uniq('wl-')];
+  const wallet = getAddress(randomEvm());
+  const r = await ingest(tight, [{ type: 'identify', id: record, timestamp: at, identifiers: { email, wallets: [{ chain: 'ethereum', address: randomEvm() }, { chain: 'ethereum', address: randomEvm() }, { chain, address: wallet }] } }]);
+  const a = r.unifiedIds[0]!;
+  const [conflict] = await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.recordId, record));
+  expect(conflict, 'the guard kept the wallet with its chain').toMatchObject({ kind: 'limit', customerIds: [a], identifierType: 'wallet', identifierValue: `evm:${wallet}`, identifierChain: chain });
+  return { a, wallet, conflict: conflict! };
+}
+const profileOf = async (identifier: string) => {
+  const r = await lookup({ identifier, section: 'card' }, as('admin'));
+  return r.kind === 'profile' ? r.profile : undefined;
+};
+
+describe('a refused wallet link', () => {
+  // Planted: the conflict kept without its chain (identifierChain dropped in resolve.ts): the
+  // refusedWallet check and every test below fail; the wallets row left out of the approval: the
+  // profile's wallet on polygon is missing and fails.
+  it('is approved from the terminal: the wallet is linked on its chain, in the profile, audited', async () => {
+    const { a, wallet, conflict } = await refusedWallet();
+    expect(await profileOf(wallet), 'refused: the wallet finds no one').toBeUndefined();
+    const r = await conflicts({ action: 'approve', id: conflict.id, reason: undefined }, as('admin'));
+    expect(outcome(r)).toEqual({ ok: true, text: `Approved conflict #${conflict.id}: the identifier is linked to ${a}.` });
+    const p = await profileOf(wallet);
+    expect(p?.unified_id).toBe(a);
+    expect(p?.wallets.map((w) => [w.chain, w.address])).toContainEqual(['polygon', wallet]);
+    expect(await h.store.db.select().from(wallets).where(eq(wallets.address, wallet))).toMatchObject([{ customerId: a, chain: 'polygon', firstSeenAt: conflict.createdAt }]);
+    expect((await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.id, conflict.id)))[0]).toMatchObject({ resolution: 'approved', resolvedBy: 'cli:cli:ops' });
+    expect(await h.store.db.select().from(auditLog).where(eq(auditLog.command, `conflicts approve #${conflict.id}`))).toMatchObject([{ platform: 'cli', unifiedId: a }]);
+  });
+
+  // The wallet's later transfer made an anonymous customer that holds it; approving the link merges
+  // that customer in, in the same transaction as the conflict's decision and the audit row.
+  // Planted: linkReviewed refusing a held wallet as before (held_elsewhere): the click answers
+  // "unchanged" and fails.
+  it('is approved from a Slack button when another customer took the wallet since: that customer is merged in', async () => {
+    const { a, wallet, conflict } = await refusedWallet('base');
+    const t = await ingest(h.deps, [{ type: 'transaction', id: uniq(), timestamp: '2026-11-21T10:00:00+08:00', identifiers: { wallets: [{ chain: 'base', address: wallet }] }, chain: 'base', token: 'USDC', amount: '70', usdt_value: '70', direction: 'in' }]);
+    const c = t.unifiedIds[0]!;
+    expect(c).not.toBe(a);
+    const shown = visible(await h.responded(await clickConflict(ADMIN, 'approve', conflict.id)));
+    expect(shown).toContain(`${c} had taken the wallet since; merged ${c} into ${a}, which holds it now.`);
+    const p = await profileOf(wallet);
+    expect(p?.unified_id).toBe(a);
+    expect(p?.merged_ids).toContain(c);
+    expect(p?.assetpro.transaction_value_usdt).toBe(70);
+    expect(await h.store.db.select().from(merges).where(eq(merges.loserId, c))).toMatchObject([{ winnerId: a, keyType: 'wallet', keyValue: `evm:${wallet}`, actor: `slack:${ADMIN}` }]);
+    expect(await h.store.db.select().from(auditLog).where(eq(auditLog.command, `conflicts approve #${conflict.id}`))).toMatchObject([{ platform: 'slack', callerId: ADMIN, unifiedId: a }]);
+  });
+
+  // Planted: the chain check removed (an old row linked with no chain): the approval "succeeds" with
+  // no wallets row and fails.
+  it('kept before the chain was recorded: approve says why and changes nothing, dismiss still works', async () => {
+    const { wallet, conflict } = await refusedWallet();
+    await h.store.write((tx) => tx.update(identityConflicts).set({ identifierChain: null }).where(eq(identityConflicts.id, conflict.id)));
+    const r = await conflicts({ action: 'approve', id: conflict.id, reason: undefined }, as('admin'));
+    expect(outcome(r)).toEqual({ ok: false, text: `Conflict #${conflict.id} is unchanged: conflict #${conflict.id} was kept before User 360 recorded a refused wallet's chain, so it cannot be approved; dismiss it, and send the record again after raising IDENTIFIER_LIMITS (wallet=…)` });
+    expect((await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.id, conflict.id)))[0]!.resolvedAt).toBeNull();
+    expect(await h.store.db.select().from(identifiers).where(eq(identifiers.value, `evm:${wallet}`))).toEqual([]);
+    expect(await h.store.db.select().from(auditLog).where(eq(auditLog.command, `conflicts approve #${conflict.id}`))).toEqual([]);
+    const d = await conflicts({ action: 'dismiss', id: conflict.id, reason: 'an old row' }, as('admin'));
+    expect(outcome(d)).toEqual({ ok: true, text: `Dismissed conflict #${conflict.id}; nothing was merged.` });
+  });
+});
+
+/** Submits the dismiss modal as Slack would, with the metadata it was opened with. */

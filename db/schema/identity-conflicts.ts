@@ -15,6 +15,11 @@ export const identityConflicts = sqliteTable(
     customerIds: text('customer_ids', { mode: 'json' }).$type<string[]>().notNull(),
     identifierType: text('identifier_type'),
     identifierValue: text('identifier_value'),
+    /**
+     * For a refused wallet: the chain the record named it on (the value keeps only the key, which is
+     * the same on every EVM chain), so approving can link it as ingest would have. Null before 0013.
+     */
+    identifierChain: text('identifier_chain'),
     detail: text('detail').notNull(),
     recordType: text('record_type'),
     recordId: text('record_id'),

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
-import { alerts, alertSubscriptions, auditLog, digestSubscriptions, identityConflicts, labels, merges, segments, segmentSubscriptions } from '../../db/schema/index.ts';
+import { alerts, alertSubscriptions, auditLog, digestSubscriptions, identityConflicts, labels, merges, segments, segmentSubscriptions, wallets } from '../../db/schema/index.ts';
+import { getAddress } from 'viem';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../../test/fakes/discord-api.ts';
 import { generateDiscordKeys, signDiscordRequest } from '../../test/fakes/discord-sign.ts';
 import { createTestStore, settableClock, testConfig } from '../../test/support/db.ts';
-import { ingest, uniq } from '../../test/support/factories.ts';
+import { ingest, randomEvm, uniq } from '../../test/support/factories.ts';
 import { createApp } from '../app.ts';
 import { createLogger } from '../logger.ts';
 import { discordRoutes } from './index.ts';
@@ -185,5 +186,20 @@ describe('compliance tools on Discord', () => {
     expect(JSON.stringify(approved.json.data).replace(/\\\\/g, '')).toContain(`merged ${b} into ${a}`);
     expect(JSON.stringify(approved.json.data)).not.toContain(`u360:conflict:approve:${conflict!.id}`);
     expect(await store.db.select().from(merges).where(eq(merges.loserId, b))).toHaveLength(1);
+  });
+
+  // Planted: the conflict kept without its chain: approving answers "unchanged" and fails.
+  it('approves a wallet refused over the limit from its button: linked on the chain it was seen on, audited', async () => {
+    const identity = testConfig({ IDENTIFIER_LIMITS: 'wallet=1' }).identity;
+    const [record, wallet] = [uniq('dw'), getAddress(randomEvm())];
+    const r = await ingest({ store, identity, clock }, [{ type: 'identify', id: record, timestamp: '2026-11-20T10:00:00+08:00', identifiers: { email: `${uniq('dw')}@example.com`, wallets: [{ chain: 'bsc', address: randomEvm() }, { chain: 'arbitrum', address: wallet }] } }]);
+    const [conflict] = await store.db.select().from(identityConflicts).where(eq(identityConflicts.recordId, record));
+    expect(conflict).toMatchObject({ kind: 'limit', identifierChain: 'arbitrum' });
+    const approved = await button(ADMIN, `u360:conflict:approve:${conflict!.id}`);
+    expect(approved.json.type).toBe(7);
+    expect(approved.json.data).toMatchObject({ allowed_mentions: { parse: [] } });
+    expect(JSON.stringify(approved.json.data).replace(/\\\\/g, '')).toContain(`Approved conflict #${conflict!.id}: the identifier is linked to ${r.unifiedIds[0]}.`);
+    expect(await store.db.select().from(wallets).where(eq(wallets.address, wallet))).toMatchObject([{ customerId: r.unifiedIds[0], chain: 'arbitrum' }]);
+    expect(await store.db.select().from(auditLog).where(eq(auditLog.command, `conflicts approve #${conflict!.id}`))).toMatchObject([{ platform: 'discord', callerId: ADMIN }]);
   });
 });

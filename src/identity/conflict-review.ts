@@ -5,7 +5,7 @@ import { writeAuditIn } from '../access/audit.ts';
 import type { IdentityConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { applyReviewedIdentity } from '../ingest/ingest.ts';
-import { IDENTIFIER_TYPES, type IdentifierType } from './normalize.ts';
+import { IDENTIFIER_TYPES, IdentifierError, normalizeWallet, type IdentifierType, type WalletChain } from './normalize.ts';
 
 export interface ReviewActor {
   platform: 'slack' | 'discord' | 'cli';
@@ -24,6 +24,25 @@ const rootOf = async (tx: Parameters<Parameters<Store['write']>[0]>[0], id: stri
   if (!c) throw new AppError('not_found', `customer ${id} of this conflict no longer exists`, 409);
   return c.rootId;
 };
+
+/**
+ * The wallet a limit conflict refused, as ingest would link it: the chain kept with the conflict and
+ * the address from the key (`<family>:<address>`), checked again. Conflicts kept before migration 0013
+ * have no chain: the link cannot be made as it would have been, so they can only be dismissed.
+ */
+function walletOf(c: IdentityConflict): { chain: WalletChain; address: string } {
+  const value = c.identifierValue ?? '';
+  if (!c.identifierChain) {
+    throw new AppError('wallet_without_chain', `conflict #${c.id} was kept before User 360 recorded a refused wallet's chain, so it cannot be approved; dismiss it, and send the record again after raising IDENTIFIER_LIMITS (wallet=…)`, 409);
+  }
+  try {
+    const w = normalizeWallet(c.identifierChain, value.slice(value.indexOf(':') + 1));
+    if (w.key === value) return { chain: w.chain, address: w.address };
+  } catch (e) {
+    if (!(e instanceof IdentifierError)) throw e;
+  }
+  throw new AppError('bad_wallet', `conflict #${c.id} holds a wallet that is not valid on ${c.identifierChain}; dismiss it`, 409);
+}
 
 /**
  * A person's decision on a conflict the identity guards kept, in one transaction: the conflict is
@@ -67,10 +86,10 @@ export async function reviewConflict(
       return { done: 'approved', conflict: claimed, merged: { keep: merged.keep, fold: merged.fold! } };
     }
     if (!key || !(IDENTIFIER_TYPES as readonly string[]).includes(key.type)) throw new AppError('nothing_to_link', `conflict #${a.id} names no identifier to link; dismiss it instead`, 409);
-    // A wallet is linked with the chain it was seen on, which the conflict does not keep.
-    if (key.type === 'wallet') throw new AppError('wallet_link', `conflict #${a.id} is a wallet over the limit: raise IDENTIFIER_LIMITS (wallet=…) and send the record again, or dismiss it`, 409);
-    const r = await applyReviewedIdentity(tx, identity, a.now, actor, { link: roots[0]!, id: { type: key.type as IdentifierType, value: key.value } }, ref);
+    const id = { type: key.type as IdentifierType, value: key.value, wallet: key.type === 'wallet' ? walletOf(claimed) : undefined };
+    const r = await applyReviewedIdentity(tx, identity, a.now, actor, { link: roots[0]!, id, seenAt: claimed.createdAt }, ref);
     await audit(r.keep);
+    if (r.fold) return { done: 'approved', conflict: claimed, linked: { unifiedId: r.keep, already: false }, merged: { keep: r.keep, fold: r.fold } };
     return { done: 'approved', conflict: claimed, linked: { unifiedId: r.keep, already: r.linked === 'already' } };
   });
 }

@@ -229,16 +229,21 @@ export class IdentityResolver {
     return { keep, fold };
   }
 
-  /** A link a person approved past the per-type limit: the identifier joins `rootId` if no one holds it. */
-  async linkReviewed(rootId: string, id: LinkedIdentifier): Promise<'linked' | 'already'> {
+  /**
+   * A link a person approved past the per-type limit: the identifier joins `rootId` if no one holds it.
+   * A wallet that another customer took since (its later transfers made one) proves the two are one
+   * holder: that customer is merged in, as ingest would have done had the limit allowed the link.
+   */
+  async linkReviewed(rootId: string, id: LinkedIdentifier, ref: RecordRef): Promise<{ linked: 'linked' | 'already' } | { merged: { keep: string; fold: string } }> {
     await this.preload([id]);
     const owner = this.ownerOf(id);
-    if (owner?.rootId === rootId) return 'already';
+    if (owner?.rootId === rootId) return { linked: 'already' };
+    if (owner && id.type === 'wallet') return { merged: await this.mergeReviewed(rootId, owner.rootId, ref, id) };
     if (owner) throw new AppError('held_elsewhere', `${id.type} is held by ${owner.rootId} now; approve or split that instead`, 409);
     this.newIdentifiers.push([rootId, id.type, id.value, this.now]);
     this.owners.set(keyOf(id), { customerId: rootId, rootId });
     await this.flush();
-    return 'linked';
+    return { linked: 'linked' };
   }
 
   private async merge(keep: string, fold: string, ref: RecordRef, key?: { type: string; value: string }): Promise<void> {
@@ -256,7 +261,7 @@ export class IdentityResolver {
 
   private async conflict(ref: RecordRef, kind: ConflictKind, customerIds: string[], detail: string, id?: LinkedIdentifier) {
     await this.tx.insert(identityConflicts).values({
-      kind, customerIds, detail, identifierType: id?.type, identifierValue: id?.value, recordType: ref.record?.type, recordId: ref.record?.id, createdAt: this.now,
+      kind, customerIds, detail, identifierType: id?.type, identifierValue: id?.value, identifierChain: id?.wallet?.chain, recordType: ref.record?.type, recordId: ref.record?.id, createdAt: this.now,
     });
   }
 }

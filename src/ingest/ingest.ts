@@ -130,7 +130,7 @@ async function finishIdentity(tx: Tx, facts: FactBuffer, customers: string[], ro
  */
 export async function applyReviewedIdentity(
   tx: Tx, identity: IdentityConfig, now: number, actor: string,
-  what: { merge: [string, string]; key?: { type: string; value: string } } | { link: string; id: LinkedIdentifier },
+  what: { merge: [string, string]; key?: { type: string; value: string } } | { link: string; id: LinkedIdentifier; seenAt: number },
   ref: RecordRef,
 ): Promise<{ keep: string; fold?: string; linked?: 'linked' | 'already' }> {
   const facts = new FactBuffer();
@@ -142,10 +142,15 @@ export async function applyReviewedIdentity(
     await finishIdentity(tx, facts, [], [...roots], now);
     return r;
   }
-  const linked = await resolver.linkReviewed(what.link, what.id);
+  const r = await resolver.linkReviewed(what.link, what.id, ref);
+  const keep = 'merged' in r ? r.merged.keep : what.link;
+  // The chain it was seen on, as ingest files it; the group's customer that holds the key keeps it.
+  const w = what.id.wallet;
+  const holder = resolver.ownerOf(what.id);
+  if (w && holder) facts.wallets.set(`${w.chain}\u0000${w.address}`, { customerId: holder.customerId, chain: w.chain, address: w.address, firstSeenAt: what.seenAt });
   await facts.flush(tx);
-  await finishIdentity(tx, facts, [what.link], [what.link], now);
-  return { keep: what.link, linked };
+  await finishIdentity(tx, facts, [holder?.customerId ?? what.link], [...new Set([keep, ...roots])], now);
+  return 'merged' in r ? { keep, fold: r.merged.fold } : { keep, linked: r.linked };
 }
 
 /** `inTx` runs last inside the batch's transaction (the indexer moves its cursor there). */

@@ -1,0 +1,1 @@
+ALTER TABLE `identity_conflicts` ADD `identifier_chain` text;
