@@ -73,6 +73,8 @@ export async function coldStart(o: {
   runs: number;
   loadMs: number;
   batchBody: string;
+  /** NDJSON bodies of 2,000 fresh records each, sent one after another during the lookups-under-ingest mix. */
+  mixBodies: Iterator<string>;
 }) {
   const db = resolve(o.dbPath);
   const serviceEnv = {
@@ -94,7 +96,10 @@ export async function coldStart(o: {
   // One more start, kept running: real-port load, then the server's own high-water mark.
   const { child, base } = await startAndTime(mainJs, serviceEnv, profilePath, auth, true);
   const idleMem = memOf(child.pid!);
-  let load: { idleMem?: { hwmMb: number; rssMb: number }; lookups?: Sample; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number } } = { idleMem };
+  let load: {
+    idleMem?: { hwmMb: number; rssMb: number }; lookups?: Sample; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number };
+    mix?: { lookups: Sample; batches: number; records: number; seconds: number; batchesDuringLookups: number; firstError?: string; mem: { hwmMb: number; rssMb: number } };
+  } = { idleMem };
   try {
     const slash = async (i: number) => {
       const body = slashCommandBody({ text: `lookup ${o.texts[i % o.texts.length]}`, user_id: 'U1', channel_id: 'C1', response_url: o.api.responseUrl('cold') });
@@ -103,6 +108,32 @@ export async function coldStart(o: {
       if (res.status !== 200 || !text.includes('"blocks"')) return `HTTP ${res.status}: ${text.slice(0, 120)}`;
     };
     const lookups = await closedLoop(16, Number.MAX_SAFE_INTEGER, o.loadMs, slash);
+    // VmHWM is a high-water mark: read it before the mix raises it.
+    const afterLookups = memOf(child.pid!);
+    // The mix: one client sends 2,000-record NDJSON batches back to back while 16 clients look up.
+    let mixing = true;
+    let lookupsDone = false;
+    const mixStats = { batches: 0, records: 0, batchesDuringLookups: 0, firstError: undefined as string | undefined };
+    const mixStarted = performance.now();
+    const ingester = (async () => {
+      while (mixing) {
+        const next = o.mixBodies.next();
+        if (next.done) break;
+        const res = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: next.value, signal: AbortSignal.timeout(120_000) });
+        const text = await res.text();
+        if (res.status !== 200) mixStats.firstError ??= `HTTP ${res.status}: ${text.slice(0, 200)}`;
+        else {
+          mixStats.batches++;
+          mixStats.records += (JSON.parse(text) as { accepted: number }).accepted;
+          if (!lookupsDone) mixStats.batchesDuringLookups++;
+        }
+      }
+    })();
+    const underIngest = await closedLoop(16, Number.MAX_SAFE_INTEGER, o.loadMs, slash);
+    lookupsDone = true;
+    mixing = false;
+    await ingester;
+    const mix = { lookups: underIngest, ...mixStats, seconds: (performance.now() - mixStarted) / 1000, mem: memOf(child.pid!) };
     let t = performance.now();
     // Bounded, so a server that hangs fails the figure instead of holding the whole run.
     const ing = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: o.batchBody, signal: AbortSignal.timeout(120_000) });
@@ -110,7 +141,7 @@ export async function coldStart(o: {
     const ingestMs = performance.now() - t;
     t = performance.now();
     await (await fetch(`${base}/v1/metrics?range=all`, { headers: auth, signal: AbortSignal.timeout(120_000) })).text();
-    load = { idleMem, lookups, ingestMs, metricsMs: performance.now() - t, mem: memOf(child.pid!) };
+    load = { idleMem, lookups, ingestMs, metricsMs: performance.now() - t, mem: afterLookups, mix };
   } finally {
     await stopChild(child);
   }
