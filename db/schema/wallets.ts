@@ -11,6 +11,9 @@ export const wallets = sqliteTable(
     chain: text('chain').notNull(),
     address: text('address').notNull(),
     firstSeenAt: epochMs('first_seen_at').notNull(),
+    // The first record a source pushed naming this wallet on this chain; null while only transfers the
+    // indexer read back the row, so a reorg that takes those transfers out takes the row with them.
+    pushedFirstAt: epochMs('pushed_first_at'),
   },
   (t) => [uniqueIndex('wallets_chain_address_uq').on(t.chain, t.address), index('wallets_customer_idx').on(t.customerId), index('wallets_chain_customer_idx').on(t.chain, t.customerId)],
 );

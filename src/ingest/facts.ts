@@ -7,6 +7,9 @@ import { shiftKycCounts, type CurrentKyc } from '../compliance/kyc-state.ts';
 import { gmt8Day } from '../time.ts';
 
 type Insert<T extends { $inferInsert: unknown }> = T['$inferInsert'];
+const W = getTableName(wallets);
+const W_KEY = columnsOf(wallets, ['chain', 'address']).join(', ');
+const [W_FIRST, W_PFIRST, W_CUSTOMER] = columnsOf(wallets, ['firstSeenAt', 'pushedFirstAt', 'customerId']) as [string, string, string];
 
 /**
  * Facts collected while a batch is resolved and written at the end in multi-row statements: one
@@ -19,7 +22,7 @@ export class FactBuffer {
   readonly campaignTouches: Insert<typeof campaignTouches>[] = [];
   readonly purchases: { row: Omit<Insert<typeof purchases>, 'id'>; items: Omit<Insert<typeof purchaseItems>, 'purchaseId'>[] }[] = [];
   readonly labels = new Map<string, Insert<typeof labels>>();
-  readonly wallets = new Map<string, Insert<typeof wallets>>();
+  private readonly wallets = new Map<string, Insert<typeof wallets>>();
   private readonly devices = new Map<string, Insert<typeof devices>>();
   private readonly traits = new Map<string, Insert<typeof traits>>();
   /** First and last record per customer; `pushed*` leave out indexed transfers (null when there were only those). */
@@ -42,6 +45,15 @@ export class FactBuffer {
     if (!a) this.activity.set(customerId, (a = { first: at, last: at, pushedFirst: null, pushedLast: null }));
     else (a.first = Math.min(a.first, at)), (a.last = Math.max(a.last, at));
     if (pushed) (a.pushedFirst = Math.min(a.pushedFirst ?? at, at)), (a.pushedLast = Math.max(a.pushedLast ?? at, at));
+  }
+
+  /** A wallet on a chain: first seen at its earliest record, and at its earliest pushed one (`pushed` false for an indexed transfer). */
+  wallet(row: Omit<Insert<typeof wallets>, 'pushedFirstAt'>, pushed: boolean) {
+    const key = `${row.chain}\u0000${row.address}`;
+    const prev = this.wallets.get(key);
+    const pushedAt = pushed ? row.firstSeenAt : null;
+    const earliest = (a: number | null | undefined, b: number | null) => (a == null ? b : b === null ? a : Math.min(a, b));
+    this.wallets.set(key, { ...row, firstSeenAt: Math.min(prev?.firstSeenAt ?? row.firstSeenAt, row.firstSeenAt), pushedFirstAt: earliest(prev?.pushedFirstAt, pushedAt) });
   }
 
   /** The newest sighting of a device wins, field by field as a whole record. */
@@ -73,7 +85,15 @@ export class FactBuffer {
       tx, attributes, ['customerId', 'key', 'value', 'match', 'updatedAt'], this.attributes.values(),
       'ON CONFLICT (customer_id, key) DO UPDATE SET value = excluded.value, match = excluded.match, updated_at = excluded.updated_at WHERE attributes.updated_at <= excluded.updated_at',
     );
-    await insertRows(tx, wallets, ['customerId', 'chain', 'address', 'firstSeenAt'], this.wallets.values(), 'ON CONFLICT DO NOTHING');
+    // A wallet row the indexer made becomes a pushed one when a source names the wallet on that chain;
+    // a row nothing moves is not written (most records repeat wallets already known).
+    await insertRows(
+      tx, wallets, ['customerId', 'chain', 'address', 'firstSeenAt', 'pushedFirstAt'], this.wallets.values(),
+      `ON CONFLICT (${W_KEY}) DO UPDATE SET ${W_FIRST} = min(${W}.${W_FIRST}, excluded.${W_FIRST}),
+        ${W_PFIRST} = coalesce(min(${W}.${W_PFIRST}, excluded.${W_PFIRST}), ${W}.${W_PFIRST}, excluded.${W_PFIRST})
+        WHERE ${W}.${W_CUSTOMER} = excluded.${W_CUSTOMER} AND (excluded.${W_FIRST} < ${W}.${W_FIRST}
+          OR (excluded.${W_PFIRST} IS NOT NULL AND (${W}.${W_PFIRST} IS NULL OR excluded.${W_PFIRST} < ${W}.${W_PFIRST})))`,
+    );
     await insertRows(tx, transactions, ['customerId', 'recordId', 'at', 'day', 'chain', 'token', 'amount', 'usdtMicros', 'direction', 'txHash'], this.transactions);
     await insertRows(tx, events, ['customerId', 'recordId', 'at', 'day', 'name', 'sessionId', 'deviceId'], this.events);
     await insertRows(tx, campaignTouches, ['customerId', 'recordId', 'at', 'source', 'medium', 'name', 'term', 'content', 'referrer'], this.campaignTouches);

@@ -147,7 +147,8 @@ export async function applyReviewedIdentity(
   // The chain it was seen on, as ingest files it; the group's customer that holds the key keeps it.
   const w = what.id.wallet;
   const holder = resolver.ownerOf(what.id);
-  if (w && holder) facts.wallets.set(`${w.chain}\u0000${w.address}`, { customerId: holder.customerId, chain: w.chain, address: w.address, firstSeenAt: what.seenAt });
+  // A pushed sighting: the record the guards refused came from a source, and a person approved it.
+  if (w && holder) facts.wallet({ customerId: holder.customerId, chain: w.chain, address: w.address, firstSeenAt: what.seenAt }, true);
   await facts.flush(tx);
   await finishIdentity(tx, facts, [holder?.customerId ?? what.link], [...new Set([keep, ...roots])], now);
   return 'merged' in r ? { keep, fold: r.merged.fold } : { keep, linked: r.linked };
@@ -182,7 +183,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
       for (const id of ids) {
         const owner = id.wallet && resolver.ownerOf(id);
         if (owner && owner.rootId === who.unifiedId) {
-          facts.wallets.set(`${id.wallet!.chain}\u0000${id.wallet!.address}`, { customerId: owner.customerId, chain: id.wallet!.chain, address: id.wallet!.address, firstSeenAt: at });
+          facts.wallet({ customerId: owner.customerId, chain: id.wallet!.chain, address: id.wallet!.address, firstSeenAt: at }, !chain);
         }
       }
       if (record.type === 'transaction') {

@@ -1,6 +1,6 @@
 import { getTableName, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { customers } from '../../db/schema/index.ts';
+import { customers, onchainReadings, wallets } from '../../db/schema/index.ts';
 import { columnsOf } from '../../db/sql-names.ts';
 import { refreshAudience } from '../audience/index-rows.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
@@ -14,21 +14,23 @@ interface Dropped {
   at: number;
   match_key: string;
   stored: number;
+  wallet: string;
 }
 
 /**
  * Takes every transfer indexed above `fork` back out: its transactions (and so their volume in the live
  * figures), its record ids (so the blocks that replace them can bring the same transfer again), its
  * count in the pushed/indexed match keys, and what it did to its customers — first and last activity
- * fall back to what is left, the audience rows follow, and every past day whose figures it moved (its
- * own day, and the days its customers are new on before and after) gets its rollup recomputed.
+ * fall back to what is left, the wallet rows only it made go (`dropOrphanedWallets`), the audience rows
+ * follow, and every past day whose figures it moved (its own day, and the days its customers are new on
+ * before and after) gets its rollup recomputed.
  *
  * A transfer a source system also pushed stays a transaction: the pushed copy was counted as this one,
  * and the source's word does not go away with our block.
  */
 export async function dropAbove(tx: Tx, chain: string, fork: number, now: number): Promise<number> {
   const rows = await tx.all<Dropped>(sql`
-    SELECT t.record_id, t.customer_id, c.root_id, t.at, t.match_key, t.stored FROM chain_transfers t JOIN customers c ON c.id = t.customer_id
+    SELECT t.record_id, t.customer_id, c.root_id, t.at, t.match_key, t.stored, t.wallet FROM chain_transfers t JOIN customers c ON c.id = t.customer_id
     WHERE t.chain = ${chain} AND t.block > ${fork}`);
   if (!rows.length) return 0;
   const roots = [...new Set(rows.map((r) => r.root_id))];
@@ -45,6 +47,7 @@ export async function dropAbove(tx: Tx, chain: string, fork: number, now: number
   await tx.run(sql`UPDATE tx_match_keys SET indexed = indexed - (SELECT count(*) FROM json_each(${keys}) AS j WHERE j.value = tx_match_keys.key)
     WHERE key IN (SELECT j.value FROM json_each(${keys}) AS j)`);
   await tx.run(sql`DELETE FROM chain_transfers WHERE chain = ${chain} AND block > ${fork}`);
+  await dropOrphanedWallets(tx, chain, fork, rows.map((r) => r.wallet));
   await resetActivity(tx, [...new Set(rows.map((r) => r.customer_id))]);
   await refreshAudience(tx, roots);
 
@@ -83,6 +86,42 @@ async function storedToDrop(tx: Tx, rows: Dropped[]): Promise<Dropped[]> {
     drop.push(...stored.slice(0, gone));
   }
   return drop;
+}
+
+const W = getTableName(wallets);
+const [W_CHAIN, W_ADDRESS, W_FIRST, W_PFIRST] = columnsOf(wallets, ['chain', 'address', 'firstSeenAt', 'pushedFirstAt']) as [string, string, string, string];
+const R = getTableName(onchainReadings);
+const [R_CHAIN, R_ADDRESS, R_BLOCK] = columnsOf(onchainReadings, ['chain', 'address', 'block']) as [string, string, string];
+// The chain's wallet rows among `?2`: the indexed transfers of each that are still stored, from below the fork.
+const TOUCHED = `${W}.${W_CHAIN} = ?1 AND ${W}.${W_ADDRESS} IN (SELECT j.value FROM json_each(?2) AS j)`;
+const KEPT_TRANSFERS = `FROM chain_transfers t WHERE t.chain = ${W}.${W_CHAIN} AND t.wallet = ${W}.${W_ADDRESS}`;
+const UNBACKED = `${TOUCHED} AND ${W}.${W_PFIRST} IS NULL AND NOT EXISTS (SELECT 1 ${KEPT_TRANSFERS})`;
+
+/**
+ * The wallet rows the orphaned transfers made (a known address seen on a chain it had not been pushed
+ * on), and what hangs on them. A wallet row (chain, address) is *backed*, and stays, while either
+ *  - a record a source pushed named the wallet on that chain (an identify, a pushed transaction, any
+ *    record carrying it, or a refused link of it a person approved: `pushed_first_at` is set), or
+ *  - an indexed transfer of the wallet on that chain is still stored (from below the fork; the new
+ *    branch's own transfers make the row again as they are read).
+ * A backed row's first sighting falls back to the earliest of those. A row nothing backs goes, and with
+ * it the wallet's reading on that chain: the chain loop read it only because the row existed, and the
+ * profile's net worth summed it. Apart from that, a reading of this chain taken at a block above the
+ * fork may count an orphaned transfer, and a stored reading is never replaced by one from a lower
+ * block (two instances refreshing), so the new branch, if shorter, would never show: those readings go
+ * and the next round reads them again (one already taken from the new branch is read once more).
+ */
+async function dropOrphanedWallets(tx: Tx, chain: string, fork: number, addresses: string[]) {
+  const args = [chain, JSON.stringify([...new Set(addresses)]), fork];
+  await tx.$client.execute({
+    sql: `DELETE FROM ${R} WHERE ${R_CHAIN} = ?1 AND (${R_BLOCK} > ?3 OR ${R_ADDRESS} IN (SELECT ${W}.${W_ADDRESS} FROM ${W} WHERE ${UNBACKED}))`,
+    args,
+  });
+  await tx.$client.execute({ sql: `DELETE FROM ${W} WHERE ${UNBACKED}`, args: args.slice(0, 2) });
+  await tx.$client.execute({
+    sql: `UPDATE ${W} SET ${W_FIRST} = coalesce(min(${W_PFIRST}, (SELECT min(t.at) ${KEPT_TRANSFERS})), ${W_PFIRST}, (SELECT min(t.at) ${KEPT_TRANSFERS}), ${W_FIRST}) WHERE ${TOUCHED}`,
+    args: args.slice(0, 2),
+  });
 }
 
 /**
