@@ -2,7 +2,7 @@
 // subcommand declares its options here, and an interaction is turned back into the one text grammar
 // that `runCommandText` parses: Discord adds no command logic of its own.
 import { COMMANDS } from '../../commands/index.ts';
-import { RISK_LEVELS, ROLES } from '../../db/schema/constants.ts';
+import { ALERT_FILTERS, RISK_LEVELS, ROLES } from '../../db/schema/constants.ts';
 import { addDays, gmt8Day } from '../time.ts';
 
 export const COMMAND_NAME = 'user360';
@@ -36,6 +36,8 @@ export interface EntrySpec extends SubcommandSpec {
 }
 
 const channel: OptionSpec = { name: 'channel', description: 'a channel instead of your DMs', kind: 'channel' };
+// The kinds come from the one list the command and the table use, so a new kind reaches Discord too.
+const alertKind: OptionSpec = { name: 'kind', description: 'which alerts (default all)', kind: 'string', choices: ALERT_FILTERS };
 const segmentName: OptionSpec = { name: 'name', description: 'the segment\'s name', kind: 'string', required: true };
 
 /**
@@ -73,9 +75,9 @@ export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
     subcommands: [
       {
         name: 'subscribe',
-        description: 'Get KYC and risk alerts',
+        description: 'Get KYC, risk and exposure alerts',
         options: [
-          { name: 'kind', description: 'which changes (default all)', kind: 'string', choices: ['kyc', 'risk', 'all'] },
+          alertKind,
           { name: 'min-level', description: 'lowest risk level to hear about', kind: 'string', choices: RISK_LEVELS },
           channel,
         ],
@@ -83,7 +85,7 @@ export const DISCORD_SUBCOMMANDS: readonly EntrySpec[] = [
       {
         name: 'unsubscribe',
         description: 'Stop alerts',
-        options: [{ name: 'kind', description: 'which changes (default all)', kind: 'string', choices: ['kyc', 'risk', 'all'] }, channel],
+        options: [alertKind, channel],
       },
       { name: 'list', description: 'Your alert subscriptions', options: [channel] },
     ],

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { COMMANDS } from '../../commands/index.ts';
+import { alertsArgs } from '../../commands/alerts.ts';
+import { ALERT_FILTERS } from '../../db/schema/constants.ts';
 import { startFakeDiscordApi, type FakeDiscordApi } from '../../test/fakes/discord-api.ts';
 import { testConfig } from '../../test/support/db.ts';
 import { ConfigError } from '../config.ts';
@@ -43,6 +45,20 @@ describe('buildCommand', () => {
     expect(grant.options.map((o) => o.name)).toEqual(['as', 'user', 'role']);
     const given = [{ name: 'as', type: 3, value: 'compliance' }, { name: 'role', type: 8, value: '123456' }];
     expect(interactionText([{ name: 'roles', type: 2, options: [{ name: 'grant', type: 1, options: given }] }])).toBe('roles grant <@&123456> compliance');
+  });
+  it('offers every alert kind the command takes (exposure included) for subscribe and unsubscribe, from the one list', () => {
+    const alerts = (buildCommand().options!.find((o) => o.name === 'alerts') as { options: Array<{ name: string; options: Array<{ name: string; choices?: Array<{ name: string; value: string }> }> }> }).options;
+    for (const sub of ['subscribe', 'unsubscribe']) {
+      const kind = alerts.find((s) => s.name === sub)!.options.find((o) => o.name === 'kind')!;
+      const values = kind.choices!.map((c) => c.value);
+      expect(values, sub).toEqual([...ALERT_FILTERS]);
+      expect(values, sub).toContain('exposure');
+      // Each offered choice is a kind the text grammar accepts, and reaches it as that kind.
+      for (const v of values) {
+        const text = interactionText([{ name: 'alerts', type: 2, options: [{ name: sub, type: 1, options: [{ name: 'kind', type: 3, value: v }] }] }]);
+        expect(alertsArgs.parse(text.split(' ').slice(1)), text).toMatchObject({ action: sub, filter: v });
+      }
+    }
   });
 });
 
