@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProfile } from '../../src/profile/profile.ts';
 import { connectChain } from '../../src/onchain/client.ts';
 import { refreshReadings } from '../../src/onchain/refresh.ts';
-import { startChain, TOKEN, FEED, type TestChain } from '../support/chain.ts';
+import { DEPLOYER, startChain, TOKEN, FEED, type TestChain } from '../support/chain.ts';
 import { createTestStore, settableClock, testConfig } from '../support/db.ts';
 import { identify, ingest, randomEvm } from '../support/factories.ts';
-import { evmConfig } from '../support/onchain.ts';
+import { evmConfig, testIndexer } from '../support/onchain.ts';
 import { getAddress } from 'viem';
 
 let chain: TestChain;
@@ -74,4 +74,38 @@ describe('enrichment on a real node', () => {
       await bare.stop();
     }
   });
+
+  it('reads a wallet again, before its reading is old, once the indexer has a transfer of it from a later block than the reading (and only then)', async () => {
+    const store = await createTestStore();
+    // This chain's blocks carry the wall clock; the indexer refuses transfers a day ahead of its clock.
+    const clock = settableClock(Date.now());
+    const deps = { store, identity: testConfig().identity, clock };
+    const usdt = await chain.deployToken('USDT', 6);
+    await chain.send({ address: usdt, abi: TOKEN.abi, functionName: 'mint', args: [DEPLOYER, parseUnits('1000', 6)] });
+    const wallet = getAddress(randomEvm());
+    await ingest(deps, [identify({ email: 'follows@example.com', wallets: [{ chain: 'ethereum', address: wallet }] })]);
+    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${chain.url}`, EVM_TOKENS: `ethereum:${usdt}:USDT:6`, EVM_START_BLOCK: `ethereum=${await chain.pub.getBlockNumber()}` }).chains[0]!;
+    const { catchUp, cc } = await testIndexer(config, deps);
+    const pay = (amount: string) => chain.send({ address: usdt, abi: TOKEN.abi, functionName: 'transfer', args: [wallet, parseUnits(amount, 6)] });
+    // The clock never moves and readings may be an hour old: only a transfer can make one due.
+    const refresh = () => refreshReadings(store, cc, () => clock().getTime(), 3_600_000);
+    const reading = async () => (await store.db.query.onchainReadings.findFirst({ where: (t, { eq }) => eq(t.address, wallet) }))!;
+
+    // Paid, and read at a later block before the indexer took the transfer in: the reading has it already.
+    const paidAt = Number((await pay('4')).blockNumber);
+    await chain.mine();
+    expect(await refresh()).toBe(1);
+    expect(await reading()).toMatchObject({ valueMicros: 4_000_000 });
+    expect((await reading()).block).toBeGreaterThan(paidAt);
+    await catchUp();
+    expect(await refresh(), 'a transfer from before the reading makes nothing due').toBe(0);
+
+    // Paid after the reading: once indexed, the wallet is read again, at the transfer's block itself.
+    const laterAt = Number((await pay('6')).blockNumber);
+    expect(await refresh(), 'not indexed yet: nothing says the reading is behind').toBe(0);
+    await catchUp();
+    expect(await refresh()).toBe(1);
+    expect(await reading()).toMatchObject({ valueMicros: 10_000_000, block: laterAt });
+    expect(await refresh(), 'a reading at the transfer\'s own block has it').toBe(0);
+  }, 60_000);
 });
