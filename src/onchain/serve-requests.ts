@@ -9,6 +9,8 @@ import type { Address } from './settings.ts';
 const ANY = `SELECT 1 FROM ${TABLE} WHERE ${CHAIN} = ? LIMIT 1`;
 // Claiming is deleting: two instances serving requests never read the same one twice.
 const CLAIM = `DELETE FROM ${TABLE} WHERE ${CHAIN} = ? AND ${ADDRESS} IN (SELECT ${ADDRESS} FROM ${TABLE} WHERE ${CHAIN} = ? ORDER BY ${AT} LIMIT ?) RETURNING ${ADDRESS}, ${AT}`;
+const PUT_BACK = `INSERT INTO ${TABLE} (${CHAIN}, ${ADDRESS}, ${AT}) SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) AS j WHERE true
+  ON CONFLICT (${CHAIN}, ${ADDRESS}) DO UPDATE SET ${AT} = min(${AT}, excluded.${AT})`;
 
 /**
  * Reads the requested wallets of this chain (1,000 a round, one multicall) and stores their readings.
@@ -24,10 +26,16 @@ export async function serveRefreshRequests(store: Store, cc: ChainClient, now: (
   try {
     await storeReadings(store, await readWallets(cc, claimed.map((c) => c.address as Address), now));
   } catch (e) {
+    // Back as they were: a lookup that asked again meanwhile filed a row of its own, and the request
+    // keeps the time it was first asked (its place in the queue), not the later one.
     const back = JSON.stringify(claimed.map((c) => [cc.chain, c.address, c.at]));
     await store
-      .writeOne({ sql: `INSERT INTO ${TABLE} (${CHAIN}, ${ADDRESS}, ${AT}) SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) AS j WHERE true ON CONFLICT DO NOTHING`, args: [back] })
-      .catch(() => undefined);
+      .writeOne({ sql: PUT_BACK, args: [back] })
+      // Said, not swallowed: those requests are lost until a lookup asks again. The node's error stays the
+      // cause, so the loop's backoff still honours its Retry-After.
+      .catch((putBack: Error) => {
+        throw new Error(`${claimed.length} claimed refresh requests could not be put back (${putBack.message.split('\n')[0]}) after: ${(e as Error).message?.split('\n')[0]}`, { cause: e });
+      });
     throw e;
   }
   return claimed.length;

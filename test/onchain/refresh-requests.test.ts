@@ -1,0 +1,78 @@
+// The refresh requests a lookup files, served by the chain loop's worker (serveRefreshRequests) through
+// the fault proxy: when the node answers 5xx, times out or is stopped, the requests it claimed are put
+// back as they were, and once a node answers again each is served exactly once.
+import { sql } from 'drizzle-orm';
+import { getAddress, parseUnits } from 'viem';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectChain } from '../../src/onchain/client.ts';
+import { requestRefresh } from '../../src/onchain/requests.ts';
+import { serveRefreshRequests } from '../../src/onchain/serve-requests.ts';
+import { startChain, type TestChain } from '../support/chain.ts';
+import { createTestStore } from '../support/db.ts';
+import { randomEvm } from '../support/factories.ts';
+import { evmConfig } from '../support/onchain.ts';
+import { startRpcProxy, type RpcProxy } from '../support/rpc-proxy.ts';
+
+let node: TestChain;
+let proxy: RpcProxy;
+beforeAll(async () => {
+  node = await startChain({ chainId: 1 });
+  proxy = await startRpcProxy(node.url);
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await node?.stop();
+});
+
+describe('refresh requests when the node fails', () => {
+  it('puts the claimed requests back (same place in the queue) on 5xx, a timeout and a stopped node, then serves each once', async () => {
+    const store = await createTestStore();
+    const T1 = Date.parse('2026-11-20T10:00:00+08:00');
+    const now = () => T1 + 60_000;
+    // Addresses no customer holds (a `wallet` lookup asks for any address): only the requests read them.
+    const wallets = Array.from({ length: 3 }, () => getAddress(randomEvm()));
+    const fund = (n: TestChain) => Promise.all(wallets.map((w, i) => n.test.setBalance({ address: w, value: parseUnits(String(i + 1), 18) })));
+    await fund(node);
+    const cc = await connectChain(evmConfig({ EVM_RPC_URLS: `ethereum=${proxy.url}` }).chains[0]!, { retryCount: 0, timeoutMs: 1500 });
+    await requestRefresh(store, wallets.map((address) => ({ chain: 'ethereum', address })), T1);
+    const requests = () => store.db.all<{ address: string; requested_at: number }>(sql`SELECT address, requested_at FROM onchain_refresh_requests ORDER BY address`);
+    const readings = () => store.db.all<{ address: string; native: string }>(sql`SELECT address, holdings ->> '$.native.balance' AS native FROM onchain_readings ORDER BY address`);
+    const filed = await requests();
+    expect(filed).toHaveLength(3);
+
+    // 5xx on the reads (the head answers, the multicall and the codes do not).
+    proxy.fault({ kind: 'status', status: 503 }, { methods: ['eth_call', 'eth_getCode'] });
+    await expect(serveRefreshRequests(store, cc, now)).rejects.toThrow(/503|HTTP request failed/);
+    proxy.clear();
+    expect(await requests(), 'after a 503').toEqual(filed);
+
+    // A node that takes the request and never answers; meanwhile a lookup asks for one of them again.
+    proxy.fault({ kind: 'hang' }, { methods: ['eth_call'] });
+    const hung = serveRefreshRequests(store, cc, now);
+    await vi.waitFor(() => expect(proxy.pending).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+    expect(await requests(), 'claimed while read').toEqual([]);
+    await requestRefresh(store, [{ chain: 'ethereum', address: wallets[0]! }], T1 + 30_000);
+    await expect(hung).rejects.toThrow(/timed out|took too long/i);
+    proxy.clear();
+    expect(await requests(), 'after a timeout: each back at the time it was first asked').toEqual(filed);
+
+    // The node is stopped: nothing listens behind the proxy.
+    await node.stop();
+    await expect(serveRefreshRequests(store, cc, now)).rejects.toThrow();
+    expect(await requests(), 'with the node stopped').toEqual(filed);
+    expect(await readings()).toEqual([]);
+
+    // A node is back. Two instances serve at once: each request is read by one of them, once.
+    node = await startChain({ chainId: 1 });
+    await fund(node);
+    proxy.retarget(node.url);
+    const from = proxy.seen.length;
+    const served = await Promise.all([serveRefreshRequests(store, cc, now, 2), serveRefreshRequests(store, cc, now, 2)]);
+    expect(served[0]! + served[1]!).toBe(3);
+    expect(await requests()).toEqual([]);
+    expect(await readings()).toEqual(wallets.map((address, i) => ({ address, native: String(i + 1) })).sort((a, b) => (a.address < b.address ? -1 : 1)));
+    const codeReads = proxy.seen.slice(from).filter((s) => !s.fault).flatMap((s) => s.calls).filter((c) => c.method === 'eth_getCode').map((c) => getAddress(c.params![0]));
+    expect(codeReads.sort()).toEqual([...wallets].sort());
+    expect(await serveRefreshRequests(store, cc, now), 'nothing is left to serve twice').toBe(0);
+  }, 60_000);
+});
