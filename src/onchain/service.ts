@@ -51,12 +51,16 @@ export function startOnchain(deps: OnchainDeps) {
   const now = () => deps.clock().getTime();
   let stopped = false;
   const wakers = new Set<{ done: () => void; backingOff: boolean }>();
-  const loops = evm.chains.map(async (config) => {
+  // A kick that comes while a loop is mid-round finds no waker; the loop sees this and runs again
+  // instead of sleeping a whole poll on a request it may have missed.
+  const kicked = evm.chains.map(() => false);
+  const loops = evm.chains.map(async (config, i) => {
     let cc: ChainClient | undefined;
     let indexer: ChainIndexer | undefined;
     let failures = 0;
     while (!stopped) {
       let wait = evm.pollMs;
+      kicked[i] = false;
       try {
         if (!cc) {
           cc = await connectChain(config, { timeoutMs: evm.rpcTimeoutMs });
@@ -83,6 +87,9 @@ export function startOnchain(deps: OnchainDeps) {
         log.warn({ chain: config.chain, failures, retry_in_ms: wait, err: { message: rpcErrorMessage(e) } }, 'chain step failed; backing off');
       }
       const backingOff = failures > 0;
+      // stop() wakes the sleepers it finds; a loop that was mid-round must not start a sleep after it.
+      if (stopped) break;
+      if (kicked[i] && !backingOff) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, wait);
         function done() {
@@ -99,7 +106,10 @@ export function startOnchain(deps: OnchainDeps) {
   return {
     holder,
     /** A lookup found a stale or missing reading: run the loops now instead of at the next poll. */
-    kick: () => [...wakers].filter((w) => !w.backingOff).forEach((w) => w.done()),
+    kick: () => {
+      kicked.fill(true);
+      [...wakers].filter((w) => !w.backingOff).forEach((w) => w.done());
+    },
     async stop() {
       stopped = true;
       [...wakers].forEach((w) => w.done());

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectChain } from '../../src/onchain/client.ts';
 import { requestRefresh } from '../../src/onchain/requests.ts';
 import { serveRefreshRequests } from '../../src/onchain/serve-requests.ts';
+import { startOnchain } from '../../src/onchain/service.ts';
 import { startChain, type TestChain } from '../support/chain.ts';
-import { createTestStore } from '../support/db.ts';
-import { randomEvm } from '../support/factories.ts';
-import { evmConfig } from '../support/onchain.ts';
+import { createTestStore, settableClock, testConfig } from '../support/db.ts';
+import { identify, ingest, randomEvm, uniq } from '../support/factories.ts';
+import { evmConfig, quietLog } from '../support/onchain.ts';
 import { startRpcProxy, type RpcProxy } from '../support/rpc-proxy.ts';
 
 let node: TestChain;
@@ -74,5 +75,36 @@ describe('refresh requests when the node fails', () => {
     const codeReads = proxy.seen.slice(from).filter((s) => !s.fault).flatMap((s) => s.calls).filter((c) => c.method === 'eth_getCode').map((c) => getAddress(c.params![0]));
     expect(codeReads.sort()).toEqual([...wallets].sort());
     expect(await serveRefreshRequests(store, cc, now), 'nothing is left to serve twice').toBe(0);
+  }, 60_000);
+
+  it('a request filed while the loop is mid-round is served in the next round, not a poll later', async () => {
+    const store = await createTestStore();
+    const clock = settableClock(Date.now());
+    const address = getAddress(randomEvm());
+    await node.test.setBalance({ address, value: parseUnits('4', 18) });
+    // A poll of an hour: only the lookup's kick can bring the loop round again within the test.
+    const evm = evmConfig({ EVM_RPC_URLS: `ethereum=${proxy.url}`, EVM_POLL_MS: '3600000', EVM_CONFIRMATIONS: '0' });
+    // A customer's wallet, so the round reads one after the indexer's step; that read is slow, and the
+    // lookup below asks (and kicks) while it is under way: no loop is asleep to be woken.
+    await ingest({ store, identity: testConfig().identity, clock }, [identify({ email: `${uniq('m')}@example.com`, wallets: [{ chain: 'ethereum', address: getAddress(randomEvm()) }] })]);
+    proxy.fault({ kind: 'delay', ms: 2000 }, { methods: ['eth_getCode'], times: 1 });
+    let filed = false;
+    const svc = startOnchain({
+      store, identity: testConfig().identity, clock, log: quietLog, evm, holder: 'mid-round',
+      // After the round's requests were served and the indexer stepped: a lookup asks now, and kicks.
+      onStep: () => {
+        if (filed) return;
+        filed = true;
+        void requestRefresh(store, [{ chain: 'ethereum', address }], clock().getTime()).then(() => svc.kick());
+      },
+    });
+    try {
+      await vi.waitFor(async () => expect((await store.db.all<{ address: string }>(sql`SELECT address FROM onchain_readings`)).map((r) => r.address)).toContain(address), { timeout: 20_000, interval: 100 });
+      expect(proxy.seen.some((s) => s.fault === 'delay')).toBe(true);
+    } finally {
+      proxy.clear();
+      // With an hour's poll, a loop that began its sleep after stop() would hold this for an hour.
+      await svc.stop();
+    }
   }, 60_000);
 });

@@ -17,7 +17,8 @@ interface RpcCall {
  * - `swap-ids`: a batch's answers with their ids exchanged (each result lands at another caller);
  * - `no-result`: the answer without its `result`;
  * - `result`: the node's answer with `result` replaced by `edit(result, call)` (a result of the wrong shape);
- * - `drop`: the connection closed without an answer (a node gone).
+ * - `drop`: the connection closed without an answer (a node gone);
+ * - `delay`: the node's own answer, `ms` later (a slow node that does answer).
  */
 export type Fault =
   | { kind: 'hang' }
@@ -27,7 +28,8 @@ export type Fault =
   | { kind: 'swap-ids' }
   | { kind: 'no-result' }
   | { kind: 'result'; edit: (result: Json, call: RpcCall) => Json }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  | { kind: 'delay'; ms: number };
 
 export interface Seen {
   at: number;
@@ -95,6 +97,9 @@ export async function startRpcProxy(target: string) {
         return void res.end(fault.status === 429 ? 'Too Many Requests' : 'Service Unavailable');
       case 'bad-json':
         return json(200, '{"jsonrpc":"2.0","id":');
+      case 'delay':
+        await new Promise((r) => setTimeout(r, fault.ms));
+        break;
     }
     let up: { status: number; text: string };
     try {
@@ -103,7 +108,7 @@ export async function startRpcProxy(target: string) {
       // The node is down: the client sees its connection closed, as it would without a proxy.
       return void req.socket.destroy();
     }
-    if (!fault || up.status !== 200) return json(up.status, up.text);
+    if (!fault || fault.kind === 'delay' || up.status !== 200) return json(up.status, up.text);
     const answer = JSON.parse(up.text) as Json;
     const answers: Json[] = Array.isArray(answer) ? answer : [answer];
     const byId = new Map(calls.map((c) => [String(c.id), c]));
