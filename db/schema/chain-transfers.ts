@@ -21,6 +21,10 @@ export const chainTransfers = sqliteTable(
     counterparty: text('counterparty').notNull(),
     direction: text('direction', { enum: TX_DIRECTIONS }).notNull(),
     amount: text('amount').notNull(),
+    // The transfer's USDT value at its block's price (millionths), null when the token has no price
+    // (no feed, not a stable); `price` says where that price came from and how old it was (JSON).
+    valueMicros: integer('value_micros'),
+    price: text('price'),
     customerId: text('customer_id').notNull(),
     at: epochMs('at').notNull(),
     matchKey: text('match_key').notNull(),

@@ -41,6 +41,8 @@ export function kycAlert(
 export const statusChanged = (a: { fromStatus: string | null; toStatus: string | null }) => a.fromStatus !== null && a.fromStatus !== a.toStatus;
 export const levelChanged = (a: { fromLevel: string | null; toLevel: string | null }) => a.toLevel !== null && a.fromLevel !== a.toLevel;
 
+const USDT = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /**
  * A transfer between a customer's wallet and a screened address. The reason names the screened side
  * (address and label, compliance's own data) and the amount, never the customer's wallet, so a
@@ -48,14 +50,17 @@ export const levelChanged = (a: { fromLevel: string | null; toLevel: string | nu
  */
 export function exposureAlert(a: {
   unifiedId: string; record: { chain: string; token: string; amount: string; direction: 'in' | 'out'; tx_hash?: string | null; id?: string };
+  /** The transfer's USDT value (the source's figure, or the indexer's at the block's price); null without a price. */
+  valueUsdt: string | null;
   counterparty: string; label: string | null; at: number; now: number;
 }): AlertRow {
   const r = a.record;
   const who = `screened address ${a.counterparty}${a.label ? ` (${a.label})` : ''}`;
+  const value = a.valueUsdt === null ? 'no price' : `${USDT.format(Number(a.valueUsdt))} USDT`;
   return {
     unifiedId: a.unifiedId,
     kind: 'exposure',
-    reason: `${r.direction === 'in' ? 'Received' : 'Sent'} ${r.amount} ${r.token} on ${r.chain} ${r.direction === 'in' ? 'from' : 'to'} ${who}${r.tx_hash ? `, tx ${r.tx_hash}` : ''}`,
+    reason: `${r.direction === 'in' ? 'Received' : 'Sent'} ${r.amount} ${r.token} (${value}) on ${r.chain} ${r.direction === 'in' ? 'from' : 'to'} ${who}${r.tx_hash ? `, tx ${r.tx_hash}` : ''}`,
     recordId: r.id,
     at: a.at,
     createdAt: a.now,

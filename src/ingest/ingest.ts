@@ -192,7 +192,7 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
         if (chain) {
           seen.push({
             recordId: record.id!, chain: record.chain, block: chain.block, blockHash: chain.blockHash, txHash: chain.txHash, logIndex: chain.logIndex, token: record.token,
-            wallet: chain.wallet, counterparty: chain.counterparty, direction: record.direction, amount: record.amount, customerId: who.customerId, at, matchKey: key!, stored: own ? 1 : 0,
+            wallet: chain.wallet, counterparty: chain.counterparty, direction: record.direction, amount: record.amount, valueMicros: chain.valueMicros, price: chain.price, customerId: who.customerId, at, matchKey: key!, stored: own ? 1 : 0,
           });
         }
         if (!own) {
@@ -201,7 +201,9 @@ export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[],
         }
         const other = counterpartyOf(records[index]!);
         if (other && screened.has(other)) {
-          facts.alerts.push(exposureAlert({ unifiedId: who.unifiedId, record, counterparty: other, label: screened.get(other) ?? null, at, now }));
+          // An indexed transfer without a price carries 0 as its figure; the alert says it had none.
+          const valueUsdt = chain && chain.valueMicros === null ? null : record.usdt_value;
+          facts.alerts.push(exposureAlert({ unifiedId: who.unifiedId, record, valueUsdt, counterparty: other, label: screened.get(other) ?? null, at, now }));
           result.alerts++;
         }
       }

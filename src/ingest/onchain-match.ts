@@ -13,6 +13,10 @@ export interface ChainTransferMeta {
   logIndex: number;
   wallet: string;
   counterparty: string;
+  /** USDT millionths at the block's price; null when the token has no price. */
+  valueMicros: number | null;
+  /** `priceJson` of that price (source, feed, usdt, updated_at) as JSON; null without one. */
+  price: string | null;
 }
 
 type TxRecord = Extract<IngestRecord, { type: 'transaction' }>;
@@ -89,8 +93,8 @@ export type ChainTransferRow = typeof chainTransfers.$inferInsert;
 
 export async function insertChainTransfers(tx: Tx, rows: ChainTransferRow[]): Promise<void> {
   await insertMany(
-    tx, 'chain_transfers', ['record_id', 'chain', 'block', 'block_hash', 'tx_hash', 'log_index', 'token', 'wallet', 'counterparty', 'direction', 'amount', 'customer_id', 'at', 'match_key', 'stored'],
-    rows.map((r) => [r.recordId, r.chain, r.block, r.blockHash, r.txHash, r.logIndex, r.token, r.wallet, r.counterparty, r.direction, r.amount, r.customerId, r.at, r.matchKey, r.stored]),
+    tx, 'chain_transfers', ['record_id', 'chain', 'block', 'block_hash', 'tx_hash', 'log_index', 'token', 'wallet', 'counterparty', 'direction', 'amount', 'value_micros', 'price', 'customer_id', 'at', 'match_key', 'stored'],
+    rows.map((r) => [r.recordId, r.chain, r.block, r.blockHash, r.txHash, r.logIndex, r.token, r.wallet, r.counterparty, r.direction, r.amount, r.valueMicros ?? null, r.price ?? null, r.customerId, r.at, r.matchKey, r.stored]),
     'ON CONFLICT DO NOTHING',
   );
 }

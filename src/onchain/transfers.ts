@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/client.ts';
 import type { ChainTransferMeta } from '../ingest/onchain-match.ts';
 import { blockAt, RpcAnswerError, validated, type ChainClient } from './client.ts';
-import { feedCalls, priceOf, valueMicros, type Price } from './prices.ts';
+import { feedCalls, priceJson, priceOf, valueMicros, type Price } from './prices.ts';
 import type { Address } from './settings.ts';
 
 export interface TransferLog {
@@ -134,7 +134,11 @@ export function transferRecords(cc: ChainClient, logs: TransferLog[], customers:
     const b = blocks.get(l.block)!;
     if (b.hash !== l.blockHash) throw new Error(`block ${l.block} changed while it was read (a reorg); reading it again`);
     const price = priceOf(token.symbol, b.prices);
-    const usdt = price ? formatUnits(valueMicros(l.value, token.decimals, price), 6) : '0';
+    const micros = price ? valueMicros(l.value, token.decimals, price) : null;
+    // The transaction's figure is a number (volumes sum it): an unpriced transfer counts 0 there, and
+    // its chain_transfers row says it had no price, so it is shown without a value.
+    const usdt = micros === null ? '0' : formatUnits(micros, 6);
+    const value = { valueMicros: micros === null ? null : Number(micros), price: price ? JSON.stringify(priceJson(price)) : null };
     for (const [side, wallet, counterparty] of [['in', l.to, l.from], ['out', l.from, l.to]] as const) {
       if (!customers.has(wallet)) continue;
       out.push({
@@ -145,7 +149,7 @@ export function transferRecords(cc: ChainClient, logs: TransferLog[], customers:
           identifiers: { wallets: [{ chain: cc.chain, address: wallet }] },
           chain: cc.chain, token: token.symbol, amount: formatUnits(l.value, token.decimals), usdt_value: usdt, direction: side, tx_hash: l.txHash,
         },
-        meta: { block: l.block, blockHash: l.blockHash, txHash: l.txHash, logIndex: l.logIndex, wallet, counterparty },
+        meta: { block: l.block, blockHash: l.blockHash, txHash: l.txHash, logIndex: l.logIndex, wallet, counterparty, ...value },
       });
     }
   }

@@ -23,11 +23,17 @@ export interface WalletTransfer {
   at: string;
   token: string;
   amount: string;
+  /** USDT at the block's price (§7); null when the token has no price */
+  value_usdt: number | null;
+  /** where that price came from and how old it was, as a holding's price says it; null without one */
+  price: TransferPrice | null;
   direction: 'in' | 'out';
   counterparty: string;
   tx_hash: string;
   block: number;
 }
+
+export type TransferPrice = NonNullable<Holding['price']>;
 
 /** What the store knows about any EVM address: never a node call, so it answers in milliseconds. */
 export interface WalletFacts {
@@ -61,7 +67,7 @@ const iso = (ms: unknown) => new Date(Number(ms)).toISOString();
 const R = getTableName(onchainReadings);
 const [rChain, rAddress, rKind, rHoldings, rMicros, rBlock, rBlockAt, rReadAt] = columnsOf(onchainReadings, ['chain', 'address', 'kind', 'holdings', 'valueMicros', 'block', 'blockAt', 'readAt']);
 const T = getTableName(chainTransfers);
-const [tChain, tAt, tToken, tAmount, tDirection, tWallet, tCounterparty, tTx, tLog, tBlock] = columnsOf(chainTransfers, ['chain', 'at', 'token', 'amount', 'direction', 'wallet', 'counterparty', 'txHash', 'logIndex', 'block']);
+const [tChain, tAt, tToken, tAmount, tValue, tPrice, tDirection, tWallet, tCounterparty, tTx, tLog, tBlock] = columnsOf(chainTransfers, ['chain', 'at', 'token', 'amount', 'valueMicros', 'price', 'direction', 'wallet', 'counterparty', 'txHash', 'logIndex', 'block']);
 const S = getTableName(screenedAddresses);
 const [sAddress, sLabel, sAt] = columnsOf(screenedAddresses, ['address', 'label', 'addedAt']);
 
@@ -69,10 +75,10 @@ const READINGS = `SELECT ${rChain} AS chain, ${rKind} AS kind, ${rHoldings} AS h
   FROM ${R} WHERE ${rAddress} = ? ORDER BY ${rChain}`;
 // Rows are kept per customer side; an address that is no customer's appears only as the counterparty.
 // A transfer between two customers has a row for each side, so the address's own side is kept.
-const side = (col: string | undefined, flip: boolean) => `SELECT ${tChain} AS chain, ${tAt} AS at, ${tToken} AS token, ${tAmount} AS amount,
+const side = (col: string | undefined, flip: boolean) => `SELECT ${tChain} AS chain, ${tAt} AS at, ${tToken} AS token, ${tAmount} AS amount, ${tValue} AS value_micros, ${tPrice} AS price,
   ${flip ? `CASE ${tDirection} WHEN 'in' THEN 'out' ELSE 'in' END` : tDirection} AS direction, ${flip ? tWallet : tCounterparty} AS counterparty,
   ${tTx} AS tx_hash, ${tLog} AS log_index, ${tBlock} AS block, ${flip ? 1 : 0} AS flipped FROM ${T} WHERE ${col} = ?1`;
-const TRANSFERS = `SELECT chain, at, token, amount, direction, counterparty, tx_hash, block FROM (
+const TRANSFERS = `SELECT chain, at, token, amount, value_micros, price, direction, counterparty, tx_hash, block FROM (
     SELECT *, row_number() OVER (PARTITION BY chain, tx_hash, log_index ORDER BY flipped) AS n FROM (
       SELECT * FROM (${side(tWallet, false)} ORDER BY at DESC LIMIT ${RECENT * 2}) UNION ALL SELECT * FROM (${side(tCounterparty, true)} ORDER BY at DESC LIMIT ${RECENT * 2})))
   WHERE n = 1 ORDER BY at DESC, tx_hash LIMIT ${RECENT}`;
@@ -103,7 +109,9 @@ export async function walletFacts(store: Pick<Store, 'read'>, address: string): 
     first_activity: span?.first == null ? null : iso(span.first),
     last_activity: span?.last == null ? null : iso(span.last),
     transfers: transfers.map((t) => ({
-      chain: String(t.chain), at: iso(t.at), token: String(t.token), amount: String(t.amount), direction: t.direction === 'out' ? 'out' : 'in',
+      chain: String(t.chain), at: iso(t.at), token: String(t.token), amount: String(t.amount),
+      value_usdt: t.value_micros == null ? null : Math.round(Number(t.value_micros) / 1e4) / 100, price: t.price == null ? null : (JSON.parse(String(t.price)) as TransferPrice),
+      direction: t.direction === 'out' ? 'out' : 'in',
       counterparty: String(t.counterparty), tx_hash: String(t.tx_hash), block: Number(t.block),
     })),
     screened: screened ? { label: screened.label == null ? null : String(screened.label), added_at: iso(screened.added_at) } : null,

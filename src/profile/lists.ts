@@ -18,7 +18,10 @@ export interface TransactionRow {
   chain: string;
   token: string;
   amount: string;
-  value_usdt: number;
+  /** null for a transfer the indexer read whose token has no price (§7: shown without a USDT value) */
+  value_usdt: number | null;
+  /** for an indexed transfer, the price it was valued at (source and age); null for a pushed one (the source's own figure) */
+  price: { source: string; usdt: number; feed?: string; updated_at?: string } | null;
   tx_hash: string | null;
   /** Only for a hash of the chain's own shape (hex, or base58 on solana): customer text is never a link. */
   explorer_url: string | null;
@@ -34,9 +37,17 @@ export interface RefusedByGuards {
 }
 
 const inGroup = 'customer_id IN (SELECT id FROM customers WHERE root_id = ?1)';
-const TX_COLUMNS = 'at, direction, chain, token, amount, usdt_micros, tx_hash';
+const TX_COLUMNS = 'at, direction, chain, token, amount, usdt_micros, tx_hash, price';
 const TX_ORDER = 'ORDER BY at DESC, id DESC';
-type TxJson = [number, 'in' | 'out', string, string, string, number, string | null];
+/**
+ * A page of transactions with, for the indexed ones, their chain_transfers row (its primary key is the
+ * record id): an unpriced transfer's value is null there, not the 0 the volumes count.
+ */
+const txPage = (where: string, limit: string) => `SELECT t.at, t.direction, t.chain, t.token, t.amount,
+    CASE WHEN ct.record_id IS NOT NULL AND ct.value_micros IS NULL THEN NULL ELSE t.usdt_micros END AS usdt_micros, t.tx_hash, ct.price AS price
+  FROM (SELECT id, at, direction, chain, token, amount, usdt_micros, tx_hash, record_id FROM transactions WHERE ${where} ${TX_ORDER} ${limit}) AS t
+  LEFT JOIN chain_transfers ct ON ct.record_id = t.record_id ORDER BY t.at DESC, t.id DESC`;
+type TxJson = [number, 'in' | 'out', string, string, string, number | null, string | null, string | null];
 
 /**
  * Two columns for the profile's one statement (profile.ts, whose CTE `g` holds the group's customer
@@ -47,7 +58,7 @@ type TxJson = [number, 'in' | 'out', string, string, string, number, string | nu
  * which SQLite cannot probe an expression index; `+c.resolved_at` keeps the open-conflicts index out).
  */
 export const CARD_LIST_COLUMNS = `
-    (SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (SELECT ${TX_COLUMNS} FROM transactions WHERE customer_id IN (SELECT id FROM g) ${TX_ORDER} LIMIT ${PAGE_SIZE})) AS recent_tx,
+    (SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (${txPage('customer_id IN (SELECT id FROM g)', `LIMIT ${PAGE_SIZE}`)})) AS recent_tx,
     (SELECT json_group_array(json_array(kind, identifier_type, n, last_at)) FROM (
       SELECT kind, identifier_type, count(DISTINCT coalesce(identifier_value, customer_ids)) AS n, max(created_at) AS last_at FROM (
         ${[0, 1].map((i) => `SELECT c.id, c.kind, c.identifier_type, c.identifier_value, c.customer_ids, c.created_at FROM g CROSS JOIN identity_conflicts c
@@ -55,8 +66,9 @@ export const CARD_LIST_COLUMNS = `
       GROUP BY kind, identifier_type ORDER BY n DESC, kind, identifier_type)) AS refused`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const txRow = ([at, direction, chain, token, amount, micros, hash]: TxJson): TransactionRow => ({
-  at: iso(at), direction, chain, token, amount, value_usdt: Math.round(Number(micros) / 1e4) / 100, tx_hash: hash, explorer_url: hash ? txExplorerUrl(chain, hash) : null,
+const txRow = ([at, direction, chain, token, amount, micros, hash, price]: TxJson): TransactionRow => ({
+  at: iso(at), direction, chain, token, amount, value_usdt: micros === null ? null : Math.round(Number(micros) / 1e4) / 100,
+  price: price === null ? null : (JSON.parse(price) as TransactionRow['price']), tx_hash: hash, explorer_url: hash ? txExplorerUrl(chain, hash) : null,
 });
 
 /** The two columns of CARD_LIST_COLUMNS as the profile's model. */
@@ -70,6 +82,7 @@ export function cardLists(row: Record<string, unknown>) {
 
 /** One page of the customer's transactions, newest first (ties by id, so pages never overlap). */
 export async function transactionPage(store: Pick<Store, 'read'>, unifiedId: string, offset: number, limit = PAGE_SIZE): Promise<TransactionRow[]> {
-  const rows = await store.read(`SELECT ${TX_COLUMNS} FROM transactions WHERE ${inGroup} ${TX_ORDER} LIMIT ?2 OFFSET ?3`, [unifiedId, limit, offset]);
-  return rows.map((r) => txRow([Number(r.at), r.direction as 'in' | 'out', String(r.chain), String(r.token), String(r.amount), Number(r.usdt_micros), r.tx_hash == null ? null : String(r.tx_hash)]));
+  const rows = await store.read(txPage(inGroup, 'LIMIT ?2 OFFSET ?3'), [unifiedId, limit, offset]);
+  const text = (v: unknown) => (v == null ? null : String(v));
+  return rows.map((r) => txRow([Number(r.at), r.direction as 'in' | 'out', String(r.chain), String(r.token), String(r.amount), r.usdt_micros == null ? null : Number(r.usdt_micros), text(r.tx_hash), text(r.price)]));
 }

@@ -24,7 +24,10 @@ const clipItem = (s: string, max = ITEM_CHARS) => (s.length > max ? `${s.slice(0
 const shortHash = (h: string) => (h.length > 20 ? `${h.slice(0, 10)}…${h.slice(-6)}` : h);
 
 export function transactionParts(t: TransactionRow): LineParts {
-  const head = `${fmtTime(t.at)} · ${t.direction} ${clipItem(t.amount, 40)} ${clipItem(t.token, 20)} (${fmtUsdt(t.value_usdt)}) · ${t.chain} · `;
+  // An indexed transfer's value says a feed's price and its age, or that its token had no price.
+  const feed = t.price?.source === 'feed' && t.price.updated_at ? `, feed ${fmtTime(t.price.updated_at)}` : '';
+  const value = t.value_usdt === null ? 'no price' : `${fmtUsdt(t.value_usdt)}${feed}`;
+  const head = `${fmtTime(t.at)} · ${t.direction} ${clipItem(t.amount, 40)} ${clipItem(t.token, 20)} (${value}) · ${t.chain} · `;
   if (t.tx_hash && t.explorer_url) return { head, link: { label: shortHash(t.tx_hash), url: t.explorer_url }, tail: '' };
   return { head, link: null, tail: t.tx_hash ? `tx ${clipItem(t.tx_hash, 80)}` : 'no tx hash' };
 }

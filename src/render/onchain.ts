@@ -39,10 +39,15 @@ export function freshness(s: OnchainStatus | undefined): string {
   return parts.join(' · ') || '—';
 }
 
+/** ` ≈ 6,000.00 USDT (feed, <time>)`: a value and, for a feed's price, how old it was; ` (no price)` without one. */
+export function valueText(valueUsdt: number | null, price: Holding['price']): string {
+  if (valueUsdt === null) return ' (no price)';
+  const feed = price && 'source' in price && price.source === 'feed' && 'updated_at' in price ? ` (feed, ${fmtTime(price.updated_at as string)})` : '';
+  return ` ≈ ${fmtUsdt(valueUsdt)}${feed}`;
+}
+
 export function holdingLine(h: Holding): string {
-  const value = h.value_usdt === null ? ' (no price)' : ` ≈ ${fmtUsdt(h.value_usdt)}`;
-  const feed = h.price && 'source' in h.price && h.price.source === 'feed' && 'updated_at' in h.price ? ` (feed, ${fmtTime(h.price.updated_at as string)})` : '';
-  return `${fmtBalance(h.balance)} ${h.symbol}${value}${feed}`;
+  return `${fmtBalance(h.balance)} ${h.symbol}${valueText(h.value_usdt, h.price)}`;
 }
 
 const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
@@ -98,7 +103,7 @@ export function walletFields(w: WalletView): { title: string; fields: Field[] } 
   if (w.transfers.length) {
     fields.push({
       name: `Recent transfers (${w.transfers.length})`,
-      value: w.transfers.map((t) => `${fmtTime(t.at)} ${t.direction === 'in' ? '← received' : '→ sent'} ${fmtBalance(t.amount)} ${t.token} ${t.direction === 'in' ? 'from' : 'to'} ${t.counterparty} (${t.chain}, tx ${short(t.tx_hash)})`).join('\n'),
+      value: w.transfers.map((t) => `${fmtTime(t.at)} ${t.direction === 'in' ? '← received' : '→ sent'} ${fmtBalance(t.amount)} ${t.token}${valueText(t.value_usdt, t.price)} ${t.direction === 'in' ? 'from' : 'to'} ${t.counterparty} (${t.chain}, tx ${short(t.tx_hash)})`).join('\n'),
     });
   }
   return { title: `Wallet ${w.address}`, fields };

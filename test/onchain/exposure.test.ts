@@ -78,6 +78,6 @@ describe('exposure alerts', () => {
     const r = await ingest(h.deps, [{ type: 'transaction', id: uniq('p'), timestamp: new Date(NOW).toISOString(), identifiers: { email }, chain: 'bsc', token: 'USDT', amount: '3', usdt_value: '3', direction: 'out', counterparty: bad.toLowerCase() }]);
     expect(r.alerts).toBe(1);
     const [a] = (await h.store.db.select().from(alerts)).filter((x) => x.kind === 'exposure' && x.reason!.includes(bad));
-    expect(a!.reason).toBe(`Sent 3 USDT on bsc to screened address ${bad}`);
+    expect(a!.reason).toBe(`Sent 3 USDT (3.00 USDT) on bsc to screened address ${bad}`);
   });
 });

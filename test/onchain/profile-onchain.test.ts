@@ -60,7 +60,7 @@ describe('the on-chain part of a profile', () => {
     expect(text).toContain('a fresh reading was asked for');
     expect(text).toContain('37 more read: press Wallets');
     expect(text).toContain('⛔ Exposure to screened addresses (1)');
-    expect(text).toContain('Received 9 USDT on ethereum from screened address');
+    expect(text).toContain('Received 9 USDT (9.00 USDT) on ethereum from screened address');
     // The symbol is shown as typed: no mention, no @everyone, no bold.
     const raw = JSON.stringify(res);
     expect(raw).not.toContain('<@U777>');

@@ -128,7 +128,7 @@ describe('/user360 wallet', () => {
     expect(full).toContain('Walter Wallet');
     expect(full).toContain('12.5 USDT ≈ 12.50 USDT');
     expect(full).toContain('eoa');
-    expect(full).toContain(`← received 12.5 USDT from ${DEPLOYER}`);
+    expect(full).toContain(`← received 12.5 USDT ≈ 12.50 USDT from ${DEPLOYER}`);
     const masked = await slackCard(`wallet ${customerWallet}`, 'UVIEWER');
     expect(masked).toContain('W***');
     expect(masked).not.toContain('Walter');
@@ -143,7 +143,7 @@ describe('/user360 wallet', () => {
     expect(first).not.toContain('<@U999>');
     expect(first).toContain('&lt;@U999&gt;');
     expect(first).toContain('none: no customer holds this address');
-    expect(first).toContain(`→ sent 12.5 USDT to ${customerWallet}`);
+    expect(first).toContain(`→ sent 12.5 USDT ≈ 12.50 USDT to ${customerWallet}`);
     expect(first).toContain('no reading yet on ethereum');
     expect(first).toContain('a fresh reading was asked for');
     await vi.waitFor(async () => expect(await readingOf(DEPLOYER)).not.toBeUndefined(), { timeout: 20_000, interval: 100 });
