@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { insertMany, type Tx } from './client.ts';
 
@@ -22,4 +22,23 @@ export async function insertRows<T extends SQLiteTable, F extends Field<T>>(
 ): Promise<void> {
   const values = [...rows].map((r) => fields.map((f) => (r[f] === undefined ? null : r[f])));
   await insertMany(tx, getTableName(table), columnsOf(table, fields), values, tail);
+}
+
+/**
+ * A table's SQL names keyed by its drizzle fields, for statements written as text: `T.$` is the table,
+ * `T.rootId` its column. A renamed field is then a type error where the statement names it.
+ */
+export type Names<T extends SQLiteTable> = { readonly [K in Field<T>]: string } & { readonly $: string };
+
+export function names<T extends SQLiteTable>(table: T): Names<T> {
+  const out: Record<string, string> = { $: getTableName(table) };
+  for (const [field, column] of Object.entries(getTableColumns(table) as Record<string, { name: string }>)) out[field] = column.name;
+  return out as Names<T>;
+}
+
+/** The same names as raw fragments for drizzle's `sql` template, where a plain string would be a bound parameter. */
+export type SqlNames<T extends SQLiteTable> = { readonly [K in Field<T>]: SQL } & { readonly $: SQL };
+
+export function sqlNames<T extends SQLiteTable>(table: T): SqlNames<T> {
+  return Object.fromEntries(Object.entries(names(table)).map(([k, v]) => [k, sql.raw(v)])) as SqlNames<T>;
 }

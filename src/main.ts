@@ -1,6 +1,8 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createStore, prepareDatabase } from '../db/client.ts';
+import { customers } from '../db/schema/index.ts';
+import { sqlNames } from '../db/sql-names.ts';
 import { ensureFindIndexes } from '../commands/find.ts';
 import { onchainAccess } from '../commands/context.ts';
 import { createApp, type AppDeps } from './app.ts';
@@ -39,7 +41,7 @@ async function main() {
   const deps = { store, identity: config.identity, clock: systemClock };
 
   let demoKey: string | undefined;
-  const [{ n }] = (await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM customers`)) as [{ n: number }];
+  const [{ n }] = (await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${sqlNames(customers).$}`)) as [{ n: number }];
   if (config.seedDemo === 'true' || (config.seedDemo === 'auto' && n === 0 && config.databaseUrl.startsWith('file:') && !store.replica)) {
     const started = performance.now();
     const r = await seedDemo(deps);

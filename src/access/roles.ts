@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Queryable, Store } from '../../db/client.ts';
 import { ROLES, type ChatPlatform, type Role } from '../../db/schema/constants.ts';
 import { roleGrants } from '../../db/schema/index.ts';
+import { names } from '../../db/sql-names.ts';
 
 /** Higher wins when a person holds several roles (their own grant, Discord guild roles, config). */
 export const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, compliance: 1, admin: 2 };
@@ -30,7 +31,8 @@ export async function resolveRole(db: Queryable | Pick<Store, 'read'>, q: RoleQu
   return rows.reduce<Role>((best, r) => (ROLE_RANK[r.role] > ROLE_RANK[best] ? r.role : best), 'viewer');
 }
 
-const ROLES_OF = 'SELECT role FROM role_grants WHERE platform = ? AND subject IN (SELECT value FROM json_each(?))';
+const G = names(roleGrants);
+const ROLES_OF = `SELECT ${G.role} FROM ${G.$} WHERE ${G.platform} = ? AND ${G.subject} IN (SELECT value FROM json_each(?))`;
 
 export interface Grant {
   platform: ChatPlatform;

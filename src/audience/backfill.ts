@@ -1,10 +1,13 @@
 import { eq } from 'drizzle-orm';
 import type { Store } from '../../db/client.ts';
-import { appSecrets } from '../../db/schema/index.ts';
+import { appSecrets, customers } from '../../db/schema/index.ts';
+import { names } from '../../db/sql-names.ts';
 import { refreshAudience, refreshTerms } from './index-rows.ts';
 
 const MARK = 'audience_index_backfilled';
 const CHUNK = 5000;
+const C = names(customers);
+const NEXT_CHUNK = `SELECT ${C.id}, ${C.rootId} FROM ${C.$} WHERE ${C.id} > ? ORDER BY ${C.id} LIMIT ?`;
 
 /**
  * A database that held customers before the `find` indexes existed gets them built once, in chunks of
@@ -17,7 +20,7 @@ export async function backfillAudienceIndex(store: Store, now: number, log: (lin
   let after = '';
   let n = 0;
   for (;;) {
-    const { rows } = await store.client.execute({ sql: 'SELECT id, root_id FROM customers WHERE id > ? ORDER BY id LIMIT ?', args: [after, CHUNK] });
+    const { rows } = await store.client.execute({ sql: NEXT_CHUNK, args: [after, CHUNK] });
     if (!rows.length) break;
     const ids = rows.map((r) => String(r.id));
     await store.write(async (tx) => {

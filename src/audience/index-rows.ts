@@ -1,6 +1,8 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { insertMany, type Tx } from '../../db/client.ts';
 import { RISK_LEVELS, type SearchField } from '../../db/schema/constants.ts';
+import { audience, campaignTouches, customers, devices, identifiers, kycStates, searchTerms, traits } from '../../db/schema/index.ts';
+import { columnsOf, names } from '../../db/sql-names.ts';
 
 /**
  * Keeps the two `find` indexes in step with the source tables, inside the ingest (or merge, split)
@@ -50,12 +52,19 @@ export function nameTerms(name: string): string[] {
 
 const ids = (xs: string[]) => JSON.stringify(xs);
 
+// Raw because it runs inside every ingest batch; names come from the drizzle tables (db/sql-names.ts).
+const [A, C, D, I, K, S, T, CT] = [names(audience), names(customers), names(devices), names(identifiers), names(kycStates), names(searchTerms), names(traits), names(campaignTouches)];
+const ID_ROWS = `SELECT i.${I.customerId}, i.${I.type}, i.${I.value} FROM json_each(?) j JOIN ${I.$} i ON i.${I.customerId} = j.value`;
+const NAME_ROWS = `SELECT t.${T.customerId}, t.${T.name} FROM json_each(?) j JOIN ${T.$} t ON t.${T.customerId} = j.value WHERE t.${T.name} IS NOT NULL`;
+const DROP_TERMS = `DELETE FROM ${S.$} WHERE ${S.customerId} IN (SELECT value FROM json_each(?))`;
+const TERM_COLS = columnsOf(searchTerms, ['term', 'field', 'customerId']);
+
 /** Rewrites the search terms of these customer nodes from their identifiers, name and id. */
 export async function refreshTerms(tx: Tx, customerIds: string[]): Promise<void> {
   for (const part of chunks([...new Set(customerIds)])) {
     const arg = ids(part);
-    const idRows = await tx.$client.execute({ sql: 'SELECT i.customer_id, i.type, i.value FROM json_each(?) j JOIN identifiers i ON i.customer_id = j.value', args: [arg] });
-    const nameRows = await tx.$client.execute({ sql: 'SELECT t.customer_id, t.name FROM json_each(?) j JOIN traits t ON t.customer_id = j.value WHERE t.name IS NOT NULL', args: [arg] });
+    const idRows = await tx.$client.execute({ sql: ID_ROWS, args: [arg] });
+    const nameRows = await tx.$client.execute({ sql: NAME_ROWS, args: [arg] });
     const rows = new Map<string, [string, string, string]>();
     const add = (term: string, field: SearchField, customerId: string) => term && rows.set(`${term}\u0000${field}\u0000${customerId}`, [term, field, customerId]);
     for (const id of part) add(fold(id), 'unified_id', id);
@@ -63,28 +72,30 @@ export async function refreshTerms(tx: Tx, customerIds: string[]): Promise<void>
       for (const [field, term] of identifierTerms(r.type, r.value)) add(term, field, r.customer_id);
     }
     for (const r of nameRows.rows as unknown as { customer_id: string; name: string }[]) for (const t of nameTerms(r.name)) add(t, 'name', r.customer_id);
-    await tx.$client.execute({ sql: 'DELETE FROM search_terms WHERE customer_id IN (SELECT value FROM json_each(?))', args: [arg] });
-    await insertMany(tx, 'search_terms', ['term', 'field', 'customer_id'], [...rows.values()]);
+    await tx.$client.execute({ sql: DROP_TERMS, args: [arg] });
+    await insertMany(tx, S.$, TERM_COLS, [...rows.values()]);
   }
 }
 
-const RISK_RANK = `CASE k.risk_level ${RISK_LEVELS.map((l, i) => `WHEN '${l}' THEN ${i}`).join(' ')} END`;
+const RISK_RANK = `CASE k.${K.riskLevel} ${RISK_LEVELS.map((l, i) => `WHEN '${l}' THEN ${i}`).join(' ')} END`;
 const NEWEST_KYC = (col: string) =>
-  `(SELECT ${col} FROM customers c CROSS JOIN kyc_states k ON k.customer_id = c.id WHERE c.root_id = r.value ORDER BY k.updated_at DESC, k.customer_id DESC LIMIT 1)`;
+  `(SELECT ${col} FROM ${C.$} c CROSS JOIN ${K.$} k ON k.${K.customerId} = c.${C.id} WHERE c.${C.rootId} = r.value ORDER BY k.${K.updatedAt} DESC, k.${K.customerId} DESC LIMIT 1)`;
+const AUDIENCE_COLS = [A.rootId, A.kycStatus, A.riskRank, A.country, A.firstSeenAt, A.lastActivityAt, A.acquisitionSource];
+const SET_AUDIENCE = AUDIENCE_COLS.slice(1).map((c) => `${c} = excluded.${c}`);
 // The same choices the profile makes: the newest KYC state and the newest device of the merge group.
 const UPSERT_AUDIENCE = `
-  INSERT INTO audience (root_id, kyc_status, risk_rank, country, first_seen_at, last_activity_at, acquisition_source)
+  INSERT INTO ${A.$} (${AUDIENCE_COLS.join(', ')})
   SELECT r.value,
-    coalesce(${NEWEST_KYC('k.status')}, 'unverified'),
+    coalesce(${NEWEST_KYC(`k.${K.status}`)}, 'unverified'),
     ${NEWEST_KYC(RISK_RANK)},
-    (SELECT upper(d.country) FROM customers c CROSS JOIN devices d ON d.customer_id = c.id WHERE c.root_id = r.value ORDER BY d.last_seen_at DESC LIMIT 1),
-    (SELECT min(first_seen_at) FROM customers WHERE root_id = r.value),
-    (SELECT max(last_activity_at) FROM customers WHERE root_id = r.value),
-    (SELECT t.source FROM customers c CROSS JOIN campaign_touches t ON t.customer_id = c.id WHERE c.root_id = r.value ORDER BY t.at, t.id LIMIT 1)
-  FROM json_each(?) r JOIN customers root ON root.id = r.value AND root.root_id = r.value WHERE true
-  ON CONFLICT (root_id) DO UPDATE SET kyc_status = excluded.kyc_status, risk_rank = excluded.risk_rank, country = excluded.country,
-    first_seen_at = excluded.first_seen_at, last_activity_at = excluded.last_activity_at, acquisition_source = excluded.acquisition_source`;
-const DROP_FOLDED = `DELETE FROM audience WHERE root_id IN (SELECT c.id FROM json_each(?) r JOIN customers c ON c.id = r.value WHERE c.root_id <> c.id)`;
+    (SELECT upper(d.${D.country}) FROM ${C.$} c CROSS JOIN ${D.$} d ON d.${D.customerId} = c.${C.id} WHERE c.${C.rootId} = r.value ORDER BY d.${D.lastSeenAt} DESC LIMIT 1),
+    (SELECT min(${C.firstSeenAt}) FROM ${C.$} WHERE ${C.rootId} = r.value),
+    (SELECT max(${C.lastActivityAt}) FROM ${C.$} WHERE ${C.rootId} = r.value),
+    (SELECT t.${CT.source} FROM ${C.$} c CROSS JOIN ${CT.$} t ON t.${CT.customerId} = c.${C.id} WHERE c.${C.rootId} = r.value ORDER BY t.${CT.at}, t.${CT.id} LIMIT 1)
+  FROM json_each(?) r JOIN ${C.$} root ON root.${C.id} = r.value AND root.${C.rootId} = r.value WHERE true
+  ON CONFLICT (${A.rootId}) DO UPDATE SET ${SET_AUDIENCE.slice(0, 3).join(', ')},
+    ${SET_AUDIENCE.slice(3).join(', ')}`;
+const DROP_FOLDED = `DELETE FROM ${A.$} WHERE ${A.rootId} IN (SELECT c.${C.id} FROM json_each(?) r JOIN ${C.$} c ON c.${C.id} = r.value WHERE c.${C.rootId} <> c.${C.id})`;
 
 /** Rewrites the audience row of each id that is a root, and drops the rows of ids merged away. */
 export async function refreshAudience(tx: Tx, rootIds: string[]): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Store } from '../../db/client.ts';
 import { RISK_LEVELS, type KycStatus, type LifecycleStage, type RiskLevel } from '../../db/schema/constants.ts';
+import { audience, complianceForms, customers, identifiers, traits, wallets } from '../../db/schema/index.ts';
+import { names } from '../../db/sql-names.ts';
 import { DAY_MS } from '../time.ts';
 
 /** One line of the Audience list: what KryptoGO's Audience shows, plus 30-day volume (SPEC §8). */
@@ -19,17 +21,20 @@ export interface AudienceRow {
 }
 
 const first = (sql: string) => `(SELECT ${sql} LIMIT 1)`;
+// Names from the drizzle tables (db/sql-names.ts).
+const [A, C, T, I, W, F] = [names(audience), names(customers), names(traits), names(identifiers), names(wallets), names(complianceForms)];
+const firstIdentifier = (type: string) => first(`${I.value} FROM ${I.$} WHERE ${I.customerId} IN g AND ${I.type} = '${type}' ORDER BY ${I.id}`);
 // One fixed statement per row, prepared once (store.read); a page is ten of them.
 const ROW = `
-  WITH g AS MATERIALIZED (SELECT id FROM customers WHERE root_id = ?1)
-  SELECT a.kyc_status, a.risk_rank, a.country, a.first_seen_at, a.last_activity_at,
-    ${first('name FROM traits WHERE customer_id IN g AND name IS NOT NULL ORDER BY updated_at DESC')} AS name,
-    ${first("value FROM identifiers WHERE customer_id IN g AND type = 'email' ORDER BY id")} AS email,
-    ${first("value FROM identifiers WHERE customer_id IN g AND type = 'phone' ORDER BY id")} AS phone,
-    ${first("value FROM identifiers WHERE customer_id IN g AND type = 'external_id' ORDER BY id")} AS external_id,
-    ${first("json_array(chain, address) FROM wallets WHERE customer_id IN g ORDER BY first_seen_at, id")} AS wallet,
-    ${first('form_number FROM compliance_forms WHERE customer_id IN g ORDER BY submitted_at DESC')} AS form_number
-  FROM audience a WHERE a.root_id = ?1`;
+  WITH g AS MATERIALIZED (SELECT ${C.id} FROM ${C.$} WHERE ${C.rootId} = ?1)
+  SELECT a.${A.kycStatus}, a.${A.riskRank}, a.${A.country}, a.${A.firstSeenAt}, a.${A.lastActivityAt},
+    ${first(`${T.name} FROM ${T.$} WHERE ${T.customerId} IN g AND ${T.name} IS NOT NULL ORDER BY ${T.updatedAt} DESC`)} AS name,
+    ${firstIdentifier('email')} AS email,
+    ${firstIdentifier('phone')} AS phone,
+    ${firstIdentifier('external_id')} AS external_id,
+    ${first(`json_array(${W.chain}, ${W.address}) FROM ${W.$} WHERE ${W.customerId} IN g ORDER BY ${W.firstSeenAt}, ${W.id}`)} AS wallet,
+    ${first(`${F.formNumber} FROM ${F.$} WHERE ${F.customerId} IN g ORDER BY ${F.submittedAt} DESC`)} AS form_number
+  FROM ${A.$} a WHERE a.${A.rootId} = ?1`;
 
 /** SPEC §8: new (first seen within 30 days), active (activity within 30), dormant (31–90), churned (more). */
 export function lifecycleStage(firstSeenAt: number, lastActivityAt: number, now: number): LifecycleStage {

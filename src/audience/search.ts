@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable, Store } from '../../db/client.ts';
 import { PERSONAL_SEARCH_FIELDS, SEARCH_FIELDS } from '../../db/schema/constants.ts';
+import { attributes, audience, campaignTouches, customers, labels, searchTerms, segmentMembers, segments, transactions, wallets } from '../../db/schema/index.ts';
+import { names, sqlNames } from '../../db/sql-names.ts';
 import type { AudienceQuery, Filter, VolumeWindow } from './query.ts';
 import { addDays, DAY_MS, gmt8Day, gmt8DayStart } from '../time.ts';
 import { fold } from './index-rows.ts';
@@ -18,9 +20,15 @@ export interface Ranked {
 
 /** Reads: `db` for the statements built per query, `read` (prepared once) for the fixed hot one. */
 export type SearchReader = { db: Queryable; read: Store['read'] };
+// Names from the drizzle tables (db/sql-names.ts): text for the fixed statement, fragments for `sql`.
+const [C, T] = [names(customers), names(transactions)];
 const PER_ROOT_VOLUME = `
-  SELECT c.root_id AS id, total(t.usdt_micros) AS m, count(*) AS n FROM json_each(?) r JOIN customers c ON c.root_id = r.value
-  CROSS JOIN transactions t ON t.customer_id = c.id WHERE t.at >= ? GROUP BY c.root_id`;
+  SELECT c.${C.rootId} AS id, total(t.${T.usdtMicros}) AS m, count(*) AS n FROM json_each(?) r JOIN ${C.$} c ON c.${C.rootId} = r.value
+  CROSS JOIN ${T.$} t ON t.${T.customerId} = c.${C.id} WHERE t.${T.at} >= ? GROUP BY c.${C.rootId}`;
+const [a, c, s, l, w, at, m, g, ct, t] = [
+  sqlNames(audience), sqlNames(customers), sqlNames(searchTerms), sqlNames(labels), sqlNames(wallets),
+  sqlNames(attributes), sqlNames(segmentMembers), sqlNames(segments), sqlNames(campaignTouches), sqlNames(transactions),
+];
 const MAX_CODEPOINT = String.fromCodePoint(0x10ffff);
 const STAGE_DAYS = { fresh: 30, dormant: 90 };
 
@@ -34,34 +42,34 @@ function wordCondition(word: string, personal: boolean): SQL {
   const w = fold(word);
   const fields = personal ? SEARCH_FIELDS.filter((f) => f !== 'phone') : PUBLIC_FIELDS;
   const digits = personal ? phoneDigits(word) : undefined;
-  const range = (t: string) => sql`s.term >= ${t} AND s.term < ${t + MAX_CODEPOINT}`;
-  const phone = digits ? sql` UNION SELECT s.customer_id FROM search_terms s WHERE ${range(digits)} AND s.field = 'phone'` : sql``;
-  return sql`a.root_id IN (SELECT c.root_id FROM customers c WHERE c.id IN (
-    SELECT s.customer_id FROM search_terms s WHERE ${range(w)} AND s.field IN (${list(fields)})${phone}))`;
+  const range = (x: string) => sql`s.${s.term} >= ${x} AND s.${s.term} < ${x + MAX_CODEPOINT}`;
+  const phone = digits ? sql` UNION SELECT s.${s.customerId} FROM ${s.$} s WHERE ${range(digits)} AND s.${s.field} = 'phone'` : sql``;
+  return sql`a.${a.rootId} IN (SELECT c.${c.rootId} FROM ${c.$} c WHERE c.${c.id} IN (
+    SELECT s.${s.customerId} FROM ${s.$} s WHERE ${range(w)} AND s.${s.field} IN (${list(fields)})${phone}))`;
 }
 
 function filterCondition(f: Filter, now: number): SQL | undefined {
   const ago = (ms: number) => now - ms;
   switch (f.kind) {
-    case 'kyc': return sql`a.kyc_status = ${f.status}`;
-    case 'risk': return f.min === f.max ? sql`a.risk_rank = ${f.min}` : sql`a.risk_rank BETWEEN ${f.min} AND ${f.max}`;
-    case 'country': return sql`a.country = ${f.country}`;
-    case 'seen': return f.op === '<' ? sql`a.last_activity_at >= ${ago(f.ms)}` : sql`a.last_activity_at < ${ago(f.ms)}`;
+    case 'kyc': return sql`a.${a.kycStatus} = ${f.status}`;
+    case 'risk': return f.min === f.max ? sql`a.${a.riskRank} = ${f.min}` : sql`a.${a.riskRank} BETWEEN ${f.min} AND ${f.max}`;
+    case 'country': return sql`a.${a.country} = ${f.country}`;
+    case 'seen': return f.op === '<' ? sql`a.${a.lastActivityAt} >= ${ago(f.ms)}` : sql`a.${a.lastActivityAt} < ${ago(f.ms)}`;
     case 'stage': {
       const fresh = ago(STAGE_DAYS.fresh * DAY_MS);
       const dormant = ago(STAGE_DAYS.dormant * DAY_MS);
-      if (f.stage === 'new') return sql`a.first_seen_at >= ${fresh}`;
-      if (f.stage === 'active') return sql`a.first_seen_at < ${fresh} AND a.last_activity_at >= ${fresh}`;
-      if (f.stage === 'dormant') return sql`a.first_seen_at < ${fresh} AND a.last_activity_at < ${fresh} AND a.last_activity_at >= ${dormant}`;
-      return sql`a.first_seen_at < ${fresh} AND a.last_activity_at < ${dormant}`;
+      if (f.stage === 'new') return sql`a.${a.firstSeenAt} >= ${fresh}`;
+      if (f.stage === 'active') return sql`a.${a.firstSeenAt} < ${fresh} AND a.${a.lastActivityAt} >= ${fresh}`;
+      if (f.stage === 'dormant') return sql`a.${a.firstSeenAt} < ${fresh} AND a.${a.lastActivityAt} < ${fresh} AND a.${a.lastActivityAt} >= ${dormant}`;
+      return sql`a.${a.firstSeenAt} < ${fresh} AND a.${a.lastActivityAt} < ${dormant}`;
     }
-    case 'tag': return sql`a.root_id IN (SELECT c.root_id FROM labels l JOIN customers c ON c.id = l.customer_id WHERE l.kind = 'tag' AND l.value IN (${list([...new Set([f.tag, f.tag.toLowerCase()])])}))`;
-    case 'chain': return sql`a.root_id IN (SELECT c.root_id FROM wallets w JOIN customers c ON c.id = w.customer_id WHERE w.chain = ${f.chain})`;
-    case 'attr': return sql`a.root_id IN (SELECT c.root_id FROM attributes t JOIN customers c ON c.id = t.customer_id WHERE t.key = ${f.key} AND t.match = ${fold(f.value)})`;
-    case 'segment': return sql`a.root_id IN (SELECT m.root_id FROM segment_members m JOIN segments g ON g.id = m.segment_id WHERE g.name = ${f.name})`;
+    case 'tag': return sql`a.${a.rootId} IN (SELECT c.${c.rootId} FROM ${l.$} l JOIN ${c.$} c ON c.${c.id} = l.${l.customerId} WHERE l.${l.kind} = 'tag' AND l.${l.value} IN (${list([...new Set([f.tag, f.tag.toLowerCase()])])}))`;
+    case 'chain': return sql`a.${a.rootId} IN (SELECT c.${c.rootId} FROM ${w.$} w JOIN ${c.$} c ON c.${c.id} = w.${w.customerId} WHERE w.${w.chain} = ${f.chain})`;
+    case 'attr': return sql`a.${a.rootId} IN (SELECT c.${c.rootId} FROM ${at.$} t JOIN ${c.$} c ON c.${c.id} = t.${at.customerId} WHERE t.${at.key} = ${f.key} AND t.${at.match} = ${fold(f.value)})`;
+    case 'segment': return sql`a.${a.rootId} IN (SELECT m.${m.rootId} FROM ${m.$} m JOIN ${g.$} g ON g.${g.id} = m.${m.segmentId} WHERE g.${g.name} = ${f.name})`;
     case 'campaign': return f.source === null
-      ? sql`a.root_id IN (SELECT c.root_id FROM campaign_touches t JOIN customers c ON c.id = t.customer_id)`
-      : sql`a.root_id IN (SELECT c.root_id FROM campaign_touches t JOIN customers c ON c.id = t.customer_id WHERE t.source = ${f.source})`;
+      ? sql`a.${a.rootId} IN (SELECT c.${c.rootId} FROM ${ct.$} t JOIN ${c.$} c ON c.${c.id} = t.${ct.customerId})`
+      : sql`a.${a.rootId} IN (SELECT c.${c.rootId} FROM ${ct.$} t JOIN ${c.$} c ON c.${c.id} = t.${ct.customerId} WHERE t.${ct.source} = ${f.source})`;
     case 'volume':
     case 'txns': return undefined;
   }
@@ -84,7 +92,7 @@ export async function volumes(r: SearchReader, window: VolumeWindow, now: number
   if (roots === 'all') {
     const day = window === 'all' ? '0000-00-00' : gmt8Day(since);
     const rows = await r.db.all<{ id: string; m: number }>(sql`
-      SELECT c.root_id AS id, total(t.usdt_micros) AS m FROM transactions t JOIN customers c ON c.id = t.customer_id WHERE t.day >= ${day} GROUP BY c.root_id`);
+      SELECT c.${c.rootId} AS id, total(t.${t.usdtMicros}) AS m FROM ${t.$} t JOIN ${c.$} c ON c.${c.id} = t.${t.customerId} WHERE t.${t.day} >= ${day} GROUP BY c.${c.rootId}`);
     for (const x of rows) out.set(x.id, Number(x.m));
     return out;
   }
@@ -105,7 +113,7 @@ const compare = (op: string, a: number, b: number) => (op === '>' ? a > b : op =
 export async function searchAudience(r: SearchReader, q: AudienceQuery, opts: { now: number; personal: boolean }): Promise<Ranked[]> {
   const conds = [...q.words.map((w) => wordCondition(w, opts.personal)), ...q.filters.map((f) => filterCondition(f, opts.now)).filter((c): c is SQL => !!c)];
   const where = conds.length ? sql` WHERE ${sql.join(conds, sql` AND `)}` : sql``;
-  const roots = (await r.db.all<{ root_id: string }>(sql`SELECT a.root_id FROM audience a${where}`)).map((x) => x.root_id);
+  const roots = (await r.db.all<{ root_id: string }>(sql`SELECT a.${a.rootId} FROM ${a.$} a${where}`)).map((x) => x.root_id);
   const txns30 = new Map<string, number>();
   const vol30 = await volumes(r, '30d', opts.now, roots, txns30);
   let ranked: Ranked[] = roots.map((rootId) => ({ rootId, micros: vol30.get(rootId) ?? 0 }));

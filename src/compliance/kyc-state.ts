@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.ts';
-import { kycCounts, RISK_LEVELS, type RiskLevel } from '../../db/schema/index.ts';
+import { customers, kycCounts, kycStates, RISK_LEVELS, type RiskLevel } from '../../db/schema/index.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 import type { KycView } from './alert-outbox.ts';
 
 /** The unified customer's current KYC state: the newest state held by any customer merged into it (ties: the later customer id). */
@@ -10,12 +11,14 @@ export type CurrentKyc = KycView & { customerId: string; updatedAt: number };
 export const supersedes = (at: number, customerId: string, current: CurrentKyc | undefined) =>
   !current || at > current.updatedAt || (at === current.updatedAt && customerId >= current.customerId);
 
+const [c, k] = [sqlNames(customers), sqlNames(kycStates)];
+
 export async function currentKyc(db: Queryable, unifiedId: string): Promise<CurrentKyc | undefined> {
   // CROSS JOIN keeps SQLite walking from the customer's group into kyc_states by key; left to itself
   // it may scan every KYC state in updated_at order to satisfy the ORDER BY ... LIMIT 1.
   const [row] = await db.all<{ customer_id: string; status: KycView['status']; risk_score: number | null; risk_level: KycView['riskLevel']; updated_at: number }>(sql`
-    SELECT k.customer_id, k.status, k.risk_score, k.risk_level, k.updated_at FROM customers c CROSS JOIN kyc_states k ON k.customer_id = c.id
-    WHERE c.root_id = ${unifiedId} ORDER BY k.updated_at DESC, k.customer_id DESC LIMIT 1`);
+    SELECT k.${k.customerId}, k.${k.status}, k.${k.riskScore}, k.${k.riskLevel}, k.${k.updatedAt} FROM ${c.$} c CROSS JOIN ${k.$} k ON k.${k.customerId} = c.${c.id}
+    WHERE c.${c.rootId} = ${unifiedId} ORDER BY k.${k.updatedAt} DESC, k.${k.customerId} DESC LIMIT 1`);
   return row && { customerId: row.customer_id, status: row.status, riskScore: row.risk_score, riskLevel: row.risk_level, updatedAt: Number(row.updated_at) };
 }
 

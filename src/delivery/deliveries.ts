@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable, Store } from '../../db/client.ts';
 import { deliveries, type Delivery } from '../../db/schema/index.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 import type { Logger } from '../logger.ts';
 import { DeliveryError, parseTarget, type Notifiers, type OutgoingMessage } from './notifiers/types.ts';
 import type { Clock } from '../time.ts';
@@ -52,13 +53,14 @@ export async function enqueueDeliveries(db: Queryable, rows: NewDelivery[], now:
 export async function processDueDeliveries(deps: DeliveryDeps, limit = 50): Promise<{ sent: number; retrying: number; failed: number }> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   const now = deps.clock().getTime();
+  const D = sqlNames(deliveries);
   const claimed = await deps.store.write((tx) =>
     tx.all<Record<string, unknown>>(sql`
-      UPDATE deliveries SET lease_until = ${now + policy.leaseMs}, attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now})
-        ORDER BY next_attempt_at LIMIT ${limit})
-      RETURNING id`),
+      UPDATE ${D.$} SET ${D.leaseUntil} = ${now + policy.leaseMs}, ${D.attempts} = ${D.attempts} + 1
+      WHERE ${D.id} IN (
+        SELECT ${D.id} FROM ${D.$} WHERE ${D.status} = 'pending' AND ${D.nextAttemptAt} <= ${now} AND (${D.leaseUntil} IS NULL OR ${D.leaseUntil} < ${now})
+        ORDER BY ${D.nextAttemptAt} LIMIT ${limit})
+      RETURNING ${D.id}`),
   );
   const result = { sent: 0, retrying: 0, failed: 0 };
   for (const { id } of claimed) {

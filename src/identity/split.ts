@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { customers, merges } from '../../db/schema/index.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 import { AppError } from '../errors.ts';
 import { currentKyc, shiftKycCounts } from '../compliance/kyc-state.ts';
 import { firstSeenDays } from '../metrics/figures.ts';
@@ -20,6 +21,8 @@ export interface SplitResult {
  * since answer to it again, with the identifiers and facts they brought. The pair is then kept apart:
  * identity resolution will not merge them again on its own.
  */
+const C = sqlNames(customers);
+
 export async function splitCustomer(tx: Tx, customerId: string, actor: string, now: number): Promise<SplitResult> {
   const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId));
   if (!customer) throw new AppError('not_found', `no customer ${customerId}`, 404);
@@ -46,9 +49,9 @@ export async function splitCustomer(tx: Tx, customerId: string, actor: string, n
   await tx.run(sql`
     WITH RECURSIVE subtree(id) AS (
       SELECT ${customerId}
-      UNION ALL SELECT c.id FROM customers c JOIN subtree s ON c.parent_id = s.id
+      UNION ALL SELECT c.${C.id} FROM ${C.$} c JOIN subtree s ON c.${C.parentId} = s.id
     )
-    UPDATE customers SET root_id = ${customerId} WHERE id IN (SELECT id FROM subtree)`);
+    UPDATE ${C.$} SET ${C.rootId} = ${customerId} WHERE ${C.id} IN (SELECT id FROM subtree)`);
   await tx.update(merges).set({ splitAt: now, splitBy: actor }).where(eq(merges.id, merge.id));
   await shiftKycCounts(tx, [before], [await currentKyc(tx, customer.rootId), await currentKyc(tx, customerId)]);
   await recountTotals(tx, [customer.rootId, customerId]);

@@ -1,7 +1,7 @@
 import { getTableName, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { alerts as alertsTable, attributes, campaignTouches, complianceForms, customers, devices, events, kycChanges, kycTasks, labels, purchaseItems, purchases, traits, transactions, wallets } from '../../db/schema/index.ts';
-import { col, columnsOf, insertRows } from '../../db/sql-names.ts';
+import { col, columnsOf, insertRows, names } from '../../db/sql-names.ts';
 import type { AlertRow, KycView } from '../compliance/alert-outbox.ts';
 import { shiftKycCounts, type CurrentKyc } from '../compliance/kyc-state.ts';
 import { gmt8Day } from '../time.ts';
@@ -81,9 +81,10 @@ export class FactBuffer {
   }
 
   async flush(tx: Tx): Promise<void> {
+    const A = names(attributes);
     await insertRows(
       tx, attributes, ['customerId', 'key', 'value', 'match', 'updatedAt'], this.attributes.values(),
-      'ON CONFLICT (customer_id, key) DO UPDATE SET value = excluded.value, match = excluded.match, updated_at = excluded.updated_at WHERE attributes.updated_at <= excluded.updated_at',
+      `ON CONFLICT (${A.customerId}, ${A.key}) DO UPDATE SET ${[A.value, A.match, A.updatedAt].map((c) => `${c} = excluded.${c}`).join(', ')} WHERE ${A.$}.${A.updatedAt} <= excluded.${A.updatedAt}`,
     );
     // A wallet row the indexer made becomes a pushed one when a source names the wallet on that chain;
     // a row nothing moves is not written (most records repeat wallets already known).
@@ -110,14 +111,15 @@ export class FactBuffer {
     const lastSeen = col(devices, 'lastSeenAt');
     await insertRows(
       tx, devices, ['customerId', 'deviceId', ...deviceFields], this.devices.values(),
-      `ON CONFLICT (${columnsOf(devices, ['customerId', 'deviceId']).join(', ')}) DO UPDATE SET ${columnsOf(devices, deviceFields).map((c) => `${c} = excluded.${c}`).join(', ')} WHERE devices.${lastSeen} <= excluded.${lastSeen}`,
+      `ON CONFLICT (${columnsOf(devices, ['customerId', 'deviceId']).join(', ')}) DO UPDATE SET ${columnsOf(devices, deviceFields).map((c) => `${c} = excluded.${c}`).join(', ')} WHERE ${getTableName(devices)}.${lastSeen} <= excluded.${lastSeen}`,
     );
     const traitFields = ['name', 'gender', 'birthDate', 'membershipLevel'] as const;
     const updated = col(traits, 'updatedAt');
-    const keep = (c: string) => `${c} = CASE WHEN excluded.${updated} >= traits.${updated} THEN coalesce(excluded.${c}, traits.${c}) ELSE coalesce(traits.${c}, excluded.${c}) END`;
+    const TR = getTableName(traits);
+    const keep = (c: string) => `${c} = CASE WHEN excluded.${updated} >= ${TR}.${updated} THEN coalesce(excluded.${c}, ${TR}.${c}) ELSE coalesce(${TR}.${c}, excluded.${c}) END`;
     await insertRows(
       tx, traits, ['customerId', ...traitFields, 'updatedAt'], this.traits.values(),
-      `ON CONFLICT (${col(traits, 'customerId')}) DO UPDATE SET ${columnsOf(traits, traitFields).map(keep).join(', ')}, ${updated} = max(excluded.${updated}, traits.${updated})`,
+      `ON CONFLICT (${col(traits, 'customerId')}) DO UPDATE SET ${columnsOf(traits, traitFields).map(keep).join(', ')}, ${updated} = max(excluded.${updated}, ${TR}.${updated})`,
     );
     await insertRows(tx, kycChanges, ['customerId', 'recordId', 'at', 'day', 'fromStatus', 'toStatus', 'fromScore', 'toScore', 'fromLevel', 'toLevel', 'reason', 'createdAt'], this.kycChanges);
     await insertRows(tx, complianceForms, ['customerId', 'formNumber', 'submittedAt'], this.forms.values(), 'ON CONFLICT DO NOTHING');
@@ -131,14 +133,15 @@ export class FactBuffer {
     const activity = [...this.activity.entries()];
     const C = getTableName(customers);
     const [ID, FIRST, LAST, PFIRST, PLAST] = columnsOf(customers, ['id', 'firstSeenAt', 'lastActivityAt', 'pushedFirstAt', 'pushedLastAt']) as [string, string, string, string, string];
+    const ROOT = col(customers, 'rootId');
     for (let i = 0; i < activity.length; i += 300) {
       const chunk = activity.slice(i, i + 300);
       // A record older than a unified customer's first one moves the day it is new on: the day it was
       // new on until now changes too (the record's own day is in `days` already).
       const { rows: moved } = await tx.$client.execute({
         sql: `WITH v(id, first) AS (VALUES ${chunk.map(() => '(?,?)').join(',')}),
-              r AS (SELECT c.root_id AS root, min(v.first) AS first FROM v JOIN customers c ON c.id = v.id WHERE v.first < c.first_seen_at GROUP BY c.root_id)
-              SELECT old FROM (SELECT r.first, (SELECT min(g.first_seen_at) FROM customers g WHERE g.root_id = r.root) AS old FROM r) WHERE first < old`,
+              r AS (SELECT c.${ROOT} AS root, min(v.first) AS first FROM v JOIN ${C} c ON c.${ID} = v.id WHERE v.first < c.${FIRST} GROUP BY c.${ROOT})
+              SELECT old FROM (SELECT r.first, (SELECT min(g.${FIRST}) FROM ${C} g WHERE g.${ROOT} = r.root) AS old FROM r) WHERE first < old`,
         args: chunk.flatMap(([id, a]) => [id, a.first]),
       });
       for (const m of moved as unknown as { old: number }[]) this.days.add(gmt8Day(Number(m.old)));

@@ -1,8 +1,8 @@
 import { getTableName, sql } from 'drizzle-orm';
-import { rootDayVolume } from '../../db/schema/index.ts';
-import { columnsOf } from '../../db/sql-names.ts';
 import type { Queryable as Db } from '../../db/client.ts';
 import { RISK_LEVELS, type RiskLevel } from '../../db/schema/constants.ts';
+import { customers, kycChanges, purchases, rootDayVolume, transactions } from '../../db/schema/index.ts';
+import { columnsOf, sqlNames } from '../../db/sql-names.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
 
 /** Additive figures of a run of whole GMT+8 days: what a rollup stores and what live queries return. */
@@ -25,6 +25,8 @@ export const emptyFigures = (): DayFigures => ({
 });
 
 const num = (v: unknown) => Number(v ?? 0);
+// Names from the drizzle tables (db/sql-names.ts).
+const [C, K, P, T] = [sqlNames(customers), sqlNames(kycChanges), sqlNames(purchases), sqlNames(transactions)];
 
 /** Reads the figures of days `from`..`to` straight from the fact tables. */
 export async function liveFigures(db: Db, from: string, to: string): Promise<DayFigures> {
@@ -34,21 +36,21 @@ export async function liveFigures(db: Db, from: string, to: string): Promise<Day
     // A new customer of these days is a unified customer whose first record, across everyone merged
     // into it, falls in them: loading a year of history today makes no one new today.
     db.all<{ n: number }>(sql`
-      SELECT count(DISTINCT c.root_id) AS n FROM customers c
-      WHERE c.first_seen_at >= ${fromMs} AND c.first_seen_at < ${toMs}
-        AND NOT EXISTS (SELECT 1 FROM customers g WHERE g.root_id = c.root_id AND g.first_seen_at < ${fromMs})`),
+      SELECT count(DISTINCT c.${C.rootId}) AS n FROM ${C.$} c
+      WHERE c.${C.firstSeenAt} >= ${fromMs} AND c.${C.firstSeenAt} < ${toMs}
+        AND NOT EXISTS (SELECT 1 FROM ${C.$} g WHERE g.${C.rootId} = c.${C.rootId} AND g.${C.firstSeenAt} < ${fromMs})`),
     db.all<Record<string, number>>(sql`
       SELECT
-        sum(to_status = 'pending' AND from_status <> 'pending') AS submitted,
-        sum(to_status = 'verified' AND from_status <> 'verified') AS verified,
-        sum(to_status = 'rejected' AND from_status <> 'rejected') AS rejected,
-        sum(to_level = 'high' AND coalesce(from_level, '') <> 'high') AS high,
-        sum(to_level = 'very_high' AND coalesce(from_level, '') <> 'very_high') AS very_high
-      FROM kyc_changes WHERE day BETWEEN ${from} AND ${to}`),
-    db.all<{ n: number }>(sql`SELECT count(*) AS n FROM purchases WHERE day BETWEEN ${from} AND ${to}`),
+        sum(${K.toStatus} = 'pending' AND ${K.fromStatus} <> 'pending') AS submitted,
+        sum(${K.toStatus} = 'verified' AND ${K.fromStatus} <> 'verified') AS verified,
+        sum(${K.toStatus} = 'rejected' AND ${K.fromStatus} <> 'rejected') AS rejected,
+        sum(${K.toLevel} = 'high' AND coalesce(${K.fromLevel}, '') <> 'high') AS high,
+        sum(${K.toLevel} = 'very_high' AND coalesce(${K.fromLevel}, '') <> 'very_high') AS very_high
+      FROM ${K.$} WHERE ${K.day} BETWEEN ${from} AND ${to}`),
+    db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${P.$} WHERE ${P.day} BETWEEN ${from} AND ${to}`),
     // One pass over the covering (day, token, chain, usdt_micros, …) index gives both breakdowns.
     db.all<{ day: string; token: string; chain: string; count: number; micros: number }>(
-      sql`SELECT day, token, chain, count(*) AS count, total(usdt_micros) AS micros FROM transactions WHERE day BETWEEN ${from} AND ${to} GROUP BY day, token, chain`,
+      sql`SELECT ${T.day}, ${T.token}, ${T.chain}, count(*) AS count, total(${T.usdtMicros}) AS micros FROM ${T.$} WHERE ${T.day} BETWEEN ${from} AND ${to} GROUP BY ${T.day}, ${T.token}, ${T.chain}`,
     ),
   ]);
   const sumBy = <K extends string>(key: (c: (typeof cells)[number]) => K) => {
@@ -86,7 +88,7 @@ export async function liveFigures(db: Db, from: string, to: string): Promise<Day
 export async function firstSeenDays(db: Db, rootIds: string[]): Promise<string[]> {
   if (!rootIds.length) return [];
   const rows = await db.all<{ first: number }>(sql`
-    SELECT min(first_seen_at) AS first FROM customers WHERE root_id IN (${sql.join(rootIds.map((r) => sql`${r}`), sql`, `)}) GROUP BY root_id`);
+    SELECT min(${C.firstSeenAt}) AS first FROM ${C.$} WHERE ${C.rootId} IN (${sql.join(rootIds.map((r) => sql`${r}`), sql`, `)}) GROUP BY ${C.rootId}`);
   return rows.map((r) => gmt8Day(Number(r.first)));
 }
 
@@ -119,9 +121,9 @@ export function addFigures(a: DayFigures, b: DayFigures): DayFigures {
 export async function kycSnapshot(db: Db, atMs: number): Promise<{ pendingQueue: number; riskLevels: Record<RiskLevel, number> }> {
   const rows = await db.all<{ status: string; level: RiskLevel | null; n: number }>(sql`
     SELECT status, level, count(*) AS n FROM (
-      SELECT k.to_status AS status, k.to_level AS level,
-             row_number() OVER (PARTITION BY c.root_id ORDER BY k.at DESC, k.customer_id DESC, k.id DESC) AS rn
-      FROM kyc_changes k JOIN customers c ON c.id = k.customer_id WHERE k.at < ${atMs}
+      SELECT k.${K.toStatus} AS status, k.${K.toLevel} AS level,
+             row_number() OVER (PARTITION BY c.${C.rootId} ORDER BY k.${K.at} DESC, k.${K.customerId} DESC, k.${K.id} DESC) AS rn
+      FROM ${K.$} k JOIN ${C.$} c ON c.${C.id} = k.${K.customerId} WHERE k.${K.at} < ${atMs}
     ) WHERE rn = 1 GROUP BY status, level`);
   const riskLevels = Object.fromEntries(RISK_LEVELS.map((l) => [l, 0])) as Record<RiskLevel, number>;
   for (const r of rows) if (r.level) riskLevels[r.level] += num(r.n);

@@ -1,18 +1,24 @@
 import { volumeByAcquisitionSource } from './acquisition.ts';
 import { between, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
+import { customers, dailyCustomerVolume, dailyRollups, dailyTxRollups, rollupDirtyDays, transactions } from '../../db/schema/index.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
 import { kycNow } from '../compliance/kyc-state.ts';
 import { addFigures, emptyFigures, liveFigures, liveVolumeByRoot, type DayFigures } from './figures.ts';
 import { scopeSpans, topWithTotals } from './root-volume.ts';
 import type { DayRange } from './range.ts';
 
+// Names from the drizzle tables (db/sql-names.ts).
+const [C, T, V] = [sqlNames(customers), sqlNames(transactions), sqlNames(dailyCustomerVolume)];
+/** Per unified customer: the day-customer rows' count and micros summed (`v` the rows, `c` the customers). */
+const rootSums = sql`c.${C.rootId} AS id, sum(v.${V.count}) AS count, total(v.${V.micros}) AS micros`;
+
 const usdt = (micros: number) => Math.round(micros / 1e4) / 100;
 
 /** The first GMT+8 day with data: a transaction, or any customer's first record (both indexed). */
 export async function firstDataDay(db: Db): Promise<string | undefined> {
-  const [row] = await db.all<{ day: string | null; seen: number | null }>(sql`SELECT (SELECT min(day) FROM transactions) AS day, (SELECT min(first_seen_at) FROM customers) AS seen`);
+  const [row] = await db.all<{ day: string | null; seen: number | null }>(sql`SELECT (SELECT min(${T.day}) FROM ${T.$}) AS day, (SELECT min(${C.firstSeenAt}) FROM ${C.$}) AS seen`);
   const days = [row?.day, row?.seen == null ? undefined : gmt8Day(Number(row.seen))].filter((d): d is string => Boolean(d));
   return days.sort()[0];
 }
@@ -152,11 +158,11 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
   }
   const live = await liveVolumes(db, liveRuns);
   const [lo, hi] = [finalDays[0]!, finalDays.at(-1)!];
-  const finalFilter = sql`v.day BETWEEN ${lo} AND ${hi} AND v.day IN (${sql.join(finalDays.map((d) => sql`${d}`), sql`, `)})`;
+  const finalFilter = sql`v.${V.day} BETWEEN ${lo} AND ${hi} AND v.${V.day} IN (${sql.join(finalDays.map((d) => sql`${d}`), sql`, `)})`;
   const page = Math.max(50, n * 2);
   const rolledTop = await db.all<{ id: string; count: number; micros: number }>(sql`
-    SELECT c.root_id AS id, sum(v.count) AS count, total(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
-    WHERE ${finalFilter} GROUP BY c.root_id ORDER BY micros DESC, id LIMIT ${page}`);
+    SELECT ${rootSums} FROM ${V.$} v JOIN ${C.$} c ON c.${C.id} = v.${V.customerId}
+    WHERE ${finalFilter} GROUP BY c.${C.rootId} ORDER BY micros DESC, id LIMIT ${page}`);
   const exact = new Map<string, Volume>();
   // The n largest exact totals so far, descending: the threshold needs only the n-th.
   const best: number[] = [];
@@ -183,8 +189,8 @@ async function topCustomers(db: Db, finalDays: string[], liveRuns: [string, stri
     // CROSS JOIN fixes the order: from these customers to their (day, customer) rows, one key probe
     // per day; left to itself the planner read every row of every day (4 s a chunk at scale 1, 8 ms so).
     const rolled = await db.all<{ id: string; count: number; micros: number }>(sql`
-      SELECT c.root_id AS id, sum(v.count) AS count, total(v.micros) AS micros FROM customers c CROSS JOIN daily_customer_volume v ON v.customer_id = c.id
-      WHERE ${finalFilter} AND c.root_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) GROUP BY c.root_id`);
+      SELECT ${rootSums} FROM ${C.$} c CROSS JOIN ${V.$} v ON v.${V.customerId} = c.${C.id}
+      WHERE ${finalFilter} AND c.${C.rootId} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) GROUP BY c.${C.rootId}`);
     const byId = new Map(rolled.map((r) => [r.id, r]));
     for (const id of ids) settle(id, byId.get(id));
   }
@@ -202,8 +208,8 @@ async function topFromTotals(db: Db, scope: string, staleDays: string[], liveRun
   const stale = new Map<string, Volume>();
   if (staleDays.length) {
     const rows = await db.all<{ id: string; count: number; micros: number }>(sql`
-      SELECT c.root_id AS id, sum(v.count) AS count, total(v.micros) AS micros FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id
-      WHERE v.day IN (${sql.join(staleDays.map((d) => sql`${d}`), sql`, `)}) GROUP BY c.root_id`);
+      SELECT ${rootSums} FROM ${V.$} v JOIN ${C.$} c ON c.${C.id} = v.${V.customerId}
+      WHERE v.${V.day} IN (${sql.join(staleDays.map((d) => sql`${d}`), sql`, `)}) GROUP BY c.${C.rootId}`);
     for (const r of rows) stale.set(r.id, { count: Number(r.count), micros: Number(r.micros) });
   }
   return (await topWithTotals(db, scope, n, live, stale)).map(([id, v]) => ({ unified_id: id, count: v.count, value_usdt: usdt(v.micros) }));

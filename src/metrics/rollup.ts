@@ -1,10 +1,14 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Store } from '../../db/client.ts';
-import { dailyCustomerVolume, dailyRollups, dailyTxRollups, rollupDirtyDays } from '../../db/schema/index.ts';
+import { dailyCustomerVolume, dailyRollups, dailyTxRollups, kycChanges, rollupDirtyDays, transactions } from '../../db/schema/index.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 import { addDays, gmt8Day, gmt8DayStart } from '../time.ts';
 import { kycNow } from '../compliance/kyc-state.ts';
 import { kycSnapshot, liveFigures } from './figures.ts';
 import { putDayIn, takeDayOut } from './root-volume.ts';
+
+// Names from the drizzle tables (db/sql-names.ts).
+const [V, T, K, R, DD] = [sqlNames(dailyCustomerVolume), sqlNames(transactions), sqlNames(kycChanges), sqlNames(dailyRollups), sqlNames(rollupDirtyDays)];
 
 /**
  * Computes the 🐢 rollup of one GMT+8 day and replaces any earlier one, in one transaction. Run at 23:59
@@ -23,8 +27,8 @@ export async function computeRollup(store: Store, day: string, now: number): Pro
     await tx.delete(dailyCustomerVolume).where(eq(dailyCustomerVolume.day, day));
     if (f.byTokenChain.length) await tx.insert(dailyTxRollups).values(f.byTokenChain.map((r) => ({ day, ...r })));
     await tx.run(sql`
-      INSERT INTO daily_customer_volume (day, customer_id, count, micros)
-      SELECT day, customer_id, count(*), total(usdt_micros) FROM transactions WHERE day = ${day} GROUP BY customer_id`);
+      INSERT INTO ${V.$} (${V.day}, ${V.customerId}, ${V.count}, ${V.micros})
+      SELECT ${T.day}, ${T.customerId}, count(*), total(${T.usdtMicros}) FROM ${T.$} WHERE ${T.day} = ${day} GROUP BY ${T.customerId}`);
     const row = {
       day, newCustomers: f.newCustomers, kycSubmitted: f.kycSubmitted, kycVerified: f.kycVerified, kycRejected: f.kycRejected, newHigh: f.newHigh, newVeryHigh: f.newVeryHigh,
       pendingQueue: snap.pendingQueue, riskLevels: snap.riskLevels, txCount: f.txCount, txMicros: f.txMicros, purchaseCount: f.purchaseCount, computedAt: now,
@@ -44,8 +48,8 @@ export async function unfinishedDays(store: Store, now: number, lookbackDays = 4
   const [rolled, dirty, active] = await Promise.all([
     store.db.select({ day: dailyRollups.day, computedAt: dailyRollups.computedAt }).from(dailyRollups).where(and(gte(dailyRollups.day, from), lt(dailyRollups.day, today))),
     store.db.select({ day: rollupDirtyDays.day }).from(rollupDirtyDays),
-    store.db.all<{ day: string }>(sql`SELECT DISTINCT day FROM transactions WHERE day >= ${from} AND day < ${today}
-      UNION SELECT DISTINCT day FROM kyc_changes WHERE day >= ${from} AND day < ${today}`),
+    store.db.all<{ day: string }>(sql`SELECT DISTINCT ${T.day} FROM ${T.$} WHERE ${T.day} >= ${from} AND ${T.day} < ${today}
+      UNION SELECT DISTINCT ${K.day} FROM ${K.$} WHERE ${K.day} >= ${from} AND ${K.day} < ${today}`),
   ]);
   const final = new Set(rolled.filter((r) => r.computedAt >= gmt8DayStart(addDays(r.day, 1))).map((r) => r.day));
   for (const d of dirty) final.delete(d.day);
@@ -55,4 +59,4 @@ export async function unfinishedDays(store: Store, now: number, lookbackDays = 4
 
 /** Ingest calls this for the past days a batch touched, so their rollups are recomputed before use. */
 export const markDirtySql = (days: string[], now: number) =>
-  sql`INSERT OR IGNORE INTO rollup_dirty_days (day, marked_at) SELECT day, ${now} FROM daily_rollups WHERE day IN (${sql.join(days.map((d) => sql`${d}`), sql`, `)})`;
+  sql`INSERT OR IGNORE INTO ${DD.$} (${DD.day}, ${DD.markedAt}) SELECT ${R.day}, ${now} FROM ${R.$} WHERE ${R.day} IN (${sql.join(days.map((d) => sql`${d}`), sql`, `)})`;

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/client.ts';
-import { volumeScopes } from '../../db/schema/index.ts';
+import { customers, dailyCustomerVolume, dailyRollups, rootVolume, volumeScopes } from '../../db/schema/index.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 import { addDays } from '../time.ts';
 
 /** `all` holds every final day; the windows hold the final days before today (with today: 30d and 7d). */
@@ -13,13 +14,18 @@ type Scope = (typeof SCOPES)[number];
 export type ScopeSpan = { scope: string; firstDay: string; lastDay: string };
 type Volume = { count: number; micros: number };
 
+// Names from the drizzle tables (db/sql-names.ts).
+const [RV, V, C, R, S] = [sqlNames(rootVolume), sqlNames(dailyCustomerVolume), sqlNames(customers), sqlNames(dailyRollups), sqlNames(volumeScopes)];
+const INTO_ROOT_VOLUME = sql`INSERT INTO ${RV.$} (${RV.scope}, ${RV.rootId}, ${RV.count}, ${RV.micros})`;
+const ADD_ON_CONFLICT = sql`ON CONFLICT (${RV.scope}, ${RV.rootId}) DO UPDATE SET ${RV.count} = ${RV.$}.${RV.count} + excluded.${RV.count}, ${RV.micros} = ${RV.$}.${RV.micros} + excluded.${RV.micros}`;
+
 /** Adds (sign 1) or removes (sign -1) one day's per-customer volume to a scope, by current root. */
 async function applyDay(tx: Tx, scope: string, day: string, sign: 1 | -1): Promise<void> {
   await tx.run(sql`
-    INSERT INTO root_volume (scope, root_id, count, micros)
-    SELECT ${scope}, c.root_id, ${sign} * sum(v.count), ${sign} * total(v.micros)
-    FROM daily_customer_volume v JOIN customers c ON c.id = v.customer_id WHERE v.day = ${day} GROUP BY c.root_id
-    ON CONFLICT (scope, root_id) DO UPDATE SET count = root_volume.count + excluded.count, micros = root_volume.micros + excluded.micros`);
+    ${INTO_ROOT_VOLUME}
+    SELECT ${scope}, c.${C.rootId}, ${sign} * sum(v.${V.count}), ${sign} * total(v.${V.micros})
+    FROM ${V.$} v JOIN ${C.$} c ON c.${C.id} = v.${V.customerId} WHERE v.${V.day} = ${day} GROUP BY c.${C.rootId}
+    ${ADD_ON_CONFLICT}`);
 }
 
 async function spanOf(tx: Tx, scope: string): Promise<ScopeSpan | undefined> {
@@ -58,12 +64,12 @@ async function putInScope(tx: Tx, s: Scope, day: string) {
     for (let d = span.firstDay; d < first; d = addDays(d, 1)) await applyDay(tx, s.name, d, -1);
   } else {
     // A gap (first run, or nights without a run): build the window again from the counted days.
-    await tx.run(sql`DELETE FROM root_volume WHERE scope = ${s.name}`);
+    await tx.run(sql`DELETE FROM ${RV.$} WHERE ${RV.scope} = ${s.name}`);
     await tx.run(sql`
-      INSERT INTO root_volume (scope, root_id, count, micros)
-      SELECT ${s.name}, c.root_id, sum(v.count), total(v.micros) FROM daily_customer_volume v
-      JOIN daily_rollups r ON r.day = v.day AND r.in_totals = 1
-      JOIN customers c ON c.id = v.customer_id WHERE v.day BETWEEN ${first} AND ${day} GROUP BY c.root_id`);
+      ${INTO_ROOT_VOLUME}
+      SELECT ${s.name}, c.${C.rootId}, sum(v.${V.count}), total(v.${V.micros}) FROM ${V.$} v
+      JOIN ${R.$} r ON r.${R.day} = v.${V.day} AND r.${R.inTotals} = 1
+      JOIN ${C.$} c ON c.${C.id} = v.${V.customerId} WHERE v.${V.day} BETWEEN ${first} AND ${day} GROUP BY c.${C.rootId}`);
   }
   await setSpan(tx, s.name, first, day);
 }
@@ -75,21 +81,21 @@ const scopeList = sql.join(SCOPES.map((s) => sql`${s.name}`), sql`, `);
 /** A merge folds one unified customer's volume into the other's, in every scope. */
 export async function mergeTotals(tx: Tx, keep: string, fold: string): Promise<void> {
   await tx.run(sql`
-    INSERT INTO root_volume (scope, root_id, count, micros) SELECT scope, ${keep}, count, micros FROM root_volume WHERE scope IN (${scopeList}) AND root_id = ${fold}
-    ON CONFLICT (scope, root_id) DO UPDATE SET count = root_volume.count + excluded.count, micros = root_volume.micros + excluded.micros`);
-  await tx.run(sql`DELETE FROM root_volume WHERE scope IN (${scopeList}) AND root_id = ${fold}`);
+    ${INTO_ROOT_VOLUME} SELECT ${RV.scope}, ${keep}, ${RV.count}, ${RV.micros} FROM ${RV.$} WHERE ${RV.scope} IN (${scopeList}) AND ${RV.rootId} = ${fold}
+    ${ADD_ON_CONFLICT}`);
+  await tx.run(sql`DELETE FROM ${RV.$} WHERE ${RV.scope} IN (${scopeList}) AND ${RV.rootId} = ${fold}`);
 }
 
 /** After a split the two unified customers' volumes are summed again from the days each scope holds. */
 export async function recountTotals(tx: Tx, roots: string[]): Promise<void> {
   const ids = sql.join(roots.map((r) => sql`${r}`), sql`, `);
-  await tx.run(sql`DELETE FROM root_volume WHERE scope IN (${scopeList}) AND root_id IN (${ids})`);
+  await tx.run(sql`DELETE FROM ${RV.$} WHERE ${RV.scope} IN (${scopeList}) AND ${RV.rootId} IN (${ids})`);
   await tx.run(sql`
-    INSERT INTO root_volume (scope, root_id, count, micros)
-    SELECT s.scope, c.root_id, sum(v.count), total(v.micros) FROM volume_scopes s
-    JOIN daily_rollups r ON r.in_totals = 1 AND r.day BETWEEN s.first_day AND s.last_day
-    JOIN daily_customer_volume v ON v.day = r.day
-    JOIN customers c ON c.id = v.customer_id WHERE c.root_id IN (${ids}) GROUP BY s.scope, c.root_id`);
+    ${INTO_ROOT_VOLUME}
+    SELECT s.${S.scope}, c.${C.rootId}, sum(v.${V.count}), total(v.${V.micros}) FROM ${S.$} s
+    JOIN ${R.$} r ON r.${R.inTotals} = 1 AND r.${R.day} BETWEEN s.${S.firstDay} AND s.${S.lastDay}
+    JOIN ${V.$} v ON v.${V.day} = r.${R.day}
+    JOIN ${C.$} c ON c.${C.id} = v.${V.customerId} WHERE c.${C.rootId} IN (${ids}) GROUP BY s.${S.scope}, c.${C.rootId}`);
 }
 
 export async function scopeSpans(db: Queryable): Promise<ScopeSpan[]> {
@@ -116,7 +122,7 @@ export async function topWithTotals(db: Queryable, scope: string, n: number, liv
     const rows = await db.all<{ root_id: string; count: number; m: number }>(
       // `m` is read as REAL (a total past 2^53 stored as INTEGER is refused by the libSQL client); the
       // ORDER BY names the column, so the (scope, micros) index still serves it.
-      sql`SELECT root_id, count, CAST(micros AS REAL) AS m FROM root_volume WHERE scope = ${scope} ORDER BY micros DESC LIMIT ${page} OFFSET ${offset}`,
+      sql`SELECT ${RV.rootId}, ${RV.count}, CAST(${RV.micros} AS REAL) AS m FROM ${RV.$} WHERE ${RV.scope} = ${scope} ORDER BY ${RV.micros} DESC LIMIT ${page} OFFSET ${offset}`,
     );
     offset += rows.length;
     for (const r of rows) if (!exact.has(r.root_id)) settle(r.root_id, { count: Number(r.count), micros: Number(r.m) });
@@ -124,7 +130,7 @@ export async function topWithTotals(db: Queryable, scope: string, n: number, liv
     li += page;
     if (fromLive.length) {
       const totals = await db.all<{ root_id: string; count: number; m: number }>(
-        sql`SELECT root_id, count, CAST(micros AS REAL) AS m FROM root_volume WHERE scope = ${scope} AND root_id IN (${sql.join(fromLive.map((id) => sql`${id}`), sql`, `)})`,
+        sql`SELECT ${RV.rootId}, ${RV.count}, CAST(${RV.micros} AS REAL) AS m FROM ${RV.$} WHERE ${RV.scope} = ${scope} AND ${RV.rootId} IN (${sql.join(fromLive.map((id) => sql`${id}`), sql`, `)})`,
       );
       const byId = new Map(totals.map((t) => [t.root_id, { count: Number(t.count), micros: Number(t.m) }]));
       for (const id of fromLive) settle(id, byId.get(id));

@@ -1,6 +1,8 @@
 import { formatUnits } from 'viem';
 import type { Store } from '../../db/client.ts';
 import type { WalletKind } from '../../db/schema/constants.ts';
+import { onchainReadings } from '../../db/schema/index.ts';
+import { names } from '../../db/sql-names.ts';
 import { blockSchema, CHAIN_INFO, codeSchema, erc20Abi, MULTICALL3, multicall3Abi, validated, type ChainClient } from './client.ts';
 import { feedCalls, priceJson, priceOf, valueMicros, type Price } from './prices.ts';
 import type { Address } from './settings.ts';
@@ -88,12 +90,15 @@ export async function readWallets(cc: ChainClient, addresses: Address[], now: ()
   });
 }
 
+const R = names(onchainReadings);
+const READING_COLS = [R.chain, R.address, R.kind, R.holdings, R.valueMicros, R.block, R.blockAt, R.readAt];
+const SET_READING = READING_COLS.slice(2).map((c) => `${c} = excluded.${c}`);
 const UPSERT = `
-  INSERT INTO onchain_readings (chain, address, kind, holdings, value_micros, block, block_at, read_at)
-  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7 FROM json_each(?) AS j WHERE true
-  ON CONFLICT (chain, address) DO UPDATE SET kind = excluded.kind, holdings = excluded.holdings, value_micros = excluded.value_micros,
-    block = excluded.block, block_at = excluded.block_at, read_at = excluded.read_at
-  WHERE excluded.block >= onchain_readings.block`;
+  INSERT INTO ${R.$} (${READING_COLS.join(', ')})
+  SELECT ${READING_COLS.map((_, i) => `j.value ->> ${i}`).join(', ')} FROM json_each(?) AS j WHERE true
+  ON CONFLICT (${R.chain}, ${R.address}) DO UPDATE SET ${SET_READING.slice(0, 3).join(', ')},
+    ${SET_READING.slice(3).join(', ')}
+  WHERE excluded.${R.block} >= ${R.$}.${R.block}`;
 
 /** Stores readings in one statement; an older block never replaces a newer reading (two instances refreshing). */
 export async function storeReadings(store: Store, readings: Reading[]): Promise<void> {

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Store, Tx } from '../../db/client.ts';
+import { chainBlocks, chainCursors, identifiers } from '../../db/schema/index.ts';
+import { names, sqlNames } from '../../db/sql-names.ts';
 import type { IdentityConfig } from '../config.ts';
 import { ingestRecords, prepareRecords } from '../ingest/ingest.ts';
 import type { Clock } from '../time.ts';
@@ -46,6 +48,13 @@ const TARGET_LOGS = 10_000;
 /** Hashes kept per chain to find where a reorg forked; deeper reorgs than this are not followed. */
 const KEEP_BLOCKS = 512;
 
+// Names from the drizzle tables (db/sql-names.ts): fragments for `sql`, text for the fixed statements.
+const [K, B, I] = [sqlNames(chainCursors), sqlNames(chainBlocks), sqlNames(identifiers)];
+const [CK, CB] = [names(chainCursors), names(chainBlocks)];
+const MOVE_CURSOR = `UPDATE ${CK.$} SET ${CK.block} = ?, ${CK.hash} = ?, ${CK.walletsUpTo} = ?, ${CK.updatedAt} = ? WHERE ${CK.chain} = ? AND ${CK.block} = ? AND ${CK.hash} = ? AND ${CK.walletsUpTo} = ?`;
+const KEEP_HASHES = `INSERT INTO ${CB.$} (${CB.chain}, ${CB.number}, ${CB.hash}) SELECT ?, j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j WHERE true ON CONFLICT (${CB.chain}, ${CB.number}) DO UPDATE SET ${CB.hash} = excluded.${CB.hash}`;
+const DROP_OLD_BLOCKS = `DELETE FROM ${CB.$} WHERE ${CB.chain} = ? AND ${CB.number} < ?`;
+
 /**
  * Follows one chain: under the chain's lease, reads the Transfer logs of its tokens in bounded windows
  * up to `confirmations` blocks behind the head, and ingests those touching a customer's wallet through
@@ -61,7 +70,7 @@ export class ChainIndexer {
 
   async cursor(): Promise<Cursor | undefined> {
     const [row] = await this.deps.store.db.all<{ first_block: number; block: number; hash: string; wallets_up_to: number }>(
-      sql`SELECT first_block, block, hash, wallets_up_to FROM chain_cursors WHERE chain = ${this.chain}`,
+      sql`SELECT ${K.firstBlock}, ${K.block}, ${K.hash}, ${K.walletsUpTo} FROM ${K.$} WHERE ${K.chain} = ${this.chain}`,
     );
     return row && { firstBlock: row.first_block, block: row.block, hash: row.hash, walletsUpTo: row.wallets_up_to };
   }
@@ -90,9 +99,9 @@ export class ChainIndexer {
     if (!cursor) {
       const start = Math.min(this.cc.config.startBlock !== undefined ? Number(this.cc.config.startBlock) : safe + 1, safe + 1);
       const before = start > 0 ? await this.blockAt(start - 1) : undefined;
-      const [{ max }] = (await store.db.all<{ max: number | null }>(sql`SELECT max(id) AS max FROM identifiers`)) as [{ max: number | null }];
+      const [{ max }] = (await store.db.all<{ max: number | null }>(sql`SELECT max(${I.id}) AS max FROM ${I.$}`)) as [{ max: number | null }];
       await store.write((tx) =>
-        tx.run(sql`INSERT INTO chain_cursors (chain, first_block, block, hash, wallets_up_to, updated_at)
+        tx.run(sql`INSERT INTO ${K.$} (${K.chain}, ${K.firstBlock}, ${K.block}, ${K.hash}, ${K.walletsUpTo}, ${K.updatedAt})
           VALUES (${this.chain}, ${start}, ${start - 1}, ${before?.hash ?? '0x'}, ${max ?? 0}, ${clock().getTime()}) ON CONFLICT DO NOTHING`),
       );
       this.deps.log.info({ chain: this.chain, from: start, head }, 'indexing starts');
@@ -175,24 +184,24 @@ export class ChainIndexer {
     const now = this.deps.clock().getTime();
     await assertLease(tx, this.chain, this.deps.holder, now);
     const { rowsAffected } = await tx.$client.execute({
-      sql: 'UPDATE chain_cursors SET block = ?, hash = ?, wallets_up_to = ?, updated_at = ? WHERE chain = ? AND block = ? AND hash = ? AND wallets_up_to = ?',
+      sql: MOVE_CURSOR,
       args: [to.block, to.hash, to.walletsUpTo ?? cursor.walletsUpTo, now, this.chain, cursor.block, cursor.hash, cursor.walletsUpTo],
     });
     if (rowsAffected !== 1) throw new Error(`the ${this.chain} cursor moved under this instance`);
     if (hashes.length) {
       await tx.$client.execute({
-        sql: 'INSERT INTO chain_blocks (chain, number, hash) SELECT ?, j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j WHERE true ON CONFLICT (chain, number) DO UPDATE SET hash = excluded.hash',
+        sql: KEEP_HASHES,
         args: [this.chain, JSON.stringify(hashes)],
       });
     }
-    await tx.$client.execute({ sql: 'DELETE FROM chain_blocks WHERE chain = ? AND number < ?', args: [this.chain, to.block - KEEP_BLOCKS] });
+    await tx.$client.execute({ sql: DROP_OLD_BLOCKS, args: [this.chain, to.block - KEEP_BLOCKS] });
   }
 
   /** The stored cursor block is no longer on the chain: go back to the newest stored block that still is. */
   private async unwind(cursor: Cursor) {
     const { store, clock } = this.deps;
     const known = await store.db.all<{ number: number; hash: string }>(
-      sql`SELECT number, hash FROM chain_blocks WHERE chain = ${this.chain} AND number < ${cursor.block} ORDER BY number DESC`,
+      sql`SELECT ${B.number}, ${B.hash} FROM ${B.$} WHERE ${B.chain} = ${this.chain} AND ${B.number} < ${cursor.block} ORDER BY ${B.number} DESC`,
     );
     let fork = cursor.firstBlock - 1;
     for (const k of known) {
@@ -204,7 +213,7 @@ export class ChainIndexer {
     const forkHash = fork >= 0 ? (await this.blockAt(fork)).hash : '0x';
     const removed = await store.write(async (tx) => {
       const n = await dropAbove(tx, this.chain, fork, clock().getTime());
-      await tx.run(sql`DELETE FROM chain_blocks WHERE chain = ${this.chain} AND number > ${fork}`);
+      await tx.run(sql`DELETE FROM ${B.$} WHERE ${B.chain} = ${this.chain} AND ${B.number} > ${fork}`);
       await this.moveCursor(tx, cursor, { block: fork, hash: forkHash }, []);
       return n;
     });
@@ -218,10 +227,10 @@ export class ChainIndexer {
   private async backfillNewWallets(cursor: Cursor): Promise<boolean> {
     const { store } = this.deps;
     // The top id is read first: an identifier stored after it is looked at on the next step.
-    const [{ max }] = (await store.db.all<{ max: number | null }>(sql`SELECT max(id) AS max FROM identifiers`)) as [{ max: number | null }];
+    const [{ max }] = (await store.db.all<{ max: number | null }>(sql`SELECT max(${I.id}) AS max FROM ${I.$}`)) as [{ max: number | null }];
     if ((max ?? 0) <= cursor.walletsUpTo) return false;
     const fresh = await store.db.all<{ id: number; value: string }>(
-      sql`SELECT id, value FROM identifiers WHERE id > ${cursor.walletsUpTo} AND id <= ${max} AND type = 'wallet' AND value LIKE 'evm:%' ORDER BY id LIMIT 500`,
+      sql`SELECT ${I.id}, ${I.value} FROM ${I.$} WHERE ${I.id} > ${cursor.walletsUpTo} AND ${I.id} <= ${max} AND ${I.type} = 'wallet' AND ${I.value} LIKE 'evm:%' ORDER BY ${I.id} LIMIT 500`,
     );
     if (!fresh.length) {
       await store.write((tx) => this.moveCursor(tx, cursor, { ...cursor, walletsUpTo: max! }, []));

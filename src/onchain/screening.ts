@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { getAddress, isAddress } from 'viem/utils';
 import type { Queryable, Store, Tx } from '../../db/client.ts';
 import { screenedAddresses } from '../../db/schema/index.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 import { writeAudit } from '../access/audit.ts';
 import { AppError } from '../errors.ts';
 
@@ -60,11 +61,13 @@ export async function importScreened(store: Store, csv: string, by: string, now:
   return rows.length;
 }
 
+const S = sqlNames(screenedAddresses);
+
 /** The screened ones among `addresses` (checksummed), with their labels; read inside the ingest transaction. */
 export async function screenedAmong(tx: Tx, addresses: string[]): Promise<Map<string, string | null>> {
   if (!addresses.length) return new Map();
   const rows = await tx.all<{ address: string; label: string | null }>(
-    sql`SELECT address, label FROM screened_addresses WHERE address IN (SELECT j.value FROM json_each(${JSON.stringify([...new Set(addresses)])}) AS j)`,
+    sql`SELECT ${S.address}, ${S.label} FROM ${S.$} WHERE ${S.address} IN (SELECT j.value FROM json_each(${JSON.stringify([...new Set(addresses)])}) AS j)`,
   );
   return new Map(rows.map((r) => [r.address, r.label]));
 }

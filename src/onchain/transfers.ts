@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { formatUnits, getAddress, numberToHex } from 'viem';
 import { z } from 'zod';
 import type { Queryable } from '../../db/client.ts';
+import { identifiers } from '../../db/schema/index.ts';
+import { sqlNames } from '../../db/sql-names.ts';
 import type { ChainTransferMeta } from '../ingest/onchain-match.ts';
 import { blockAt, RpcAnswerError, validated, type ChainClient } from './client.ts';
 import { feedCalls, priceJson, priceOf, valueMicros, type Price } from './prices.ts';
@@ -79,13 +81,15 @@ export async function readTransfers(cc: ChainClient, from: bigint, to: bigint, w
   return out;
 }
 
+const I = sqlNames(identifiers);
+
 /** Which of `addresses` (checksummed) are a customer's wallet. */
 export async function customerWallets(db: Queryable, addresses: string[]): Promise<Set<string>> {
   const out = new Set<string>();
   const unique = [...new Set(addresses)];
   for (let i = 0; i < unique.length; i += 5000) {
     const chunk = JSON.stringify(unique.slice(i, i + 5000));
-    const rows = await db.all<{ value: string }>(sql`SELECT value FROM identifiers WHERE type = 'wallet' AND value IN (SELECT 'evm:' || j.value FROM json_each(${chunk}) AS j)`);
+    const rows = await db.all<{ value: string }>(sql`SELECT ${I.value} FROM ${I.$} WHERE ${I.type} = 'wallet' AND ${I.value} IN (SELECT 'evm:' || j.value FROM json_each(${chunk}) AS j)`);
     for (const r of rows) out.add(r.value.slice(4));
   }
   return out;

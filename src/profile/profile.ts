@@ -1,5 +1,10 @@
 import type { Store } from '../../db/client.ts';
 import type { KycStatus, RiskLevel } from '../../db/schema/constants.ts';
+import {
+  alerts, attributes, campaignTouches, chainTransfers, complianceForms, customers, devices, events, identifiers, kycStates, kycTasks, labels,
+  onchainReadings, traits, transactions, wallets,
+} from '../../db/schema/index.ts';
+import { names } from '../../db/sql-names.ts';
 import { explorerUrl } from './explorers.ts';
 import { purchaseStats } from './purchases.ts';
 import { CARD_LIST_COLUMNS, cardLists } from './lists.ts';
@@ -9,40 +14,49 @@ import { lifecycleStage } from '../audience/rows.ts';
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 const usdt = (micros: number | null | undefined) => Math.round(Number(micros ?? 0) / 1e4) / 100;
 
-const inGroup = 'customer_id IN (SELECT id FROM g)';
+// Names from the drizzle tables (db/sql-names.ts); `j(T, …)` is a comma list of T's columns.
+const [C, I, TR, L, AT, K, F, KT, W, R, CT, AL, T, E, CP, D] = [
+  names(customers), names(identifiers), names(traits), names(labels), names(attributes), names(kycStates), names(complianceForms), names(kycTasks),
+  names(wallets), names(onchainReadings), names(chainTransfers), names(alerts), names(transactions), names(events), names(campaignTouches), names(devices),
+];
+const j = <N extends Record<string, string>>(t: N, ...fields: (keyof N & string)[]) => fields.map((f) => t[f]).join(', ');
+const inGroup = (t: { customerId: string }) => `${t.customerId} IN (SELECT ${C.id} FROM g)`;
 const LIST = (cols: string, from: string) => `(SELECT json_group_array(json_array(${cols})) FROM (${from}))`;
+const transfersAt = (agg: string) => `(SELECT ${agg}(t.${CT.at}) FROM ${CT.$} t WHERE t.${CT.wallet} = w.${W.address} AND t.${CT.chain} = w.${W.chain})`;
 // The stored on-chain readings of the group's wallets, with first and last indexed transfer. A lookup
 // never calls a node: the profile says when each reading was taken.
-const ONCHAIN = `SELECT r.*, (SELECT min(t.at) FROM chain_transfers t WHERE t.wallet = w.address AND t.chain = w.chain) AS first_at,
-  (SELECT max(t.at) FROM chain_transfers t WHERE t.wallet = w.address AND t.chain = w.chain) AS last_at
-  FROM wallets w JOIN onchain_readings r ON r.chain = w.chain AND r.address = w.address WHERE w.${inGroup}`;
+const ONCHAIN = `SELECT r.*, ${transfersAt('min')} AS first_at,
+  ${transfersAt('max')} AS last_at
+  FROM ${W.$} w JOIN ${R.$} r ON r.${R.chain} = w.${W.chain} AND r.${R.address} = w.${W.address} WHERE w.${inGroup(W)}`;
+const TOUCH = j(CP, 'source', 'medium', 'name', 'term', 'content', 'referrer', 'at');
+const txBy = (col: string) => `SELECT ${col}, count(*) AS n, total(${T.usdtMicros}) AS m FROM ${T.$} WHERE ${inGroup(T)} GROUP BY ${col} ORDER BY m DESC`;
 
 // The whole profile but purchases in one statement: a lookup is latency-bound, and every statement
 // costs a prepare and a step. Each column is one section, as JSON.
 const SQL = `
-  WITH g AS MATERIALIZED (SELECT id, created_at, first_seen_at, last_activity_at FROM customers WHERE root_id = ?1)
+  WITH g AS MATERIALIZED (SELECT ${j(C, 'id', 'createdAt', 'firstSeenAt', 'lastActivityAt')} FROM ${C.$} WHERE ${C.rootId} = ?1)
   SELECT
-    ${LIST('id, first_seen_at, last_activity_at', 'SELECT * FROM g ORDER BY created_at, id')} AS grp,
-    ${LIST('type, value', `SELECT type, value FROM identifiers WHERE ${inGroup} ORDER BY id`)} AS ids,
-    ${LIST('name, gender, birth_date, membership_level', `SELECT * FROM traits WHERE ${inGroup} ORDER BY updated_at DESC`)} AS traits,
-    ${LIST('kind, value', `SELECT kind, value FROM labels WHERE ${inGroup} ORDER BY value`)} AS labels,
-    ${LIST('key, value', `SELECT key, value FROM attributes WHERE ${inGroup} ORDER BY updated_at DESC, key`)} AS attrs,
-    (SELECT json_array(status, risk_score, risk_level, applied_at, approved_at, document_id, updated_at) FROM kyc_states
-      WHERE ${inGroup} ORDER BY updated_at DESC, customer_id DESC LIMIT 1) AS kyc,
-    ${LIST('form_number', `SELECT form_number FROM compliance_forms WHERE ${inGroup} ORDER BY submitted_at`)} AS forms,
-    ${LIST('task_id, name, status', `SELECT * FROM kyc_tasks WHERE ${inGroup} ORDER BY updated_at`)} AS tasks,
-    ${LIST('chain, address, first_seen_at', `SELECT * FROM wallets WHERE ${inGroup} ORDER BY first_seen_at, id`)} AS wallets,
-    ${LIST('chain, address, kind, holdings, value_micros, block, read_at, first_at, last_at', ONCHAIN)} AS onchain,
-    ${LIST('reason, at', `SELECT reason, at FROM alerts WHERE unified_id = ?1 AND kind = 'exposure' ORDER BY at DESC LIMIT 20`)} AS exposure,
-    (SELECT json_array(count(*), total(usdt_micros), min(at), max(at)) FROM transactions WHERE ${inGroup}) AS tx,
-    ${LIST('token, n, m', `SELECT token, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY token ORDER BY m DESC`)} AS by_token,
-    ${LIST('chain, n, m', `SELECT chain, count(*) AS n, total(usdt_micros) AS m FROM transactions WHERE ${inGroup} GROUP BY chain ORDER BY m DESC`)} AS by_chain,
-    (SELECT json_array(count(*), count(DISTINCT session_id)) FROM events WHERE ${inGroup}) AS activity,
-    (SELECT json_array(source, medium, name, term, content, referrer, at) FROM campaign_touches WHERE ${inGroup} ORDER BY at, id LIMIT 1) AS first_touch,
-    (SELECT json_array(source, medium, name, term, content, referrer, at) FROM campaign_touches WHERE ${inGroup} ORDER BY at DESC, id DESC LIMIT 1) AS last_touch,
-    (SELECT count(*) FROM campaign_touches WHERE ${inGroup}) AS touches,
-    (SELECT json_array(device_id, model, os, browser, library_version, country, city, language, timezone, last_seen_at) FROM devices
-      WHERE ${inGroup} ORDER BY last_seen_at DESC LIMIT 1) AS device,${CARD_LIST_COLUMNS}`;
+    ${LIST(j(C, 'id', 'firstSeenAt', 'lastActivityAt'), `SELECT * FROM g ORDER BY ${C.createdAt}, ${C.id}`)} AS grp,
+    ${LIST(j(I, 'type', 'value'), `SELECT ${j(I, 'type', 'value')} FROM ${I.$} WHERE ${inGroup(I)} ORDER BY ${I.id}`)} AS ids,
+    ${LIST(j(TR, 'name', 'gender', 'birthDate', 'membershipLevel'), `SELECT * FROM ${TR.$} WHERE ${inGroup(TR)} ORDER BY ${TR.updatedAt} DESC`)} AS traits,
+    ${LIST(j(L, 'kind', 'value'), `SELECT ${j(L, 'kind', 'value')} FROM ${L.$} WHERE ${inGroup(L)} ORDER BY ${L.value}`)} AS labels,
+    ${LIST(j(AT, 'key', 'value'), `SELECT ${j(AT, 'key', 'value')} FROM ${AT.$} WHERE ${inGroup(AT)} ORDER BY ${AT.updatedAt} DESC, ${AT.key}`)} AS attrs,
+    (SELECT json_array(${j(K, 'status', 'riskScore', 'riskLevel', 'appliedAt', 'approvedAt', 'documentId', 'updatedAt')}) FROM ${K.$}
+      WHERE ${inGroup(K)} ORDER BY ${K.updatedAt} DESC, ${K.customerId} DESC LIMIT 1) AS kyc,
+    ${LIST(F.formNumber, `SELECT ${F.formNumber} FROM ${F.$} WHERE ${inGroup(F)} ORDER BY ${F.submittedAt}`)} AS forms,
+    ${LIST(j(KT, 'taskId', 'name', 'status'), `SELECT * FROM ${KT.$} WHERE ${inGroup(KT)} ORDER BY ${KT.updatedAt}`)} AS tasks,
+    ${LIST(j(W, 'chain', 'address', 'firstSeenAt'), `SELECT * FROM ${W.$} WHERE ${inGroup(W)} ORDER BY ${W.firstSeenAt}, ${W.id}`)} AS wallets,
+    ${LIST(`${j(R, 'chain', 'address', 'kind', 'holdings', 'valueMicros', 'block', 'readAt')}, first_at, last_at`, ONCHAIN)} AS onchain,
+    ${LIST(j(AL, 'reason', 'at'), `SELECT ${j(AL, 'reason', 'at')} FROM ${AL.$} WHERE ${AL.unifiedId} = ?1 AND ${AL.kind} = 'exposure' ORDER BY ${AL.at} DESC LIMIT 20`)} AS exposure,
+    (SELECT json_array(count(*), total(${T.usdtMicros}), min(${T.at}), max(${T.at})) FROM ${T.$} WHERE ${inGroup(T)}) AS tx,
+    ${LIST(`${T.token}, n, m`, txBy(T.token))} AS by_token,
+    ${LIST(`${T.chain}, n, m`, txBy(T.chain))} AS by_chain,
+    (SELECT json_array(count(*), count(DISTINCT ${E.sessionId})) FROM ${E.$} WHERE ${inGroup(E)}) AS activity,
+    (SELECT json_array(${TOUCH}) FROM ${CP.$} WHERE ${inGroup(CP)} ORDER BY ${CP.at}, ${CP.id} LIMIT 1) AS first_touch,
+    (SELECT json_array(${TOUCH}) FROM ${CP.$} WHERE ${inGroup(CP)} ORDER BY ${CP.at} DESC, ${CP.id} DESC LIMIT 1) AS last_touch,
+    (SELECT count(*) FROM ${CP.$} WHERE ${inGroup(CP)}) AS touches,
+    (SELECT json_array(${j(D, 'deviceId', 'model', 'os', 'browser', 'libraryVersion', 'country', 'city', 'language', 'timezone', 'lastSeenAt')}) FROM ${D.$}
+      WHERE ${inGroup(D)} ORDER BY ${D.lastSeenAt} DESC LIMIT 1) AS device,${CARD_LIST_COLUMNS}`;
 
 type J = unknown[];
 type OnchainRow = [string, string, string, string, number | null, number, number, number | null, number | null];

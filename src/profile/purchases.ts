@@ -1,4 +1,6 @@
 import type { Store } from '../../db/client.ts';
+import { customers, purchaseItems, purchases } from '../../db/schema/index.ts';
+import { names } from '../../db/sql-names.ts';
 import { addDays } from '../time.ts';
 
 const WINDOWS = [
@@ -11,20 +13,22 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 // One statement for every figure: a lookup is latency-bound, and each statement costs a round of
 // preparing and stepping whatever it returns. Weekday and hour are GMT+8 (28,800 s).
+// Names from the drizzle tables (db/sql-names.ts).
+const [C, P, PI] = [names(customers), names(purchases), names(purchaseItems)];
 const TOP = (col: string) => `(SELECT json_group_array(json_array(name, q, a)) FROM (
-    SELECT i.${col} AS name, total(i.quantity) AS q, sum(i.quantity * i.price) AS a FROM purchase_items i JOIN pc ON pc.id = i.purchase_id
+    SELECT i.${col} AS name, total(i.${PI.quantity}) AS q, sum(i.${PI.quantity} * i.${PI.price}) AS a FROM ${PI.$} i JOIN pc ON pc.${P.id} = i.${PI.purchaseId}
     WHERE i.${col} IS NOT NULL GROUP BY i.${col} ORDER BY q DESC, a DESC, name LIMIT 3))`;
 const BUSIEST = (fmt: string) =>
-  `(SELECT cast(strftime('${fmt}', at / 1000 + 28800, 'unixepoch') AS integer) AS v FROM pc GROUP BY v ORDER BY count(*) DESC, sum(amount) DESC LIMIT 1)`;
+  `(SELECT cast(strftime('${fmt}', ${P.at} / 1000 + 28800, 'unixepoch') AS integer) AS v FROM pc GROUP BY v ORDER BY count(*) DESC, sum(${P.amount}) DESC LIMIT 1)`;
 const SQL = `
-  WITH p AS MATERIALIZED (SELECT * FROM purchases WHERE customer_id IN (SELECT id FROM customers WHERE root_id = ?1) AND day < ?2),
-       cur AS (SELECT currency FROM p GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1),
-       pc AS MATERIALIZED (SELECT * FROM p WHERE currency = (SELECT currency FROM cur))
-  SELECT (SELECT currency FROM cur) AS currency,
-    (SELECT json_array(count(*), coalesce(sum(amount), 0), min(at), max(at)) FROM pc) AS total,
-    ${WINDOWS.map((_, i) => `(SELECT json_array(count(*), coalesce(sum(amount), 0)) FROM pc WHERE day >= ?${i + 3}) AS w${i}`).join(',\n    ')},
+  WITH p AS MATERIALIZED (SELECT * FROM ${P.$} WHERE ${P.customerId} IN (SELECT ${C.id} FROM ${C.$} WHERE ${C.rootId} = ?1) AND ${P.day} < ?2),
+       cur AS (SELECT ${P.currency} FROM p GROUP BY ${P.currency} ORDER BY count(*) DESC, ${P.currency} LIMIT 1),
+       pc AS MATERIALIZED (SELECT * FROM p WHERE ${P.currency} = (SELECT ${P.currency} FROM cur))
+  SELECT (SELECT ${P.currency} FROM cur) AS currency,
+    (SELECT json_array(count(*), coalesce(sum(${P.amount}), 0), min(${P.at}), max(${P.at})) FROM pc) AS total,
+    ${WINDOWS.map((_, i) => `(SELECT json_array(count(*), coalesce(sum(${P.amount}), 0)) FROM pc WHERE ${P.day} >= ?${i + 3}) AS w${i}`).join(',\n    ')},
     ${BUSIEST('%w')} AS weekday, ${BUSIEST('%H')} AS hour,
-    ${TOP('category')} AS categories, ${TOP('name')} AS items`;
+    ${TOP(PI.category)} AS categories, ${TOP(PI.name)} AS items`;
 
 /**
  * DFINERY-style purchase statistics "as of the previous day": today's GMT+8 purchases are left out so
