@@ -5,7 +5,7 @@ import { identifierText, unwrapSlackLinks } from './parse.ts';
 const TW = { defaultRegion: 'TW' };
 
 // Slack auto-links emails and phone numbers in slash-command text; taking the links off is the command
-// parser's job (the identity layer reads plain text), so these cases moved here from normalize.test.ts.
+// parser's job (the identity layer reads plain text), so these cases moved here from the normaliser tests (src/identity/normalize/*.test.ts).
 describe('identifierText', () => {
   it.each([
     ['<mailto:alice@example.com|alice@example.com>', 'email', 'alice@example.com'],
