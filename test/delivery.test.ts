@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { deliveries } from '../db/schema/index.ts';
 import { grantRole, revokeRole } from '../src/access/roles.ts';
@@ -15,22 +15,12 @@ import { deliveryRenderer } from '../src/delivery/render.ts';
 import { createLogger } from '../src/logger.ts';
 import { discordNotifier } from '../src/delivery/notifiers/discord.ts';
 import { slackNotifier } from '../src/delivery/notifiers/slack.ts';
-import { startFakeDiscordApi, type FakeDiscordApi } from './fakes/discord-api.ts';
-import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
+import { useFakeChatApis } from './fakes/chat-apis.ts';
 import { createTestStore, settableClock, testConfig, testDbUrl } from './support/db.ts';
 import { ingest, uniq } from './support/factories.ts';
 
 const run = promisify(execFile);
-let slack: FakeSlackApi;
-let discord: FakeDiscordApi;
-beforeAll(async () => {
-  [slack, discord] = await Promise.all([startFakeSlackApi(), startFakeDiscordApi()]);
-});
-afterAll(async () => Promise.all([slack.close(), discord.close()]));
-beforeEach(() => {
-  slack.reset();
-  discord.reset();
-});
+const { slack, discord } = await useFakeChatApis({ resetEach: true });
 
 const policy = { baseMs: 1000, maxBackoffMs: 60_000, giveUpAfterMs: 3_600_000, leaseMs: 30_000 };
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { deliveries } from '../db/schema/index.ts';
 import { processDueDeliveries } from '../src/delivery/deliveries.ts';
@@ -17,23 +17,13 @@ import { subscribeDigest } from '../src/digest/subscriptions.ts';
 import { createLogger } from '../src/logger.ts';
 import { discordNotifier } from '../src/delivery/notifiers/discord.ts';
 import { slackNotifier } from '../src/delivery/notifiers/slack.ts';
-import { startFakeDiscordApi, type FakeDiscordApi } from './fakes/discord-api.ts';
-import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
+import { useFakeChatApis } from './fakes/chat-apis.ts';
 import { createTestStore, settableClock, testConfig, testDbUrl } from './support/db.ts';
 import { ingest, randomEvm, uniq } from './support/factories.ts';
 import { barrierEnv } from './support/overlap.ts';
 
 const run = promisify(execFile);
-let slack: FakeSlackApi;
-let discord: FakeDiscordApi;
-beforeAll(async () => {
-  [slack, discord] = await Promise.all([startFakeSlackApi(), startFakeDiscordApi()]);
-});
-afterAll(async () => Promise.all([slack.close(), discord.close()]));
-beforeEach(() => {
-  slack.reset();
-  discord.reset();
-});
+const { slack, discord } = await useFakeChatApis({ resetEach: true });
 
 async function setup() {
   const store = await createTestStore();

@@ -3,7 +3,7 @@
 // every renderer and every send path on both platforms, and nothing in them can mention, link, format
 // or quote; every Discord message the bot sends carries allowed_mentions with nothing to parse (the
 // fake Discord API refuses one without it).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { APIEmbed } from 'discord.js';
 import { digest } from '../commands/digest.ts';
 import { lookup } from '../commands/lookup.ts';
@@ -23,9 +23,9 @@ import { createLogger } from '../src/logger.ts';
 import { discordNotifier } from '../src/delivery/notifiers/discord.ts';
 import { slackNotifier } from '../src/delivery/notifiers/slack.ts';
 import { renderSlack } from '../src/slack/blocks.ts';
-import { mentionsNobody, startFakeDiscordApi, type FakeDiscordApi } from './fakes/discord-api.ts';
+import { useFakeChatApis } from './fakes/chat-apis.ts';
+import { mentionsNobody } from './fakes/discord-api.ts';
 import { generateDiscordKeys, signDiscordRequest } from './fakes/discord-sign.ts';
-import { startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
 import { createTestStore, settableClock, testConfig } from './support/db.ts';
 import { ingest, uniq } from './support/factories.ts';
 
@@ -38,11 +38,9 @@ const config = testConfig({ IDENTIFIER_LIMITS: 'wallet=300' });
 const deps = { store, identity: config.identity, clock };
 const ext = uniq('hostile-');
 const log = createLogger('silent');
-let slack: FakeSlackApi;
-let discord: FakeDiscordApi;
+const { slack, discord } = await useFakeChatApis();
 
 beforeAll(async () => {
-  [slack, discord] = await Promise.all([startFakeSlackApi(), startFakeDiscordApi()]);
   const at = '2026-11-24T10:00:00+08:00';
   await ingest(deps, [
     { type: 'identify', id: uniq(), timestamp: at, identifiers: { external_id: ext }, traits: { name: NAME, membership_level: '<!channel>', tags: HOSTILE } },
@@ -53,7 +51,6 @@ beforeAll(async () => {
     })),
   ]);
 });
-afterAll(async () => Promise.all([slack.close(), discord.close()]));
 
 const admin: CommandContext = { ...deps, caller: { platform: 'cli', userId: 'op', role: 'admin' } };
 
