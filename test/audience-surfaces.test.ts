@@ -2,13 +2,7 @@
 // Slack API), Discord (signed interactions), the terminal (the real bin script) and the read API — over
 // one database: each must name the same customers in the same order, page 1 and, through each surface's
 // own Next, page 2.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, prepareDatabase } from '../db/client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { discordRoutes } from '../src/discord/index.ts';
@@ -16,17 +10,15 @@ import { checkDiscordLimits } from '../src/discord/embeds.ts';
 import { createLogger } from '../src/logger.ts';
 import { slackRoutes } from '../src/slack/index.ts';
 import { checkSlackLimits } from '../src/slack/blocks.ts';
-import { startFakeDiscordApi, type FakeDiscordApi } from './fakes/discord-api.ts';
+import { useFakeChatApis } from './fakes/chat-apis.ts';
 import { generateDiscordKeys, signDiscordRequest } from './fakes/discord-sign.ts';
-import { SLACK_BOT, startFakeSlackApi, type FakeSlackApi } from './fakes/slack-api.ts';
+import { SLACK_BOT } from './fakes/slack-api.ts';
 import { blockActionBody, signSlackRequest, slashCommandBody } from './fakes/slack-sign.ts';
+import { cliOn } from './support/cli.ts';
 import { testConfig } from './support/db.ts';
 import { ingest, uniq } from './support/factories.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'user360-surfaces-'));
-const url = `file:${join(dir, 'surfaces.db')}`;
-const store = createStore(url);
-await prepareDatabase(store);
+const { store, cli } = await cliOn({ backend: 'file' });
 const DAY = 86_400_000;
 // The terminal runs on the system clock, so every surface does.
 const clock = () => new Date();
@@ -35,8 +27,7 @@ const keys = generateDiscordKeys();
 const SLACK_ADMIN = 'UADMIN9';
 const DISCORD_ADMIN = '900000000000000009';
 const APP_ID = '555000000000000009';
-let slackApi: FakeSlackApi;
-let discordApi: FakeDiscordApi;
+const { slack: slackApi, discord: discordApi } = await useFakeChatApis();
 let app: ReturnType<typeof createApp>;
 let apiKey = '';
 
@@ -45,7 +36,6 @@ const QUERY = `kyc:pending tag:${TAG} risk:>=medium`;
 const UID = /u_[0-9A-HJKMNP-TV-Z]{26}/g;
 
 beforeAll(async () => {
-  [slackApi, discordApi] = await Promise.all([startFakeSlackApi(), startFakeDiscordApi()]);
   const config = testConfig({
     SLACK_SIGNING_SECRET: 'surfaces-secret', SLACK_BOT_TOKEN: SLACK_BOT.token, SLACK_ADMINS: SLACK_ADMIN, SLACK_API_URL: slackApi.url,
     DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: discordApi.url, DISCORD_ADMINS: DISCORD_ADMIN,
@@ -68,12 +58,6 @@ beforeAll(async () => {
     ...(p.volume ? [{ type: 'transaction', id: uniq(), timestamp: at(3), identifiers: { external_id: p.ext }, chain: 'tron', token: 'USDT', amount: String(p.volume), usdt_value: String(p.volume), direction: 'in' }] : []),
   ]));
 });
-afterAll(() => {
-  slackApi.close();
-  discordApi.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function viaApi(cursor?: string): Promise<{ ids: string[]; next: string | null; total: number }> {
   const res = await app.request(`/v1/profiles?q=${encodeURIComponent(QUERY)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${apiKey}` } });
@@ -82,10 +66,9 @@ async function viaApi(cursor?: string): Promise<{ ids: string[]; next: string | 
   return { ids: json.data.map((d) => d.unified_id), next: json.next_cursor, total: json.total };
 }
 
-const cliRun = promisify(execFile);
 async function viaCli(cursor?: string): Promise<{ ids: string[]; next: string | null; total: number }> {
-  const args = ['bin/user360.js', 'find', ...QUERY.split(' '), '--json', ...(cursor ? ['--cursor', cursor] : [])];
-  const { stdout } = await cliRun(process.execPath, args, { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' } });
+  const { stdout, stderr, code } = await cli('find', ...QUERY.split(' '), '--json', ...(cursor ? ['--cursor', cursor] : []));
+  expect(code ?? 0, stderr).toBe(0);
   const r = JSON.parse(stdout) as { rows: { unified_id: string }[]; nextCursor: string | null; total: number };
   return { ids: r.rows.map((x) => x.unified_id), next: r.nextCursor, total: r.total };
 }

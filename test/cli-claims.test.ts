@@ -1,31 +1,20 @@
 // README claims about `npx user360` that had no test: seed, --json, --section, keys list/revoke,
 // conflicts, digest preview --png. The real bin script on a real file; independent calls run at once
 // (each call compiles the CLI with tsx, which is most of its cost).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createStore, prepareDatabase } from '../db/client.ts';
+import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { parseConfig } from '../src/config.ts';
 import { ingestRecords, prepareRecords } from '../src/ingest/ingest.ts';
+import { cliOn } from './support/cli.ts';
 import { randomEvm } from './support/factories.ts';
 
-const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'user360-cli-claims-'));
-const file = join(dir, 'cli.db');
-const env = { ...process.env, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent' };
-const cli = (...args: string[]): Promise<{ stdout: string; stderr: string; code?: number }> =>
-  run(process.execPath, ['bin/user360.js', ...args], { env }).catch((e: { stdout: string; stderr: string; code: number }) => e);
-const store = createStore(`file:${file}`);
-afterAll(() => store.close());
+const { store, dir, cli } = await cliOn({ backend: 'file' });
 
 describe('npx user360, the README claims', () => {
   // Planted: the terminal renderer printing every section whatever --section says: fails here.
   it('seeds, looks up as JSON and by section, revokes and lists keys, lists conflicts, previews the digest with its chart', async () => {
-    await prepareDatabase(store);
     for (const name of ['kyc-provider', 'wallet-indexer']) await createApiKey(store, name, Date.parse('2026-11-20T10:00:00+08:00'));
     const w = randomEvm();
     const cfg = parseConfig({}).identity;

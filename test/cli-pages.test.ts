@@ -1,18 +1,11 @@
 // The terminal's side of issue 16: `lookup … --section <list> --page <n>`, the card's recent
 // transactions and the guards' sentence, as text and as JSON, through the real bin script.
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb } from './support/db.ts';
+import { cliOn } from './support/cli.ts';
 
-const run = promisify(execFile);
-const { url, dir } = await createTestDb();
-const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', IDENTIFIER_LIMITS: 'wallet=3' };
-const bin = join(process.cwd(), 'bin/user360.js');
-const cli = (...args: string[]): Promise<{ stdout: string; stderr: string; code?: number }> =>
-  run(process.execPath, [bin, ...args], { env }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+const { dir, cli } = await cliOn({ backend: 'suite', env: { IDENTIFIER_LIMITS: 'wallet=3' } });
 const evm = (i: number) => `0x${(i + 1).toString(16).padStart(40, 'a')}`;
 
 let uid = '';

@@ -1,31 +1,18 @@
 // The terminal's side of the review workflow (issue 16 items 12 and 13): `conflicts approve|dismiss`
 // and `alerts claim|resolve|snooze` through the real bin script on a real file.
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
-import { createStore, prepareDatabase } from '../db/client.ts';
 import { alerts, identityConflicts, merges } from '../db/schema/index.ts';
 import { parseConfig } from '../src/config.ts';
 import { ingestRecords, prepareRecords } from '../src/ingest/ingest.ts';
+import { cliOn } from './support/cli.ts';
 
-const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'user360-cli-review-'));
-const file = join(dir, 'cli.db');
-const env = { ...process.env, DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent' };
-const cli = (...args: string[]): Promise<{ stdout: string; stderr: string; code?: number }> =>
-  run(process.execPath, ['bin/user360.js', ...args], { env }).catch((e: { stdout: string; stderr: string; code: number }) => e);
-const store = createStore(`file:${file}`);
-afterAll(() => store.close());
+const { store, cli } = await cliOn({ backend: 'file' });
 
 describe('npx user360 conflicts approve|dismiss, alerts claim|resolve|snooze', () => {
   // Planted: the CLI printing the outcome but exiting 0 on "already approved": the exit-code check
   // fails; `alerts resolve` dropping the note words after the first: the stored note fails.
   it('decides conflicts and reviews alerts from the terminal, with clear answers for a second try and bad input', async () => {
-    await prepareDatabase(store);
     const cfg = parseConfig({}).identity;
     const at = '2026-11-20T10:00:00+08:00';
     const { records } = prepareRecords(

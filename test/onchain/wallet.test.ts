@@ -1,9 +1,6 @@
 // `/user360 wallet` and the lookup-triggered refresh on a real node: the service's own chain loop
 // (startOnchain) runs in this process with a poll so long that only a lookup's request can make it read
 // within the test; the Slack and Discord adapters are the real ones behind the real app, signed.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { getAddress, parseUnits } from 'viem';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { onchainAccess } from '../../commands/context.ts';
@@ -19,6 +16,7 @@ import { ADMIN, slackHarness, visible } from '../../src/slack/slack.test-kit.ts'
 import { checkSlackLimits } from '../../src/slack/blocks.ts';
 import { generateDiscordKeys, signDiscordRequest } from '../fakes/discord-sign.ts';
 import { startFakeDiscordApi } from '../fakes/discord-api.ts';
+import { cliAt } from '../support/cli.ts';
 import { DEPLOYER, startChain, TOKEN, type TestChain } from '../support/chain.ts';
 import { testConfig, testDbUrl } from '../support/db.ts';
 import { identify, ingest, randomEvm, uniq } from '../support/factories.ts';
@@ -189,10 +187,7 @@ describe('/user360 wallet', () => {
   it('in the terminal: --json carries the same model, masked for --as viewer; the request row waits for the service', async () => {
     const fresh = getAddress(randomEvm());
     await chain.test.setBalance({ address: fresh, value: parseUnits('2', 18) });
-    const run = promisify(execFile);
-    const cli = (...args: string[]) =>
-      run(process.execPath, [join(process.cwd(), 'bin/user360.js'), ...args], { env: { ...process.env, ...env, DATABASE_URL: testDbUrl(h.store), LOG_LEVEL: 'silent' } })
-        .catch((e: { stdout: string; stderr: string; code: number }) => e);
+    const cli = cliAt(testDbUrl(h.store), env);
     const r = await cli('wallet', customerWallet, '--json', '--as', 'viewer');
     expect('code' in r ? r.stderr : '', r.stdout).toBe('');
     const model = JSON.parse(r.stdout);
