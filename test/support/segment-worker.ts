@@ -3,22 +3,14 @@
 import { sql } from 'drizzle-orm';
 import { createStore, prepareDatabase } from '../../db/client.ts';
 import { recomputeDueSegments } from '../../src/audience/segment-recompute.ts';
-import { alertDeliveryRenderer } from '../../src/compliance/alert-delivery.ts';
 import { processDueDeliveries } from '../../src/delivery/deliveries.ts';
-import { deliveryRenderer } from '../../src/delivery/render.ts';
-import { createLogger } from '../../src/logger.ts';
-import { slackNotifier } from '../../src/delivery/notifiers/slack.ts';
+import { deliveryDepsFor } from './delivery-deps.ts';
 import { barrierFromEnv, insideTogether } from './overlap.ts';
 
 const [url] = process.argv.slice(2) as [string];
 const store = createStore(url);
 await prepareDatabase(store);
-const clock = () => new Date();
-const deps = {
-  store, clock, log: createLogger('silent'),
-  notifiers: { slack: slackNotifier({ token: 'xoxb-test', apiUrl: process.env.SLACK_API_URL }) },
-  render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, {})),
-};
+const deps = deliveryDepsFor(store);
 const b = barrierFromEnv();
 let sent = 0;
 let committed = 0;
