@@ -9,44 +9,37 @@ import type { Clock } from '../time.ts';
 import type { ApiEnv } from './auth.ts';
 import { find } from '../../commands/find.ts';
 import type { OnchainAccess } from '../../commands/types.ts';
-import { json, MAX_FIND_QUERY, param, security, unauthorized } from './openapi.ts';
+import { json, MAX_FIND_QUERY, param, security, unauthorized, type PARAMETERS, type RESPONSES } from './openapi.ts';
 
-// Parameters are referenced, not given as zod `request.query`, so the handlers' own errors stay the answers (see openapi.ts).
-const findRoute = createRoute({
-  method: 'get',
-  path: '/profiles',
-  summary: 'find: unified customers matching words and filters, by 30-day volume then unified id, 10 a page',
-  security,
-  parameters: [param('FindQuery'), param('Cursor')],
-  responses: {
-    200: { description: 'A page of customers', content: json('FindPage') },
-    400: { description: 'A malformed filter (invalid_query), or a changed, foreign or past-the-end cursor (invalid_cursor)', content: json('Error') },
-    ...unauthorized,
-  },
-});
+type ErrorAnswers = Record<number, { description: string; content: ReturnType<typeof json<'Error'>> }>;
 
-const profileRoute = createRoute({
-  method: 'get',
-  path: '/profiles/{identifier}',
-  summary: 'The unified profile behind any identifier: email, phone, wallet, unified id, or type:value (ext:, external_id:, kakao_id:, line_id:, …)',
-  security,
-  parameters: [param('Identifier')],
-  responses: {
-    200: { description: 'Profile with every section of the User DNA', content: json('Profile') },
-    400: { description: 'A malformed identifier (invalid_identifier)', content: json('Error') },
-    404: { description: 'No customer matches', content: json('Error') },
-    ...unauthorized,
-  },
-});
+/**
+ * A GET of the read API: bearer key, referenced parameters, one documented answer and the errors the
+ * handler gives besides 401. Parameters are referenced, not given as zod `request.query`, so the
+ * handlers' own errors stay the answers (see openapi.ts).
+ */
+function readRoute<P extends string, R extends keyof typeof RESPONSES, E extends ErrorAnswers = {}>(
+  path: P, summary: string, params: readonly (keyof typeof PARAMETERS)[], response: { description: string; schema: R }, errors?: E,
+) {
+  return createRoute({
+    method: 'get', path, summary, security, parameters: params.map(param),
+    responses: { 200: { description: response.description, content: json(response.schema) }, ...(errors as E), ...unauthorized },
+  });
+}
 
-const metricsRoute = createRoute({
-  method: 'get',
-  path: '/metrics',
-  summary: 'Compliance and AssetPro figures for whole GMT+8 days',
-  security,
-  parameters: [param('Range')],
-  responses: { 200: { description: 'Metrics', content: json('Metrics') }, ...unauthorized },
-});
+const findRoute = readRoute(
+  '/profiles', 'find: unified customers matching words and filters, by 30-day volume then unified id, 10 a page', ['FindQuery', 'Cursor'],
+  { description: 'A page of customers', schema: 'FindPage' },
+  { 400: { description: 'A malformed filter (invalid_query), or a changed, foreign or past-the-end cursor (invalid_cursor)', content: json('Error') } },
+);
+
+const profileRoute = readRoute(
+  '/profiles/{identifier}', 'The unified profile behind any identifier: email, phone, wallet, unified id, or type:value (ext:, external_id:, kakao_id:, line_id:, …)', ['Identifier'],
+  { description: 'Profile with every section of the User DNA', schema: 'Profile' },
+  { 400: { description: 'A malformed identifier (invalid_identifier)', content: json('Error') }, 404: { description: 'No customer matches', content: json('Error') } },
+);
+
+const metricsRoute = readRoute('/metrics', 'Compliance and AssetPro figures for whole GMT+8 days', ['Range'], { description: 'Metrics', schema: 'Metrics' });
 
 /** The read API: the same commands as chat, for an `api` caller; this file only maps results to HTTP. */
 export function readApi(deps: { store: Store; identity: IdentityConfig; clock: Clock; onchain?: OnchainAccess }) {
