@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { FILTER_USAGE } from '../commands/find-query.ts';
 import { PARAMETERS, REQUEST_SCHEMAS } from '../src/http/openapi.ts';
 import { body, createTestApp } from './support/app.ts';
 
@@ -89,6 +90,16 @@ describe('the OpenAPI document', () => {
     expect(withExamples.sort()).toEqual(['FindQuery', 'Identifier', 'Range']);
     for (const name of withExamples) {
       expect(PARAMETERS[name as keyof typeof PARAMETERS].safeParse(exampleOf(name)).success, `${name}: ${exampleOf(name)}`).toBe(true);
+    }
+  });
+
+  // Planted: the hand-written description of before, which had no networth:, campaign: or txns:: fails.
+  it('names every filter the find parser reads in the description of q', () => {
+    const p = doc.components.parameters.FindQuery;
+    const description = String(p.description ?? resolve(p.schema)?.description);
+    for (const name of Object.keys(FILTER_USAGE)) {
+      const written = name === 'attr' ? 'attr.<key>:' : `${name}:`;
+      expect(description, `${written} in: ${description}`).toMatch(new RegExp(`(?<![a-z0-9_])${written.replace(/[.<>]/g, '\\$&')}`));
     }
   });
 

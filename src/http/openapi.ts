@@ -1,4 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { FILTER_USAGE } from '../../commands/find-query.ts';
 import { RECORD_SCHEMAS } from '../../commands/ingest.ts';
 
 /**
@@ -11,6 +12,11 @@ import { RECORD_SCHEMAS } from '../../commands/ingest.ts';
  */
 
 export const MAX_FIND_QUERY = 2000;
+
+/** Written from the parser's own usage lines, so a filter added to `find` is documented with it. */
+const FIND_QUERY_DESCRIPTION =
+  'Words: case-insensitive prefixes of name, email, phone (any spelling), external id, wallet, unified id; a viewer\'s words never match a name, email or phone. ' +
+  `Filters, all of which must hold: ${Object.values(FILTER_USAGE).join('; ')}.`;
 
 const result = { accepted: z.int(), duplicates: z.int(), ignored: z.int() };
 const nullableText = z.string().nullable();
@@ -56,7 +62,7 @@ export const RESPONSES = {
 export const PARAMETERS = {
   FindQuery: z.string().max(MAX_FIND_QUERY).optional().openapi({
     param: { name: 'q', in: 'query' },
-    description: 'words (prefixes of name, email, phone, external id, wallet, unified id) and filters (kyc:, risk:>=, tag:, segment:, chain:, volume:>N, volume7d:, volume_all:, seen:<7d, country:, stage:, attr.<key>:)',
+    description: FIND_QUERY_DESCRIPTION,
     example: 'alice kyc:pending risk:>=high',
   }),
   Cursor: z.string().optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'next_cursor or prev_cursor of a previous answer for the same q' }),
