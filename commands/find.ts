@@ -4,7 +4,7 @@ import { canSeePersonalData, maskEmail, maskName, maskPhone } from '../src/acces
 import { decodeCursor, encodeCursor, searchFingerprint } from '../src/audience/cursor.ts';
 import { audienceRows, type AudienceRow } from '../src/audience/rows.ts';
 import { searchAudience } from '../src/audience/search.ts';
-import { existingSegments } from '../src/audience/segments.ts';
+import { savedSegmentQueries } from '../src/audience/segments.ts';
 import { FIND_USAGE, parseFindQuery, QueryError, type AudienceQuery } from './find-query.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 
@@ -51,6 +51,24 @@ export function tokenizeQuery(text: string): string[] {
   return [...text.matchAll(/<[^>]*>|"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[0]);
 }
 
+/**
+ * A segment's stored members were matched as the service, names, emails and phones included, so a
+ * caller who may not search those would search them through `segment:`. For such a caller a segment
+ * with words runs as its own query instead: its words join the caller's (held to external ids, wallets
+ * and unified ids like theirs) and its filters join the filters. Segments without words keep their
+ * members; segments never contain `segment:` (segment create refuses it).
+ */
+function publicSegmentWords(q: AudienceQuery, saved: Map<string, AudienceQuery>): AudienceQuery {
+  const words = [...q.words];
+  const filters = q.filters.flatMap((f) => {
+    const s = f.kind === 'segment' ? saved.get(f.name) : undefined;
+    if (!s?.words.length) return [f];
+    words.push(...s.words);
+    return s.filters;
+  });
+  return { ...q, words, filters };
+}
+
 function mask(r: AudienceRow): AudienceRow {
   return { ...r, name: r.name && maskName(r.name), email: r.email && maskEmail(r.email), phone: r.phone && maskPhone(r.phone) };
 }
@@ -72,10 +90,11 @@ export async function find(input: FindInput, ctx: CommandContext): Promise<Comma
   }
   // A segment that does not exist is named, not searched as an empty set.
   const named = q.filters.flatMap((f) => (f.kind === 'segment' ? [f.name] : []));
-  const known = await existingSegments(store.db, named);
-  const unknown = named.find((n) => !known.has(n));
+  const saved = await savedSegmentQueries(store.db, named);
+  const unknown = named.find((n) => !saved.has(n));
   if (unknown) return { kind: 'usage_error', message: `There is no segment named "${unknown}"; \`segment list\` shows the saved ones.`, usage: FIND_USAGE_LINES };
   const personal = canSeePersonalData(caller.role);
+  const searched = personal ? q : publicSegmentWords(q, saved);
   const fingerprint = searchFingerprint(q.text, personal);
   let offset = 0;
   if (input.cursor) {
@@ -83,7 +102,7 @@ export async function find(input: FindInput, ctx: CommandContext): Promise<Comma
     if ('error' in c) return { kind: 'usage_error', message: c.error, usage: [] };
     offset = c.offset;
   }
-  const ranked = await searchAudience(store, q, { now, personal });
+  const ranked = await searchAudience(store, searched, { now, personal });
   if (offset > 0 && offset >= ranked.length) {
     const pages = Math.max(1, Math.ceil(ranked.length / FIND_PAGE_SIZE));
     return { kind: 'usage_error', message: `That page is past the end: this search has ${ranked.length} customer(s), ${pages} page(s) of ${FIND_PAGE_SIZE}.`, usage: [] };
@@ -94,7 +113,7 @@ export async function find(input: FindInput, ctx: CommandContext): Promise<Comma
     at: now, platform: caller.platform, callerId: caller.userId, channelId: caller.channelId, command: 'find',
     identifierType: 'query', identifier: personal || q.words.length === 0 ? q.text : null, unifiedId: null,
   });
-  const notes = !personal && q.words.length ? ['Your role does not see personal data, so words matched external ids, wallets and unified ids only, not names, emails or phone numbers.'] : [];
+  const notes = !personal && searched.words.length ? ['Your role does not see personal data, so words matched external ids, wallets and unified ids only, not names, emails or phone numbers.'] : [];
   return {
     kind: 'find',
     query: q.text,

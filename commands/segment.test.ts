@@ -144,3 +144,27 @@ describe('segment membership over time', () => {
     expect((await segmentNamed(store.db, name))!.size).toBe(0);
   });
 });
+
+describe('find segment:<name> for a caller who may not see personal data', () => {
+  // Planted: find reading a segment's stored members for a viewer whatever its words (the code before
+  // this test): the viewer found both customers named Vera through `tag:… vera`, total 2 instead of 0.
+  it('holds the segment’s words to the public fields, as the caller’s own words are', async () => {
+    const V = uniq('v').toLowerCase();
+    await ingest(deps, [1, 2].map((n) => ({ type: 'identify', id: uniq(), timestamp: ago(1), identifiers: { external_id: `${V}-${n}`, email: `vera${n}.${V}@example.com` }, traits: { name: `Vera ${n}`, tags: [V] } })));
+    const byName = `named-${V}`;
+    expect(text(await say(`segment create ${byName} tag:${V} vera`))).toContain('saved: 2 customer(s)');
+    expect(((await say(`find segment:${byName}`, 'admin')) as FindResult).total).toBe(2);
+    const viewer = (await say(`find segment:${byName}`, 'viewer')) as FindResult;
+    expect(viewer.total, JSON.stringify(viewer.rows)).toBe(0);
+    expect(viewer.notes.join(' ')).toMatch(/not names, emails or phone numbers/);
+    expect(((await say(`segment show ${byName}`, 'viewer')) as FindResult).total).toBe(0);
+    // A word over an external id still finds its customer for a viewer, through the segment as typed.
+    const byExt = `ext-${V}`;
+    await say(`segment create ${byExt} tag:${V} ${V}-2`);
+    const found = (await say(`find segment:${byExt}`, 'viewer')) as FindResult;
+    expect(found.rows.map((r) => r.name)).toEqual(['V***']);
+    // A segment without words keeps its members for everyone.
+    await say(`segment create tagged-${V} tag:${V}`);
+    expect(((await say(`find segment:tagged-${V}`, 'viewer')) as FindResult).total).toBe(2);
+  });
+});

@@ -28,11 +28,11 @@ export async function listSegments(db: Db): Promise<Segment[]> {
   return db.select().from(segments).orderBy(asc(segments.name));
 }
 
-/** Which of these names are saved segments (for `find segment:<name>`, which names an unknown one). */
-export async function existingSegments(db: Db, names: string[]): Promise<Set<string>> {
-  if (!names.length) return new Set();
-  const rows = await db.select({ name: segments.name }).from(segments).where(inArray(segments.name, names));
-  return new Set(rows.map((r) => r.name));
+/** The saved queries of those of these names that are segments (`find segment:<name>` names an unknown one). */
+export async function savedSegmentQueries(db: Db, names: string[]): Promise<Map<string, AudienceQuery>> {
+  if (!names.length) return new Map();
+  const rows = await db.select({ name: segments.name, query: segments.query, filter: segments.filter }).from(segments).where(inArray(segments.name, names));
+  return new Map(rows.map((r) => [r.name, segmentQuery(r)]));
 }
 
 /** Makes the segment row; `null` when the name is taken (the unique index decides, across instances). */
