@@ -38,7 +38,7 @@ export interface OnchainStatus {
 }
 
 export const TABLE = getTableName(onchainRefreshRequests);
-export const [CHAIN, ADDRESS, AT] = columnsOf(onchainRefreshRequests, ['chain', 'address', 'requestedAt']) as [string, string, string];
+export const [CHAIN, ADDRESS, AT, BY, UNTIL] = columnsOf(onchainRefreshRequests, ['chain', 'address', 'requestedAt', 'claimedBy', 'claimedUntil']) as [string, string, string, string, string];
 
 // One statement however many wallets: the lookup's own write beside its audit row. Asking again keeps
 // the first time asked (the row is the request, not a log of them).

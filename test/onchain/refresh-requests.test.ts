@@ -51,7 +51,7 @@ describe('refresh requests when the node fails', () => {
     proxy.fault({ kind: 'hang' }, { methods: ['eth_call'] });
     const hung = serveRefreshRequests(store, cc, now);
     await vi.waitFor(() => expect(proxy.pending).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
-    expect(await requests(), 'claimed while read').toEqual([]);
+    expect(await store.db.all(sql`SELECT address FROM onchain_refresh_requests WHERE claimed_until IS NULL`), 'claimed while read').toEqual([]);
     await requestRefresh(store, [{ chain: 'ethereum', address: wallets[0]! }], T1 + 30_000);
     await expect(hung).rejects.toThrow(/timed out|took too long/i);
     proxy.clear();
@@ -106,5 +106,30 @@ describe('refresh requests when the node fails', () => {
       // With an hour's poll, a loop that began its sleep after stop() would hold this for an hour.
       await svc.stop();
     }
+  }, 60_000);
+
+  it('requests an instance claimed and then died with are free again once its claim runs out, and are served once', async () => {
+    const store = await createTestStore();
+    const T1 = Date.parse('2026-11-20T10:00:00+08:00');
+    const wallets = Array.from({ length: 2 }, () => getAddress(randomEvm()));
+    await Promise.all(wallets.map((w) => node.test.setBalance({ address: w, value: parseUnits('3', 18) })));
+    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${proxy.url}` }).chains[0]!;
+    // The instance that dies: its read is held and never comes back while the other serves.
+    const [dying, other] = [await connectChain(config, { retryCount: 0, timeoutMs: 30_000 }), await connectChain(config, { retryCount: 0, timeoutMs: 3000 })];
+    await requestRefresh(store, wallets.map((address) => ({ chain: 'ethereum', address })), T1);
+    proxy.fault({ kind: 'hang' }, { methods: ['eth_call'], times: 1 });
+    const dead = serveRefreshRequests(store, dying, () => T1 + 1000, 1000, 60_000);
+    dead.catch(() => undefined);
+    await vi.waitFor(() => expect(proxy.pending).toBe(1), { timeout: 10_000, interval: 20 });
+    expect(await serveRefreshRequests(store, other, () => T1 + 30_000), 'claimed by the other until T1 + 61 s').toBe(0);
+    expect(await serveRefreshRequests(store, other, () => T1 + 62_000), 'its claim ran out').toBe(2);
+    const left = () => store.db.all(sql`SELECT address FROM onchain_refresh_requests`);
+    expect(await left()).toEqual([]);
+    expect(await store.db.all(sql`SELECT address FROM onchain_readings`)).toHaveLength(2);
+    // The dead claim's read fails at last: it releases and deletes nothing that is not its own.
+    await requestRefresh(store, [{ chain: 'ethereum', address: wallets[0]! }], T1 + 63_000);
+    proxy.clear();
+    await expect(dead).rejects.toThrow();
+    expect(await store.db.all(sql`SELECT address, requested_at, claimed_by FROM onchain_refresh_requests`)).toEqual([{ address: wallets[0], requested_at: T1 + 63_000, claimed_by: null }]);
   }, 60_000);
 });
