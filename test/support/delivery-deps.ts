@@ -1,4 +1,6 @@
-import type { Store } from '../../db/client.ts';
+import { sql } from 'drizzle-orm';
+import { createStore, prepareDatabase, type Store } from '../../db/client.ts';
+import { deliveries } from '../../db/schema/index.ts';
 import { alertDeliveryRenderer } from '../../src/compliance/alert-delivery.ts';
 import type { DeliveryDeps } from '../../src/delivery/deliveries.ts';
 import { discordNotifier } from '../../src/delivery/notifiers/discord.ts';
@@ -21,4 +23,17 @@ export function deliveryDepsFor(store: Store, opts: { clock?: () => Date; discor
     },
     render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, {})),
   };
+}
+
+/** A worker process's own store on the database the parent test passed as its first argument, migrated, with its delivery deps. */
+export async function deliveryWorker(opts: { clock?: () => Date; discord?: boolean } = {}): Promise<{ store: Store; deps: DeliveryDeps }> {
+  const store = createStore(process.argv[2]!);
+  await prepareDatabase(store);
+  return { store, deps: deliveryDepsFor(store, opts) };
+}
+
+/** Deliveries still waiting to be sent (the workers loop until there are none). */
+export async function pendingDeliveries(store: Store): Promise<number> {
+  const [{ left }] = (await store.db.all<{ left: number }>(sql`SELECT count(*) AS left FROM ${deliveries} WHERE ${deliveries.status} = 'pending'`)) as [{ left: number }];
+  return left;
 }

@@ -1,16 +1,11 @@
 // A separate service instance for the "two instances" segment test: same database, its own notifier,
 // recomputing every segment (always due) and delivering until nothing is left to send.
-import { sql } from 'drizzle-orm';
-import { createStore, prepareDatabase } from '../../db/client.ts';
 import { recomputeDueSegments } from '../../src/audience/segment-recompute.ts';
 import { processDueDeliveries } from '../../src/delivery/deliveries.ts';
-import { deliveryDepsFor } from './delivery-deps.ts';
+import { deliveryWorker, pendingDeliveries } from './delivery-deps.ts';
 import { barrierFromEnv, insideTogether } from './overlap.ts';
 
-const [url] = process.argv.slice(2) as [string];
-const store = createStore(url);
-await prepareDatabase(store);
-const deps = deliveryDepsFor(store);
+const { store, deps } = await deliveryWorker();
 const b = barrierFromEnv();
 let sent = 0;
 let committed = 0;
@@ -27,7 +22,7 @@ const { overlapped } = await insideTogether(b.dir, b.me, b.peers, async () => {
   for (let round = 0; round < 100; round++) {
     for (const r of await recomputeDueSegments(store, Date.now(), 0, { beforeCommit })) r.committed ? (r.entered + r.exited > 0 && committed++) : lost++;
     sent += (await processDueDeliveries(deps, 5)).sent;
-    const [{ left }] = (await store.db.all<{ left: number }>(sql`SELECT count(*) AS left FROM deliveries WHERE status = 'pending'`)) as [{ left: number }];
+    const left = await pendingDeliveries(store);
     if (!left && round >= 3) break;
   }
 });
