@@ -1,7 +1,7 @@
-import { insertMany, type Tx } from '../../db/client.ts';
+import type { Tx } from '../../db/client.ts';
 import { getTableName } from 'drizzle-orm';
-import { columnsOf } from '../../db/sql-names.ts';
-import { txMatchKeys, type chainTransfers } from '../../db/schema/index.ts';
+import { columnsOf, insertRows } from '../../db/sql-names.ts';
+import { chainTransfers, txMatchKeys } from '../../db/schema/index.ts';
 import { EVM_CHAINS } from '../identity/normalize.ts';
 import type { IngestRecord } from './records.ts';
 
@@ -92,9 +92,9 @@ export class MatchKeys {
 export type ChainTransferRow = typeof chainTransfers.$inferInsert;
 
 export async function insertChainTransfers(tx: Tx, rows: ChainTransferRow[]): Promise<void> {
-  await insertMany(
-    tx, 'chain_transfers', ['record_id', 'chain', 'block', 'block_hash', 'tx_hash', 'log_index', 'token', 'wallet', 'counterparty', 'direction', 'amount', 'value_micros', 'price', 'customer_id', 'at', 'match_key', 'stored'],
-    rows.map((r) => [r.recordId, r.chain, r.block, r.blockHash, r.txHash, r.logIndex, r.token, r.wallet, r.counterparty, r.direction, r.amount, r.valueMicros ?? null, r.price ?? null, r.customerId, r.at, r.matchKey, r.stored]),
-    'ON CONFLICT DO NOTHING',
+  // insertRows writes a missing value (an unpriced transfer's valueMicros and price) as NULL.
+  await insertRows(
+    tx, chainTransfers, ['recordId', 'chain', 'block', 'blockHash', 'txHash', 'logIndex', 'token', 'wallet', 'counterparty', 'direction', 'amount', 'valueMicros', 'price', 'customerId', 'at', 'matchKey', 'stored'],
+    rows, 'ON CONFLICT DO NOTHING',
   );
 }

@@ -2,6 +2,8 @@
 // the card needs beyond the profile's own sections: the newest transactions and what the identity
 // guards refused for this customer. Plain data; each platform renders it in its own folder.
 import type { Store } from '../../db/client.ts';
+import { chainTransfers, customers, identityConflicts, transactions } from '../../db/schema/index.ts';
+import { names } from '../../db/sql-names.ts';
 import { txExplorerUrl } from './explorers.ts';
 
 /** Lists a card pages through; `wallets` is also a profile section, and its full view is this list. */
@@ -36,17 +38,21 @@ export interface RefusedByGuards {
   last_at: string;
 }
 
-const inGroup = 'customer_id IN (SELECT id FROM customers WHERE root_id = ?1)';
-const TX_COLUMNS = 'at, direction, chain, token, amount, usdt_micros, tx_hash, price';
-const TX_ORDER = 'ORDER BY at DESC, id DESC';
+// Names from the drizzle tables (db/sql-names.ts).
+const [C, T, CT, X] = [names(customers), names(transactions), names(chainTransfers), names(identityConflicts)];
+const inGroup = `${T.customerId} IN (SELECT ${C.id} FROM ${C.$} WHERE ${C.rootId} = ?1)`;
+/** What a page's rows carry, in txRow's order: usdt_micros and price are txPage's own names for them. */
+const TX_COLUMNS = [T.at, T.direction, T.chain, T.token, T.amount, 'usdt_micros', T.txHash, 'price'].join(', ');
+const TX_ORDER = `ORDER BY ${T.at} DESC, ${T.id} DESC`;
+const CONFLICT_COLUMNS = [X.id, X.kind, X.identifierType, X.identifierValue, X.customerIds, X.createdAt].map((c) => `c.${c}`).join(', ');
 /**
  * A page of transactions with, for the indexed ones, their chain_transfers row (its primary key is the
  * record id): an unpriced transfer's value is null there, not the 0 the volumes count.
  */
-const txPage = (where: string, limit: string) => `SELECT t.at, t.direction, t.chain, t.token, t.amount,
-    CASE WHEN ct.record_id IS NOT NULL AND ct.value_micros IS NULL THEN NULL ELSE t.usdt_micros END AS usdt_micros, t.tx_hash, ct.price AS price
-  FROM (SELECT id, at, direction, chain, token, amount, usdt_micros, tx_hash, record_id FROM transactions WHERE ${where} ${TX_ORDER} ${limit}) AS t
-  LEFT JOIN chain_transfers ct ON ct.record_id = t.record_id ORDER BY t.at DESC, t.id DESC`;
+const txPage = (where: string, limit: string) => `SELECT ${[T.at, T.direction, T.chain, T.token, T.amount].map((c) => `t.${c}`).join(', ')},
+    CASE WHEN ct.${CT.recordId} IS NOT NULL AND ct.${CT.valueMicros} IS NULL THEN NULL ELSE t.${T.usdtMicros} END AS usdt_micros, t.${T.txHash}, ct.${CT.price} AS price
+  FROM (SELECT ${[T.id, T.at, T.direction, T.chain, T.token, T.amount, T.usdtMicros, T.txHash, T.recordId].join(', ')} FROM ${T.$} WHERE ${where} ${TX_ORDER} ${limit}) AS t
+  LEFT JOIN ${CT.$} ct ON ct.${CT.recordId} = t.${T.recordId} ORDER BY t.${T.at} DESC, t.${T.id} DESC`;
 type TxJson = [number, 'in' | 'out', string, string, string, number | null, string | null, string | null];
 
 /**
@@ -58,12 +64,12 @@ type TxJson = [number, 'in' | 'out', string, string, string, number | null, stri
  * which SQLite cannot probe an expression index; `+c.resolved_at` keeps the open-conflicts index out).
  */
 export const CARD_LIST_COLUMNS = `
-    (SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (${txPage('customer_id IN (SELECT id FROM g)', `LIMIT ${PAGE_SIZE}`)})) AS recent_tx,
-    (SELECT json_group_array(json_array(kind, identifier_type, n, last_at)) FROM (
-      SELECT kind, identifier_type, count(DISTINCT coalesce(identifier_value, customer_ids)) AS n, max(created_at) AS last_at FROM (
-        ${[0, 1].map((i) => `SELECT c.id, c.kind, c.identifier_type, c.identifier_value, c.customer_ids, c.created_at FROM g CROSS JOIN identity_conflicts c
-          ON json_extract(c.customer_ids, '$[${i}]') = +g.id WHERE +c.resolved_at IS NULL`).join(' UNION ')})
-      GROUP BY kind, identifier_type ORDER BY n DESC, kind, identifier_type)) AS refused`;
+    (SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (${txPage(`${T.customerId} IN (SELECT ${C.id} FROM g)`, `LIMIT ${PAGE_SIZE}`)})) AS recent_tx,
+    (SELECT json_group_array(json_array(${X.kind}, ${X.identifierType}, n, last_at)) FROM (
+      SELECT ${X.kind}, ${X.identifierType}, count(DISTINCT coalesce(${X.identifierValue}, ${X.customerIds})) AS n, max(${X.createdAt}) AS last_at FROM (
+        ${[0, 1].map((i) => `SELECT ${CONFLICT_COLUMNS} FROM g CROSS JOIN ${X.$} c
+          ON json_extract(c.${X.customerIds}, '$[${i}]') = +g.${C.id} WHERE +c.${X.resolvedAt} IS NULL`).join(' UNION ')})
+      GROUP BY ${X.kind}, ${X.identifierType} ORDER BY n DESC, ${X.kind}, ${X.identifierType})) AS refused`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const txRow = ([at, direction, chain, token, amount, micros, hash, price]: TxJson): TransactionRow => ({
