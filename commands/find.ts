@@ -3,7 +3,7 @@ import { writeAudit } from '../src/access/audit.ts';
 import { canSeePersonalData, maskEmail, maskName, maskPhone } from '../src/access/mask.ts';
 import { decodeCursor, encodeCursor, searchFingerprint } from '../src/audience/cursor.ts';
 import { audienceRows, type AudienceRow } from '../src/audience/rows.ts';
-import { searchAudience } from '../src/audience/search.ts';
+import { searchPage } from '../src/audience/search.ts';
 import { savedSegmentQueries } from '../src/audience/segments.ts';
 import { FIND_USAGE, parseFindQuery, QueryError, type AudienceQuery } from './find-query.ts';
 import type { CommandContext, CommandResult } from './types.ts';
@@ -102,10 +102,10 @@ export async function find(input: FindInput, ctx: CommandContext): Promise<Comma
     if ('error' in c) return { kind: 'usage_error', message: c.error, usage: [] };
     offset = c.offset;
   }
-  const ranked = await searchAudience(store, searched, { now, personal });
-  if (offset > 0 && offset >= ranked.length) {
-    const pages = Math.max(1, Math.ceil(ranked.length / FIND_PAGE_SIZE));
-    return { kind: 'usage_error', message: `That page is past the end: this search has ${ranked.length} customer(s), ${pages} page(s) of ${FIND_PAGE_SIZE}.`, usage: [] };
+  const { total, ranked } = await searchPage(store, searched, { now, personal, upTo: offset + FIND_PAGE_SIZE });
+  if (offset > 0 && offset >= total) {
+    const pages = Math.max(1, Math.ceil(total / FIND_PAGE_SIZE));
+    return { kind: 'usage_error', message: `That page is past the end: this search has ${total} customer(s), ${pages} page(s) of ${FIND_PAGE_SIZE}.`, usage: [] };
   }
   const page = ranked.slice(offset, offset + FIND_PAGE_SIZE);
   const rows = await audienceRows(store, page, now);
@@ -118,10 +118,10 @@ export async function find(input: FindInput, ctx: CommandContext): Promise<Comma
     kind: 'find',
     query: q.text,
     rows: personal ? rows : rows.map(mask),
-    total: ranked.length,
+    total,
     offset,
     pageSize: FIND_PAGE_SIZE,
-    nextCursor: offset + FIND_PAGE_SIZE < ranked.length ? await encodeCursor(store, now, fingerprint, offset + FIND_PAGE_SIZE) : null,
+    nextCursor: offset + FIND_PAGE_SIZE < total ? await encodeCursor(store, now, fingerprint, offset + FIND_PAGE_SIZE) : null,
     prevCursor: offset > 0 ? await encodeCursor(store, now, fingerprint, Math.max(0, offset - FIND_PAGE_SIZE)) : null,
     masked: !personal,
     notes,

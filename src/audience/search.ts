@@ -6,6 +6,7 @@ import { names, sqlNames } from '../../db/sql-names.ts';
 import type { AudienceQuery, Filter, VolumeWindow } from './query.ts';
 import { addDays, DAY_MS, gmt8Day, gmt8DayStart } from '../time.ts';
 import { fold } from './index-rows.ts';
+import { topByVolume30 } from './rank.ts';
 
 /**
  * Runs a parsed `find` query: the filters that have an index narrow the unified customers in one
@@ -109,19 +110,46 @@ export async function volumes(r: SearchReader, window: VolumeWindow, now: number
 
 const compare = (op: string, a: number, b: number) => (op === '>' ? a > b : op === '>=' ? a >= b : op === '<' ? a < b : a <= b);
 
-/** Every unified customer matching `q`, in result order. `personal`: whether words may match names, emails, phones. */
-export async function searchAudience(r: SearchReader, q: AudienceQuery, opts: { now: number; personal: boolean }): Promise<Ranked[]> {
+/** The unified customers matching `q`'s words and indexed filters (volume and `txns` filters not applied yet), unordered. */
+async function matchRoots(r: SearchReader, q: AudienceQuery, opts: { now: number; personal: boolean }): Promise<string[]> {
   const conds = [...q.words.map((w) => wordCondition(w, opts.personal)), ...q.filters.map((f) => filterCondition(f, opts.now)).filter((c): c is SQL => !!c)];
   const where = conds.length ? sql` WHERE ${sql.join(conds, sql` AND `)}` : sql``;
-  const roots = (await r.db.all<{ root_id: string }>(sql`SELECT a.${a.rootId} FROM ${a.$} a${where}`)).map((x) => x.root_id);
+  return (await r.db.all<{ root_id: string }>(sql`SELECT a.${a.rootId} FROM ${a.$} a${where}`)).map((x) => x.root_id);
+}
+
+/** Every unified customer matching `q`, in result order. `personal`: whether words may match names, emails, phones. */
+export async function searchAudience(r: SearchReader, q: AudienceQuery, opts: { now: number; personal: boolean }): Promise<Ranked[]> {
+  return rankAll(r, q, await matchRoots(r, q, opts), opts.now);
+}
+
+/** Sums every member's 30-day volume (and the windows its volume filters name), filters, and sorts. */
+async function rankAll(r: SearchReader, q: AudienceQuery, roots: string[], now: number): Promise<Ranked[]> {
   const txns30 = new Map<string, number>();
-  const vol30 = await volumes(r, '30d', opts.now, roots, txns30);
+  const vol30 = await volumes(r, '30d', now, roots, txns30);
   let ranked: Ranked[] = roots.map((rootId) => ({ rootId, micros: vol30.get(rootId) ?? 0 }));
   for (const f of q.filters) {
     if (f.kind === 'txns') ranked = ranked.filter((x) => (f.op === '=' ? (txns30.get(x.rootId) ?? 0) === f.count : compare(f.op, txns30.get(x.rootId) ?? 0, f.count)));
     if (f.kind !== 'volume') continue;
-    const v = f.window === '30d' ? vol30 : await volumes(r, f.window, opts.now, ranked.map((x) => x.rootId));
+    const v = f.window === '30d' ? vol30 : await volumes(r, f.window, now, ranked.map((x) => x.rootId));
     ranked = ranked.filter((x) => compare(f.op, v.get(x.rootId) ?? 0, f.micros));
   }
   return ranked.sort((x, y) => y.micros - x.micros || (x.rootId < y.rootId ? -1 : x.rootId > y.rootId ? 1 : 0));
+}
+
+/** Matches above this many are ranked by the threshold walk (rank.ts) when it can; below, summing them is cheaper. */
+export const WALK_FROM = 1000;
+
+/**
+ * The first `upTo` customers matching `q` in result order, and how many match. Without volume or `txns`
+ * filters the matches need no sums to be counted, so a large set is ranked by `topByVolume30`, which
+ * reads only as much as the page needs; otherwise (or when it declines) every member is summed.
+ */
+export async function searchPage(r: SearchReader, q: AudienceQuery, opts: { now: number; personal: boolean; upTo: number; walkFrom?: number }): Promise<{ total: number; ranked: Ranked[] }> {
+  const roots = await matchRoots(r, q, opts);
+  if (roots.length >= (opts.walkFrom ?? WALK_FROM) && !q.filters.some((f) => f.kind === 'volume' || f.kind === 'txns')) {
+    const top = await topByVolume30(r.db, roots, opts.now, opts.upTo);
+    if (top) return { total: roots.length, ranked: top };
+  }
+  const ranked = await rankAll(r, q, roots, opts.now);
+  return { total: ranked.length, ranked };
 }
