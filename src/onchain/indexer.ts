@@ -107,8 +107,8 @@ export class ChainIndexer {
       this.deps.log.info({ chain: this.chain, from: start, head }, 'indexing starts');
       cursor = (await this.cursor())!;
     }
-    if (cursor.block >= 0 && cursor.block <= head && (await this.blockAt(cursor.block)).hash !== cursor.hash) {
-      await this.unwind(cursor);
+    if (cursor.block >= 0 && (await this.forked(cursor, head))) {
+      await this.unwind(cursor, head);
       return 'more';
     }
     if (await this.backfillNewWallets(cursor)) return 'more';
@@ -197,11 +197,25 @@ export class ChainIndexer {
     await tx.$client.execute({ sql: DROP_OLD_BLOCKS, args: [this.chain, to.block - KEEP_BLOCKS] });
   }
 
+  /**
+   * Whether the cursor's block left the chain. A head below the cursor is either a node that is behind
+   * (a load-balanced provider) or a reorg onto a shorter branch: the newest block stored at or below the
+   * head tells them apart, so a shorter branch is unwound at once instead of once it outgrows the cursor.
+   */
+  private async forked(cursor: Cursor, head: number): Promise<boolean> {
+    if (cursor.block <= head) return (await this.blockAt(cursor.block)).hash !== cursor.hash;
+    const [known] = await this.deps.store.db.all<{ number: number; hash: string }>(
+      sql`SELECT ${B.number}, ${B.hash} FROM ${B.$} WHERE ${B.chain} = ${this.chain} AND ${B.number} <= ${head} ORDER BY ${B.number} DESC LIMIT 1`,
+    );
+    return known !== undefined && (await this.blockAt(known.number)).hash !== known.hash;
+  }
+
   /** The stored cursor block is no longer on the chain: go back to the newest stored block that still is. */
-  private async unwind(cursor: Cursor) {
+  private async unwind(cursor: Cursor, head: number) {
     const { store, clock } = this.deps;
+    // Blocks above the head are gone from the chain (a shorter branch): not asked for.
     const known = await store.db.all<{ number: number; hash: string }>(
-      sql`SELECT ${B.number}, ${B.hash} FROM ${B.$} WHERE ${B.chain} = ${this.chain} AND ${B.number} < ${cursor.block} ORDER BY ${B.number} DESC`,
+      sql`SELECT ${B.number}, ${B.hash} FROM ${B.$} WHERE ${B.chain} = ${this.chain} AND ${B.number} < ${cursor.block} AND ${B.number} <= ${head} ORDER BY ${B.number} DESC`,
     );
     let fork = cursor.firstBlock - 1;
     for (const k of known) {

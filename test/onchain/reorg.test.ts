@@ -91,4 +91,31 @@ describe('a reorg', () => {
     const indexedNow = (await storedTransfers(store)).filter((t) => !t.startsWith(`onchain:ethereum:${bobs.transactionHash}`));
     expect(indexedNow).toEqual(await chainTransfers(chain.pub, usdt, [alice, bob], start + 1n));
   });
+
+  it('onto a shorter branch is unwound at once, not once the new branch outgrows the cursor', async () => {
+    const store = await createTestStore();
+    const clock = settableClock(NOW);
+    const deps = { store, identity: testConfig().identity, clock };
+    const wallet = getAddress(randomEvm());
+    await ingest(deps, [identify({ email: `${uniq('s')}@example.com`, wallets: [{ chain: 'ethereum', address: wallet }] })]);
+    const start = await chain.pub.getBlockNumber();
+    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${chain.url}`, EVM_TOKENS: `ethereum:${usdt}:USDT:6`, EVM_START_BLOCK: `ethereum=${start + 1n}` }).chains[0]!;
+    const { catchUp, indexer } = await testIndexer(config, deps);
+    const snap = await chain.test.snapshot();
+    await pay(wallet, '70', '2026-11-22T10:10:00');
+    await chain.mine(at('2026-11-22T10:10:01') / 1000);
+    await chain.mine(at('2026-11-22T10:10:02') / 1000);
+    await catchUp();
+    const mine = async () => (await store.db.all<{ amount: string }>(sql`SELECT amount FROM chain_transfers WHERE wallet = ${wallet}`)).map((t) => t.amount);
+    expect(await mine()).toEqual(['70']);
+
+    // The other branch is one block long: its head is below the cursor.
+    await chain.test.revert({ id: snap });
+    await pay(wallet, '5', '2026-11-22T10:20:00');
+    expect(Number(await chain.pub.getBlockNumber())).toBeLessThan(Number((await indexer.cursor())!.block));
+    expect(await indexer.step()).toBe('more');
+    expect(await mine()).toEqual([]);
+    await catchUp();
+    expect(await mine()).toEqual(['5']);
+  }, 60_000);
 });
