@@ -26,6 +26,11 @@ export interface AlertActionInput {
   note?: string;
   /** snooze: for how long (default 4h) */
   snoozeFor?: string;
+  /**
+   * The chat message the click came from (`<channel>:<ts>` on Slack, `<channel>:<message id>` on
+   * Discord): the click's answer updates it, so only the alert's other copies get an edit queued.
+   */
+  shownIn?: string;
 }
 
 const refusal = (action: AlertActionName, role: string) => notice(false, `Only compliance and admin roles can ${action} alerts`, `Your role is ${role}.`);
@@ -59,9 +64,10 @@ export async function alertAction(input: AlertActionInput, ctx: CommandContext):
   } else if (input.action === 'claim') change = { action: 'claim' };
 
   const by = { platform: caller.platform, userId: caller.userId, channelId: caller.channelId };
+  const shownIn = input.shownIn && caller.platform !== 'cli' ? { platform: caller.platform, ref: input.shownIn } : undefined;
   const r = change
-    ? await reviewAlert(store, input.alertId, by, change, now)
-    : await acknowledgeAlert(store, input.alertId, `${caller.platform}:${caller.userId}`, now).then((a) => a && { alert: a, won: true });
+    ? await reviewAlert(store, input.alertId, by, change, now, shownIn)
+    : await acknowledgeAlert(store, input.alertId, `${caller.platform}:${caller.userId}`, now, shownIn).then((a) => a && { alert: a, won: true });
   if (!r) return { kind: 'not_found', query: String(input.alertId), message: `No alert #${input.alertId}.` };
   const personal = (caller.platform === 'cli' || caller.direct === true) && canSeePersonalData(caller.role);
   const alert = await alertViewFor(store.db, r.alert, personal);
@@ -74,4 +80,4 @@ export async function alertAction(input: AlertActionInput, ctx: CommandContext):
 }
 
 /** The Acknowledge button (kept under its old name for the adapters that call it). */
-export const acknowledge = (input: { alertId: number }, ctx: CommandContext) => alertAction({ alertId: input.alertId, action: 'acknowledge' }, ctx);
+export const acknowledge = (input: { alertId: number; shownIn?: string }, ctx: CommandContext) => alertAction({ alertId: input.alertId, action: 'acknowledge', shownIn: input.shownIn }, ctx);

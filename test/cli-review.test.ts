@@ -2,7 +2,7 @@
 // and `alerts claim|resolve|snooze` through the real bin script on a real file.
 import { describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
-import { alerts, identityConflicts, merges } from '../db/schema/index.ts';
+import { alerts, deliveries, identityConflicts, merges } from '../db/schema/index.ts';
 import { parseConfig } from '../src/config.ts';
 import { ingestRecords, prepareRecords } from '../src/ingest/ingest.ts';
 import { cliOn } from './support/cli.ts';
@@ -11,7 +11,8 @@ const { store, cli } = await cliOn({ backend: 'file' });
 
 describe('npx user360 conflicts approve|dismiss, alerts claim|resolve|snooze', () => {
   // Planted: the CLI printing the outcome but exiting 0 on "already approved": the exit-code check
-  // fails; `alerts resolve` dropping the note words after the first: the stored note fails.
+  // fails; `alerts resolve` dropping the note words after the first: the stored note fails; the
+  // claim without enqueueAlertEdits: the posted copy gets no edit row and fails.
   it('decides conflicts and reviews alerts from the terminal, with clear answers for a second try and bad input', async () => {
     const cfg = parseConfig({}).identity;
     const at = '2026-11-20T10:00:00+08:00';
@@ -33,6 +34,8 @@ describe('npx user360 conflicts approve|dismiss, alerts claim|resolve|snooze', (
     const [a, b] = [r.unifiedIds[0]!, r.unifiedIds[1]!];
     const [c2, c1] = await store.db.select().from(identityConflicts).orderBy(desc(identityConflicts.id));
     const [alert] = await store.db.select().from(alerts);
+    // A copy of the alert already posted in a Slack channel: the terminal's review queues its edit.
+    const [copy] = await store.db.insert(deliveries).values({ kind: 'alert', subject: String(alert!.id), platform: 'slack', target: 'channel:C5', status: 'sent', messageRef: 'C5:1700000000.000001', nextAttemptAt: 0, createdAt: 0 }).returning();
 
     const [approved, dismissed, claimed] = await Promise.all([
       cli('conflicts', 'approve', String(c1!.id)),
@@ -45,6 +48,7 @@ describe('npx user360 conflicts approve|dismiss, alerts claim|resolve|snooze', (
     expect((await store.db.select().from(identityConflicts).where(eq(identityConflicts.id, c2!.id)))[0]).toMatchObject({ resolution: 'dismissed', resolutionNote: 'different people, same family' });
     expect(claimed.stdout, claimed.stderr).toMatch(new RegExp(`^#${alert!.id} .*\\n[\\s\\S]*  Claimed by cli:cli:\\S+ at .* GMT\\+8`));
     expect(claimed.stdout, 'the operator sees the customer').toContain('rv-a@example.com');
+    expect(await store.db.select().from(deliveries).where(eq(deliveries.kind, 'alert_edit')), 'the posted copy is to be edited').toMatchObject([{ subject: `${copy!.id}:claim`, platform: 'slack', target: 'channel:C5', status: 'pending' }]);
 
     const [again, badId, resolved, snoozed, badSnooze] = await Promise.all([
       cli('conflicts', 'approve', String(c1!.id)),

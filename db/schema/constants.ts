@@ -24,7 +24,7 @@ export const CONFLICT_RESOLUTIONS = ['approved', 'dismissed'] as const;
 export type ConflictResolution = (typeof CONFLICT_RESOLUTIONS)[number];
 
 /** `reminder`: an alert again when its snooze ends (subject `<alert id>:<snoozed until>`). */
-export const DELIVERY_KINDS = ['digest', 'alert', 'segment', 'reminder'] as const;
+export const DELIVERY_KINDS = ['digest', 'alert', 'segment', 'reminder', 'alert_edit'] as const;
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

@@ -12,7 +12,10 @@ export const deliveries = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     kind: text('kind', { enum: DELIVERY_KINDS }).notNull(),
-    /** The GMT+8 day for a digest, the alert id for an alert. */
+    /**
+     * The GMT+8 day for a digest, the alert id for an alert, `<alert id>:<snoozed until>` for a reminder,
+     * `<copy's delivery id>:<change>` for an alert_edit (a sent copy brought up to date, src/compliance/alert-copies.ts).
+     */
     subject: text('subject').notNull(),
     platform: text('platform', { enum: CHAT_PLATFORMS }).notNull(),
     target: text('target').notNull(),
@@ -21,6 +24,7 @@ export const deliveries = sqliteTable(
     nextAttemptAt: epochMs('next_attempt_at').notNull(),
     leaseUntil: epochMs('lease_until'),
     lastError: text('last_error'),
+    /** Where the message landed (`<channel>:<ts>` on Slack, `<channel>:<message id>` on Discord), for later edits. */
     messageRef: text('message_ref'),
     ...createdAt(),
     sentAt: epochMs('sent_at'),

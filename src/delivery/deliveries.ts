@@ -83,10 +83,13 @@ async function attempt(deps: DeliveryDeps, d: Delivery, policy: RetryPolicy): Pr
       await done({ status: 'failed', lastError: 'nothing to send any more' });
       return 'failed';
     }
-    const ref = await notifier.send(parseTarget(d.target), message, {
-      ref: d.messageRef,
-      saveRef: (ref) => deps.store.write((tx) => tx.update(deliveries).set({ messageRef: ref }).where(eq(deliveries.id, d.id))).then(() => undefined),
-    });
+    const edit = message.kind === 'alert' ? message.edit : undefined;
+    const ref = edit
+      ? await notifier.update(edit, message).then(() => edit)
+      : await notifier.send(parseTarget(d.target), message, {
+          ref: d.messageRef,
+          saveRef: (ref) => deps.store.write((tx) => tx.update(deliveries).set({ messageRef: ref }).where(eq(deliveries.id, d.id))).then(() => undefined),
+        });
     await done({ status: 'sent', sentAt: deps.clock().getTime(), messageRef: ref, lastError: null });
     return 'sent';
   } catch (e) {

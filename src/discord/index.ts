@@ -17,7 +17,7 @@ import type { Config, IdentityConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../time.ts';
 import { ALERT_BUTTON } from './alert-embeds.ts';
-import { reviewInteraction } from './review-interactions.ts';
+import { clickedMessage, reviewInteraction } from './review-interactions.ts';
 import { autocompleteChoices, COMMAND_NAME, interactionText, type InteractionOption } from './command.ts';
 import { NO_MENTIONS, parseSectionCustomId, renderDiscord, type DiscordMessage } from './embeds.ts';
 import { discordRest } from './rest.ts';
@@ -173,7 +173,7 @@ export function discordRoutes(deps: DiscordDeps): Hono {
         return c.json(await answer(i, () => find({ query, cursor }, ctx), { now: CALLBACK.updateMessage, later: CALLBACK.deferredUpdate }));
       }
       if (i.type === INTERACTION.component && i.data?.custom_id?.startsWith(ALERT_BUTTON.ack)) {
-        const r = await acknowledge({ alertId: Number(i.data.custom_id.slice(ALERT_BUTTON.ack.length)) }, ctx);
+        const r = await acknowledge({ alertId: Number(i.data.custom_id.slice(ALERT_BUTTON.ack.length)), shownIn: clickedMessage(body) }, ctx);
         if (r.kind === 'not_found') return c.json({ code: 'invalid_interaction', message: 'unknown alert' }, 400);
         // The refusal is for the clicker alone; the acknowledged alert replaces the message everyone sees.
         if (r.kind !== 'alert') return c.json({ type: CALLBACK.message, data: message(renderDiscord(r), EPHEMERAL) });

@@ -23,6 +23,18 @@ const modalSchema = z.object({
   }),
 });
 const id = (s: string) => (/^\d{1,12}$/.test(s) ? Number(s) : NaN);
+const snowflake = z.string().regex(/^\d{1,25}$/);
+const messageSchema = z.object({ channel_id: snowflake.optional(), message: z.object({ id: snowflake, channel_id: snowflake.optional() }) });
+
+/**
+ * The alert message a button (or the modal it opened) sits on, as its delivery row keeps it
+ * (`<channel>:<message id>`): the interaction's answer updates that copy, the pipeline the others.
+ */
+export function clickedMessage(body: unknown): string | undefined {
+  const m = messageSchema.safeParse(body);
+  const channel = m.success ? (m.data.message.channel_id ?? m.data.channel_id) : undefined;
+  return m.success && channel ? `${channel}:${m.data.message.id}` : undefined;
+}
 
 export type ReviewReply = { type: number; data?: Record<string, unknown> };
 
@@ -40,11 +52,11 @@ function alertReply(r: CommandResult): ReviewReply {
 export async function reviewInteraction(type: number, customId: string | undefined, body: unknown, ctx: RolesContext): Promise<ReviewReply | null> {
   if (!customId) return null;
   if (type === TYPE.component && customId.startsWith(ALERT_BUTTON.claim)) {
-    return alertReply(await alertAction({ alertId: id(customId.slice(ALERT_BUTTON.claim.length)), action: 'claim' }, ctx));
+    return alertReply(await alertAction({ alertId: id(customId.slice(ALERT_BUTTON.claim.length)), action: 'claim', shownIn: clickedMessage(body) }, ctx));
   }
   if (type === TYPE.component && customId.startsWith(ALERT_BUTTON.snooze)) {
     const [duration = '', alertId = ''] = customId.slice(ALERT_BUTTON.snooze.length).split(':');
-    return alertReply(await alertAction({ alertId: id(alertId), action: 'snooze', snoozeFor: duration }, ctx));
+    return alertReply(await alertAction({ alertId: id(alertId), action: 'snooze', snoozeFor: duration, shownIn: clickedMessage(body) }, ctx));
   }
   if (type === TYPE.component && customId.startsWith(ALERT_BUTTON.resolve)) {
     const refused = alertActionGate(ctx);
@@ -64,7 +76,7 @@ export async function reviewInteraction(type: number, customId: string | undefin
     const parsed = modalSchema.safeParse(body);
     const note = parsed.success ? parsed.data.data.components.flatMap((row) => row.components).find((c) => c.custom_id === NOTE_INPUT)?.value : undefined;
     if (note === undefined) return privately(notice('The form came back without a note', 'Click Resolve… again.'));
-    return alertReply(await alertAction({ alertId: id(customId.slice(ALERT_BUTTON.resolveModal.length)), action: 'resolve', note }, ctx));
+    return alertReply(await alertAction({ alertId: id(customId.slice(ALERT_BUTTON.resolveModal.length)), action: 'resolve', note, shownIn: clickedMessage(body) }, ctx));
   }
   if (type === TYPE.component && customId.startsWith(CONFLICT_BUTTON)) {
     const [decision, conflictId = ''] = customId.slice(CONFLICT_BUTTON.length).split(':');

@@ -17,7 +17,7 @@ import type { CardView } from './profile-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { HonoReceiver } from './receiver.ts';
 import { ALERT_ACTION } from './alert-blocks.ts';
-import { registerReviewActions } from './review-actions.ts';
+import { clickedMessage, registerReviewActions } from './review-actions.ts';
 import { find } from '../../commands/find.ts';
 import { FIND_PAGE_ACTION } from './find-blocks.ts';
 import { handlePageActions } from './page-action.ts';
@@ -156,7 +156,7 @@ export function slackRoutes(deps: SlackDeps): Hono {
   bolt.action<BlockAction<ButtonAction>>({ action_id: ALERT_ACTION.ack }, async ({ ack, body, action, respond }) => {
     await ack();
     const ctx = await contextFor(body.user.id, body.channel?.id);
-    const r = await acknowledge({ alertId: Number(action.value) }, ctx);
+    const r = await acknowledge({ alertId: Number(action.value), shownIn: clickedMessage(body) }, ctx);
     if (r.kind === 'not_found') return;
     const m = renderSlack(r);
     // The refusal is for the clicker alone; the acknowledged alert replaces the message everyone sees.

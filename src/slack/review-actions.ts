@@ -30,6 +30,17 @@ export interface ReviewActionDeps {
   failed(error: unknown, what: string): SlackMessage;
 }
 
+/**
+ * The alert message a button sits on, as its delivery row keeps it (`<channel>:<ts>`): that copy is
+ * updated by the click's answer, the alert's other copies by the delivery pipeline. An ephemeral
+ * message is no delivery's copy.
+ */
+export function clickedMessage(body: BlockAction): string | undefined {
+  const channel = body.container?.channel_id ?? body.channel?.id;
+  const ts = body.container?.message_ts ?? body.message?.ts;
+  return channel && ts && !body.container?.is_ephemeral ? `${channel}:${ts}` : undefined;
+}
+
 const ephemeral = (m: SlackMessage) => ({ response_type: 'ephemeral' as const, replace_original: false, text: m.text, blocks: m.blocks });
 
 /**
@@ -49,7 +60,7 @@ export function registerReviewActions(bolt: App, deps: ReviewActionDeps): void {
       await ack();
       try {
         const ctx = await deps.contextFor(body.user.id, body.channel?.id);
-        await showAlert(await alertAction({ alertId: Number(action.value), ...input(action) }, ctx), respond);
+        await showAlert(await alertAction({ alertId: Number(action.value), ...input(action), shownIn: clickedMessage(body) }, ctx), respond);
       } catch (e) {
         await respond(ephemeral(deps.failed(e, `alert ${action.action_id}`)));
       }
@@ -77,7 +88,7 @@ export function registerReviewActions(bolt: App, deps: ReviewActionDeps): void {
     if (!meta.success) return void (await ack({ response_action: 'errors', errors: { [NOTE_FIELD.block]: 'This form is no longer valid; click Resolve… again.' } }));
     const note = view.state.values[NOTE_FIELD.block]?.[NOTE_FIELD.action]?.value ?? '';
     const ctx = await deps.contextFor(body.user.id, meta.data.c);
-    const r = await alertAction({ alertId: meta.data.a, action: 'resolve', note }, ctx);
+    const r = await alertAction({ alertId: meta.data.a, action: 'resolve', note, shownIn: `${meta.data.c}:${meta.data.t}` }, ctx);
     if (r.kind !== 'alert') {
       const text = r.kind === 'notice' ? [r.title, ...r.lines].join(': ') : r.kind === 'not_found' ? r.message : 'The alert was not resolved.';
       return void (await ack({ response_action: 'errors', errors: { [NOTE_FIELD.block]: text.slice(0, 300) } }));

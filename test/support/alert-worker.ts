@@ -1,4 +1,4 @@
-// A separate service instance for the "two workers" test: same database file, its own notifier,
+// A separate service instance for the "two workers" tests: same database, its own notifiers,
 // running fan-out and delivery until nothing is left to send.
 import { sql } from 'drizzle-orm';
 import { fanOutAlerts } from '../../src/compliance/alert-fanout.ts';
@@ -6,7 +6,8 @@ import { processDueDeliveries } from '../../src/delivery/deliveries.ts';
 import { deliveryWorker, pendingDeliveries } from './delivery-deps.ts';
 import { barrierFromEnv, insideTogether } from './overlap.ts';
 
-const { store, deps } = await deliveryWorker();
+// The copies test (test/alert-copies.test.ts) sends Discord edits too; the alerts test sets no Discord API.
+const { store, deps } = await deliveryWorker({ discord: Boolean(process.env.DISCORD_API_URL) });
 // Both processes pass a barrier into fan-out and delivery, each noting that the other was inside with it.
 const b = barrierFromEnv();
 let sent = 0;

@@ -8,7 +8,8 @@ import type { SegmentChangeView } from '../../audience/segment-view.ts';
  * (src/slack, src/discord), so no rule builds Block Kit or embeds.
  */
 export type OutgoingMessage =
-  | { kind: 'alert'; alert: AlertView }
+  /** `edit`: the message (`send`'s ref) this replaces, for an alert's copy after a review change, instead of a new post. */
+  | { kind: 'alert'; alert: AlertView; edit?: string }
   | { kind: 'digest'; digest: Digest; chart: { name: string; data: Buffer; title: string } }
   | { kind: 'segment'; change: SegmentChangeView };
 
@@ -30,7 +31,7 @@ export interface SendProgress {
 export interface Notifier {
   platform: ChatPlatform;
   send(target: Target, message: OutgoingMessage, progress: SendProgress): Promise<string>;
-  /** Replaces a sent message (the Acknowledge button); `ref` is what `send` returned. */
+  /** Replaces a sent message (an alert's copy after a review change); `ref` is what `send` returned. */
   update(ref: string, message: OutgoingMessage): Promise<void>;
 }
 
