@@ -89,6 +89,13 @@ function outcomeText(o: ReviewOutcome): { ok: boolean; text: string } {
   return { ok: true, text: `Approved conflict #${c.id}: ${o.linked!.already ? 'the identifier was linked already' : 'the identifier is linked'} to ${o.linked!.unifiedId}.` };
 }
 
+/** The role check both chat adapters run before they open the dismiss form: a refusal, or null. */
+export function conflictsGate(ctx: CommandContext): CommandResult | null {
+  const { caller } = ctx;
+  if (caller.role === 'admin' && caller.platform !== 'api') return null;
+  return { kind: 'notice', ok: false, title: 'Only admins review identity conflicts', lines: [`Your role is ${caller.role}.`] };
+}
+
 /**
  * The review of what the identity guards refused: a list, and approve (the merge or link is made, by
  * the ingest's own path) or dismiss (recorded with a reason). Admins only, on every platform; the
@@ -96,15 +103,14 @@ function outcomeText(o: ReviewOutcome): { ok: boolean; text: string } {
  */
 export async function conflicts(input: ConflictsInput, ctx: CommandContext): Promise<CommandResult> {
   const { caller } = ctx;
-  if (caller.role !== 'admin' || caller.platform === 'api') {
-    return { kind: 'notice', ok: false, title: 'Only admins review identity conflicts', lines: [`Your role is ${caller.role}.`] };
-  }
+  const refused = conflictsGate(ctx);
+  if (refused) return refused;
   const chat = caller.platform === 'slack' || caller.platform === 'discord';
   let outcome: ConflictsResult['outcome'];
   if (input.action !== 'list') {
     let note: string | undefined;
     if (input.reason !== undefined) {
-      const parsed = parseNote(input.reason);
+      const parsed = parseNote(input.reason, 'The reason is empty: say why these are not to be merged.');
       if ('error' in parsed) return { kind: 'notice', ok: false, title: `Conflict #${input.id} was not dismissed`, lines: [parsed.error] };
       note = parsed.note;
     }

@@ -19,8 +19,9 @@ export const noteSchema = z
   })
   .pipe(z.string().min(1, 'The note is empty: say how it was resolved.').max(MAX_NOTE, `The note is too long: at most ${MAX_NOTE} characters.`));
 
-/** The first problem with a note, or the note as stored. */
-export function parseNote(raw: string): { note: string } | { error: string } {
+/** The first problem with a note, or the note as stored; `empty` says what a blank one lacks, where "how it was resolved" does not fit. */
+export function parseNote(raw: string, empty?: string): { note: string } | { error: string } {
   const r = noteSchema.safeParse(raw);
+  if (!r.success && empty && raw.trim() === '') return { error: empty };
   return r.success ? { note: r.data } : { error: r.error.issues[0]?.message ?? 'The note is not valid.' };
 }

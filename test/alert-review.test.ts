@@ -56,13 +56,7 @@ async function click(user: string, actionId: string, alertId: number, count = 1)
 }
 
 /** Submits the resolve modal as Slack would, with the metadata the modal was opened with. */
-function submitNote(user: string, privateMetadata: string, note: string) {
-  const payload = {
-    type: 'view_submission', team: { id: 'T1', domain: 'x' }, user: { id: user, username: 'x', team_id: 'T1' }, api_app_id: 'A1', token: 't', trigger_id: '2.2',
-    view: { id: 'V1', type: 'modal', team_id: 'T1', app_id: 'A1', bot_id: 'B1', hash: 'h', callback_id: 'user360_resolve_note', private_metadata: privateMetadata, blocks: [], state: { values: { user360_note: { note: { type: 'plain_text_input', value: note } } } } },
-  };
-  return h.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
-}
+const submitNote = (user: string, privateMetadata: string, note: string) => h.submitView(user, 'user360_resolve_note', privateMetadata, { block: 'user360_note', action: 'note' }, note);
 
 describe('alert review: claim, resolve with a note, snooze', () => {
   // Planted: the claim's update without `claimed_by IS NULL`: the admin's later claim takes it over

@@ -224,3 +224,55 @@ describe('a refused wallet link', () => {
 });
 
 /** Submits the dismiss modal as Slack would, with the metadata it was opened with. */
+const submitReason = (user: string, privateMetadata: string, reason: string) => h.submitView(user, 'user360_conflict_dismiss', privateMetadata, { block: 'user360_reason', action: 'reason' }, reason);
+
+describe('dismissing from a chat button asks why', () => {
+  // Planted: the Dismiss button deciding at once without a reason (as before): no views.open and the
+  // test fails; the reason passed to the command without parseNote's length check (note.max 5000):
+  // the 501-character reason is stored and fails; conflictText without escape(): the mention survives.
+  it('Slack: the role first, a modal for the reason, the reason checked, stored with the decision and audit row, escaped when shown', async () => {
+    const { a, b, conflict } = await refusedPair();
+    const opened = h.api.callsTo('views.open').length;
+    const byComp = await h.responded(await clickConflict(COMP, 'dismiss', conflict.id));
+    expect(visible(byComp)).toContain('Only admins review identity conflicts');
+    expect(h.api.callsTo('views.open')).toHaveLength(opened);
+
+    const listUrl = await clickConflict(ADMIN, 'dismiss', conflict.id);
+    await h.api.waitFor('views.open', opened + 1, 5000);
+    const open = h.api.callsTo('views.open').at(-1)!.body as { view: string | Record<string, any> };
+    const view = typeof open.view === 'string' ? JSON.parse(open.view) : open.view;
+    expect(view).toMatchObject({ type: 'modal', callback_id: 'user360_conflict_dismiss', blocks: [{ block_id: 'user360_reason', element: { min_length: 1, max_length: 500 } }] });
+    expect(JSON.parse(view.private_metadata)).toEqual({ k: conflict.id, c: 'C1', r: listUrl });
+    expect(h.api.callsTo('response_url').filter((c) => c.path === new URL(listUrl).pathname), 'the list waits for the reason').toEqual([]);
+
+    const errors = async (res: Response) => {
+      const text = await res.text();
+      return text ? (JSON.parse(text) as { errors?: Record<string, string> }).errors?.user360_reason : undefined;
+    };
+    expect(await errors(await submitReason(ADMIN, view.private_metadata, '  '))).toContain('The reason is empty');
+    expect(await errors(await submitReason(ADMIN, view.private_metadata, 'r'.repeat(501)))).toContain('at most 500 characters');
+    expect(await errors(await submitReason(ADMIN, view.private_metadata, 'bell \u0007'))).toContain('control characters');
+    expect(await errors(await submitReason(COMP, view.private_metadata, 'not mine'))).toContain('Only admins review identity conflicts');
+    const forged = JSON.stringify({ ...JSON.parse(view.private_metadata), r: 'https://evil.example/hook' });
+    expect(await errors(await submitReason(ADMIN, forged, 'fine'))).toContain('no longer valid');
+    expect((await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.id, conflict.id)))[0]!.resolvedAt).toBeNull();
+
+    const reason = 'Twins <!channel> *same* phone, see <https://evil.example|docs>';
+    expect((await submitReason(ADMIN, view.private_metadata, reason)).status).toBe(200);
+    const replaced = await h.responded(listUrl);
+    expect(replaced).toMatchObject({ response_type: 'ephemeral', replace_original: true });
+    expect(visible(replaced)).toContain(`Dismissed conflict #${conflict.id}; nothing was merged.`);
+    expect(visible(replaced)).not.toContain(`"value":"${conflict.id}"`);
+    expect((await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.id, conflict.id)))[0]).toMatchObject({ resolution: 'dismissed', resolvedBy: `slack:${ADMIN}`, resolutionNote: reason });
+    expect(await h.store.db.select().from(auditLog).where(eq(auditLog.command, `conflicts dismiss #${conflict.id}`))).toMatchObject([{ platform: 'slack', callerId: ADMIN, channelId: 'C1' }]);
+    expect(await h.store.db.select().from(merges).where(and(eq(merges.winnerId, a), eq(merges.loserId, b)))).toEqual([]);
+
+    const shown = visible(await (await h.command('conflicts all', ADMIN).res).json());
+    expect(shown).toContain('Dismissed by slack:');
+    expect(shown).toContain('&lt;!channel&gt;');
+    expect(shown).not.toContain('<!channel>');
+    expect(shown).not.toContain('<https://evil.example');
+    expect(await errors(await submitReason(ADMIN, view.private_metadata, 'again'))).toMatch(new RegExp(`^Conflict #${conflict.id} was already dismissed by slack:${ADMIN} at .*; nothing changed\\.$`));
+    expect((await h.store.db.select().from(identityConflicts).where(eq(identityConflicts.id, conflict.id)))[0]!.resolutionNote, 'a second submission changes nothing').toBe(reason);
+  });
+});

@@ -188,6 +188,45 @@ describe('compliance tools on Discord', () => {
     expect(await store.db.select().from(merges).where(eq(merges.loserId, b))).toHaveLength(1);
   });
 
+  // Planted: the Dismiss button deciding at once (as before): no modal and fails; the modal's reason
+  // passed on without the command's note check: the 501-character reason is stored and fails.
+  it('dismisses a conflict through a modal asking why: admins only, the reason checked, stored and audited, shown escaped', async () => {
+    const deps = { store, identity: testConfig().identity, clock };
+    const [x1, x2, e, l] = [uniq('dd'), uniq('dd'), `${uniq('dd')}@example.com`, uniq('line')];
+    await ingest(deps, [
+      { type: 'identify', id: uniq(), timestamp: '2026-11-20T10:00:00+08:00', identifiers: { external_id: x1, email: e } },
+      { type: 'identify', id: uniq(), timestamp: '2026-11-20T10:00:00+08:00', identifiers: { external_id: x2, line_id: l } },
+    ]);
+    const record = uniq('dd-join');
+    await ingest(deps, [{ type: 'identify', id: record, timestamp: '2026-11-20T12:00:00+08:00', identifiers: { email: e, line_id: l } }]);
+    const [conflict] = await store.db.select().from(identityConflicts).where(eq(identityConflicts.recordId, record));
+    const id = conflict!.id;
+    expect(JSON.stringify((await button(VIEWER, `u360:conflict:dismiss:${id}`)).json)).toContain('Only admins review identity conflicts');
+    const modal = await button(ADMIN, `u360:conflict:dismiss:${id}`);
+    expect(modal.json).toMatchObject({ type: 9, data: { custom_id: `u360:dismissed:${id}`, components: [{ type: 1, components: [{ type: 4, custom_id: 'reason', min_length: 1, max_length: 500, required: true }] }] } });
+    expect((await store.db.select().from(identityConflicts).where(eq(identityConflicts.id, id)))[0]!.resolvedAt, 'nothing is decided before the reason').toBeNull();
+    const submit = (user: string, reason: string) =>
+      send({ id: uniq('i'), type: 5, token: uniq('t'), channel_id: '42', guild_id: '7', member: member(user), data: { custom_id: `u360:dismissed:${id}`, components: [{ type: 1, components: [{ type: 4, custom_id: 'reason', value: reason }] }] } });
+    const tooLong = await submit(ADMIN, 'r'.repeat(501));
+    expect(tooLong.json).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(tooLong.json)).toContain('at most 500 characters');
+    expect(JSON.stringify((await submit(ADMIN, ' ')).json)).toContain('The reason is empty');
+    expect(JSON.stringify((await submit(VIEWER, 'not mine')).json)).toContain('Only admins review identity conflicts');
+    expect((await store.db.select().from(identityConflicts).where(eq(identityConflicts.id, id)))[0]!.resolvedAt).toBeNull();
+
+    const reason = 'siblings @everyone see [docs](https://evil.example) <@&1>';
+    const done = await submit(ADMIN, reason);
+    expect(done.json.type).toBe(7);
+    expect(done.json.data).toMatchObject({ allowed_mentions: { parse: [] } });
+    expect(JSON.stringify(done.json.data)).toContain(`Dismissed conflict #${id}; nothing was merged.`);
+    expect((await store.db.select().from(identityConflicts).where(eq(identityConflicts.id, id)))[0]).toMatchObject({ resolution: 'dismissed', resolvedBy: `discord:${ADMIN}`, resolutionNote: reason });
+    expect(await store.db.select().from(auditLog).where(eq(auditLog.command, `conflicts dismiss #${id}`))).toMatchObject([{ platform: 'discord', callerId: ADMIN, channelId: '42' }]);
+    const all = JSON.stringify((await command(ADMIN, 'conflicts', 'all')).json);
+    expect(all).toContain('siblings');
+    for (const raw of ['@everyone', '[docs](https://evil.example)', '<@&1>']) expect(all, 'the reason is data, not markup').not.toContain(raw);
+    expect(JSON.stringify((await submit(ADMIN, 'again')).json)).toContain('was already dismissed');
+  });
+
   // Planted: the conflict kept without its chain: approving answers "unchanged" and fails.
   it('approves a wallet refused over the limit from its button: linked on the chain it was seen on, audited', async () => {
     const identity = testConfig({ IDENTIFIER_LIMITS: 'wallet=1' }).identity;

@@ -3,8 +3,11 @@ import type { ConflictRow, ConflictsResult } from '../../commands/conflicts.ts';
 import { escape } from './escape.ts';
 import { COLOR, embed, type DiscordMessage } from './limits.ts';
 
-/** `u360:conflict:approve:<id>` / `u360:conflict:dismiss:<id>`. */
+/** `u360:conflict:approve:<id>` / `u360:conflict:dismiss:<id>` (Dismiss opens a modal asking why). */
 export const CONFLICT_BUTTON = 'u360:conflict:';
+/** The dismiss modal (`u360:dismissed:<id>`) and its text input. */
+export const CONFLICT_DISMISS_MODAL = 'u360:dismissed:';
+export const REASON_INPUT = 'reason';
 
 /** A conflict's words as plain text: embed() escapes field values (the identifier, record id and note are data). */
 const value = (c: ConflictRow) =>
@@ -20,7 +23,7 @@ export function conflictsEmbeds(r: ConflictsResult): DiscordMessage {
       type: 1,
       components: [
         { type: 2, style: 3, label: `Approve #${c.id}`, custom_id: `${CONFLICT_BUTTON}approve:${c.id}` },
-        { type: 2, style: 4, label: `Dismiss #${c.id}`, custom_id: `${CONFLICT_BUTTON}dismiss:${c.id}` },
+        { type: 2, style: 4, label: `Dismiss… #${c.id}`, custom_id: `${CONFLICT_BUTTON}dismiss:${c.id}` },
       ],
     }));
   return {

@@ -1,5 +1,6 @@
 import type { AlertView } from '../../commands/types.ts';
 import { clip, escape, fitMessage, LIMITS, type Block, type SlackMessage } from './limits.ts';
+import { noteModal } from './note-modal.ts';
 
 /**
  * Action ids of an alert's buttons; each button's value is the alert id, Open profile's the unified ID.
@@ -60,20 +61,8 @@ export const NOTE_FIELD = { block: 'user360_note', action: 'note' } as const;
  * (Slack echoes it back; it is validated like any input).
  */
 export function resolveModal(alertId: number, channel: string, ts: string, maxNote: number) {
-  return {
-    type: 'modal' as const,
-    callback_id: ALERT_ACTION.resolveView,
-    private_metadata: JSON.stringify({ a: alertId, c: channel, t: ts }),
-    title: { type: 'plain_text' as const, text: clip(`Resolve alert #${alertId}`, 24) },
-    submit: { type: 'plain_text' as const, text: 'Resolve' },
-    close: { type: 'plain_text' as const, text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input' as const,
-        block_id: NOTE_FIELD.block,
-        label: { type: 'plain_text' as const, text: 'How was it resolved?' },
-        element: { type: 'plain_text_input' as const, action_id: NOTE_FIELD.action, multiline: true, min_length: 1, max_length: maxNote },
-      },
-    ],
-  };
+  return noteModal({
+    callbackId: ALERT_ACTION.resolveView, metadata: JSON.stringify({ a: alertId, c: channel, t: ts }), title: `Resolve alert #${alertId}`,
+    submit: 'Resolve', label: 'How was it resolved?', field: NOTE_FIELD, max: maxNote,
+  });
 }

@@ -163,7 +163,16 @@ export function slackRoutes(deps: SlackDeps): Hono {
     await respond(r.kind === 'alert' ? { replace_original: true, text: m.text, blocks: m.blocks } : { ...ephemeral(m), replace_original: false });
   });
 
-  registerReviewActions(bolt, { contextFor, failed });
+  // response_urls are Slack's own; in tests they point at the fake Web API's server.
+  const origins = new Set(['https://hooks.slack.com', ...(slack.apiUrl ? [new URL(slack.apiUrl).origin] : [])]);
+  const mayRespondTo = (url: string | undefined) => {
+    try {
+      return url !== undefined && origins.has(new URL(url).origin);
+    } catch {
+      return false;
+    }
+  };
+  registerReviewActions(bolt, { contextFor, failed, mayRespondTo });
 
   return receiver.routes;
 }

@@ -74,7 +74,19 @@ export async function slackHarness(opts: HarnessOptions = {}) {
     return call.body as Record<string, any>;
   };
 
-  return { api, store, config, clock, app, routes, post, command, click, press, responded, deps: { store, identity: config.identity, clock } };
+  /** Submits a modal as Slack would: its callback id, the metadata it was opened with, one text input's value. */
+  const submitView = (user: string, callbackId: string, privateMetadata: string, field: { block: string; action: string }, value: string) => {
+    const payload = {
+      type: 'view_submission', team: { id: 'T1', domain: 'x' }, user: { id: user, username: 'x', team_id: 'T1' }, api_app_id: 'A1', token: 't', trigger_id: '2.2',
+      view: {
+        id: 'V1', type: 'modal', team_id: 'T1', app_id: 'A1', bot_id: 'B1', hash: 'h', callback_id: callbackId, private_metadata: privateMetadata, blocks: [],
+        state: { values: { [field.block]: { [field.action]: { type: 'plain_text_input', value } } } },
+      },
+    };
+    return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  };
+
+  return { api, store, config, clock, app, routes, post, command, click, press, responded, submitView, deps: { store, identity: config.identity, clock } };
 }
 
 /**
