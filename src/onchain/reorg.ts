@@ -1,11 +1,15 @@
 import { getTableName, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { customers, onchainReadings, wallets } from '../../db/schema/index.ts';
-import { columnsOf } from '../../db/sql-names.ts';
+import { chainTransfers, customers, ingestedRecords, onchainReadings, transactions, txMatchKeys, wallets } from '../../db/schema/index.ts';
+import { columnsOf, names, sqlNames } from '../../db/sql-names.ts';
 import { refreshAudience } from '../audience/index-rows.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
 import { INDEXED_ID_PREFIX } from '../ingest/ingest.ts';
 import { gmt8Day } from '../time.ts';
+
+// Names from the drizzle tables (db/sql-names.ts), so a renamed column fails the type check.
+const [ct, c, t, ir, mk] = [sqlNames(chainTransfers), sqlNames(customers), sqlNames(transactions), sqlNames(ingestedRecords), sqlNames(txMatchKeys)];
+const [CT, TX] = [names(chainTransfers), names(transactions)];
 
 interface Dropped {
   record_id: string;
@@ -30,8 +34,9 @@ interface Dropped {
  */
 export async function dropAbove(tx: Tx, chain: string, fork: number, now: number): Promise<number> {
   const rows = await tx.all<Dropped>(sql`
-    SELECT t.record_id, t.customer_id, c.root_id, t.at, t.match_key, t.stored, t.wallet FROM chain_transfers t JOIN customers c ON c.id = t.customer_id
-    WHERE t.chain = ${chain} AND t.block > ${fork}`);
+    SELECT t.${ct.recordId} AS record_id, t.${ct.customerId} AS customer_id, c.${c.rootId} AS root_id, t.${ct.at} AS at, t.${ct.matchKey} AS match_key,
+      t.${ct.stored} AS stored, t.${ct.wallet} AS wallet
+    FROM ${ct.$} t JOIN ${c.$} c ON c.${c.id} = t.${ct.customerId} WHERE t.${ct.chain} = ${chain} AND t.${ct.block} > ${fork}`);
   if (!rows.length) return 0;
   const roots = [...new Set(rows.map((r) => r.root_id))];
   const before = await firstDays(tx, roots);
@@ -39,14 +44,14 @@ export async function dropAbove(tx: Tx, chain: string, fork: number, now: number
 
   const json = (xs: Dropped[]) => JSON.stringify(xs.map((r) => [r.record_id, r.customer_id, r.at]));
   if (drop.length) {
-    await tx.run(sql`DELETE FROM transactions WHERE id IN (
-      SELECT t.id FROM json_each(${json(drop)}) AS j JOIN transactions t ON t.customer_id = j.value ->> 1 AND t.at = j.value ->> 2 AND t.record_id = j.value ->> 0)`);
+    await tx.run(sql`DELETE FROM ${t.$} WHERE ${t.id} IN (
+      SELECT t.${t.id} FROM json_each(${json(drop)}) AS j JOIN ${t.$} t ON t.${t.customerId} = j.value ->> 1 AND t.${t.at} = j.value ->> 2 AND t.${t.recordId} = j.value ->> 0)`);
   }
-  await tx.run(sql`DELETE FROM ingested_records WHERE type = 'transaction' AND id IN (SELECT j.value ->> 0 FROM json_each(${json(rows)}) AS j)`);
+  await tx.run(sql`DELETE FROM ${ir.$} WHERE ${ir.type} = 'transaction' AND ${ir.id} IN (SELECT j.value ->> 0 FROM json_each(${json(rows)}) AS j)`);
   const keys = JSON.stringify(rows.map((r) => r.match_key));
-  await tx.run(sql`UPDATE tx_match_keys SET indexed = indexed - (SELECT count(*) FROM json_each(${keys}) AS j WHERE j.value = tx_match_keys.key)
-    WHERE key IN (SELECT j.value FROM json_each(${keys}) AS j)`);
-  await tx.run(sql`DELETE FROM chain_transfers WHERE chain = ${chain} AND block > ${fork}`);
+  await tx.run(sql`UPDATE ${mk.$} SET ${mk.indexed} = ${mk.indexed} - (SELECT count(*) FROM json_each(${keys}) AS j WHERE j.value = ${mk.$}.${mk.key})
+    WHERE ${mk.key} IN (SELECT j.value FROM json_each(${keys}) AS j)`);
+  await tx.run(sql`DELETE FROM ${ct.$} WHERE ${ct.chain} = ${chain} AND ${ct.block} > ${fork}`);
   await dropOrphanedWallets(tx, chain, fork, rows.map((r) => r.wallet));
   await resetActivity(tx, [...new Set(rows.map((r) => r.customer_id))]);
   await refreshAudience(tx, roots);
@@ -62,7 +67,7 @@ export async function dropAbove(tx: Tx, chain: string, fork: number, now: number
 
 async function firstDays(tx: Tx, roots: string[]): Promise<Map<string, string>> {
   const rows = await tx.all<{ root_id: string; first: number }>(
-    sql`SELECT root_id, min(first_seen_at) AS first FROM customers WHERE root_id IN (SELECT j.value FROM json_each(${JSON.stringify(roots)}) AS j) GROUP BY root_id`,
+    sql`SELECT ${c.rootId} AS root_id, min(${c.firstSeenAt}) AS first FROM ${c.$} WHERE ${c.rootId} IN (SELECT j.value FROM json_each(${JSON.stringify(roots)}) AS j) GROUP BY ${c.rootId}`,
   );
   return new Map(rows.map((r) => [r.root_id, gmt8Day(Number(r.first))]));
 }
@@ -74,7 +79,7 @@ async function firstDays(tx: Tx, roots: string[]): Promise<Map<string, string>> 
 async function storedToDrop(tx: Tx, rows: Dropped[]): Promise<Dropped[]> {
   const keys = [...new Set(rows.map((r) => r.match_key))];
   const counts = await tx.all<{ key: string; pushed: number; indexed: number }>(
-    sql`SELECT key, pushed, indexed FROM tx_match_keys WHERE key IN (SELECT j.value FROM json_each(${JSON.stringify(keys)}) AS j)`,
+    sql`SELECT ${mk.key} AS key, ${mk.pushed} AS pushed, ${mk.indexed} AS indexed FROM ${mk.$} WHERE ${mk.key} IN (SELECT j.value FROM json_each(${JSON.stringify(keys)}) AS j)`,
   );
   const byKey = new Map(counts.map((c) => [c.key, c]));
   const drop: Dropped[] = [];
@@ -94,7 +99,7 @@ const R = getTableName(onchainReadings);
 const [R_CHAIN, R_ADDRESS, R_BLOCK] = columnsOf(onchainReadings, ['chain', 'address', 'block']) as [string, string, string];
 // The chain's wallet rows among `?2`: the indexed transfers of each that are still stored, from below the fork.
 const TOUCHED = `${W}.${W_CHAIN} = ?1 AND ${W}.${W_ADDRESS} IN (SELECT j.value FROM json_each(?2) AS j)`;
-const KEPT_TRANSFERS = `FROM chain_transfers t WHERE t.chain = ${W}.${W_CHAIN} AND t.wallet = ${W}.${W_ADDRESS}`;
+const KEPT_TRANSFERS = `FROM ${CT.$} t WHERE t.${CT.chain} = ${W}.${W_CHAIN} AND t.${CT.wallet} = ${W}.${W_ADDRESS}`;
 const UNBACKED = `${TOUCHED} AND ${W}.${W_PFIRST} IS NULL AND NOT EXISTS (SELECT 1 ${KEPT_TRANSFERS})`;
 
 /**
@@ -119,7 +124,7 @@ async function dropOrphanedWallets(tx: Tx, chain: string, fork: number, addresse
   });
   await tx.$client.execute({ sql: `DELETE FROM ${W} WHERE ${UNBACKED}`, args: args.slice(0, 2) });
   await tx.$client.execute({
-    sql: `UPDATE ${W} SET ${W_FIRST} = coalesce(min(${W_PFIRST}, (SELECT min(t.at) ${KEPT_TRANSFERS})), ${W_PFIRST}, (SELECT min(t.at) ${KEPT_TRANSFERS}), ${W_FIRST}) WHERE ${TOUCHED}`,
+    sql: `UPDATE ${W} SET ${W_FIRST} = coalesce(min(${W_PFIRST}, (SELECT min(t.${CT.at}) ${KEPT_TRANSFERS})), ${W_PFIRST}, (SELECT min(t.${CT.at}) ${KEPT_TRANSFERS}), ${W_FIRST}) WHERE ${TOUCHED}`,
     args: args.slice(0, 2),
   });
 }
@@ -133,7 +138,7 @@ async function resetActivity(tx: Tx, customerIds: string[]) {
   const C = getTableName(customers);
   const [ID, FIRST, LAST, PFIRST, PLAST] = columnsOf(customers, ['id', 'firstSeenAt', 'lastActivityAt', 'pushedFirstAt', 'pushedLastAt']) as [string, string, string, string, string];
   const indexed = (agg: 'min' | 'max') =>
-    `(SELECT ${agg}(t.at) FROM transactions t WHERE t.customer_id = j.value AND t.record_id LIKE '${INDEXED_ID_PREFIX}%')`;
+    `(SELECT ${agg}(t.${TX.at}) FROM ${TX.$} t WHERE t.${TX.customerId} = j.value AND t.${TX.recordId} LIKE '${INDEXED_ID_PREFIX}%')`;
   // A customer always has a pushed record (the indexer only files transfers under known wallets); the
   // last coalesce keeps the old bound if one ever had none.
   await tx.$client.execute({
