@@ -47,6 +47,8 @@ interface Rule {
   times?: number;
   /** How many matching requests to let through untouched before the rule starts. */
   skip?: number;
+  /** Only requests with a call this accepts (any matching method when unset). */
+  when?: (call: RpcCall) => boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function startRpcProxy(target: string) {
     const parsed = JSON.parse(body) as RpcCall | RpcCall[];
     const calls = Array.isArray(parsed) ? parsed : [parsed];
     const methods = calls.map((c) => c.method);
-    let rule = rules.find((r) => !r.methods || methods.some((m) => r.methods!.includes(m)));
+    let rule = rules.find((r) => (!r.methods || methods.some((m) => r.methods!.includes(m))) && (!r.when || calls.some((c) => r.when!(c))));
     if (rule?.skip) {
       rule.skip--;
       rule = undefined;
@@ -143,7 +145,7 @@ export async function startRpcProxy(target: string) {
     get pending() {
       return held.size;
     },
-    fault(fault: Fault, opts: { methods?: string[]; times?: number; skip?: number } = {}) {
+    fault(fault: Fault, opts: { methods?: string[]; times?: number; skip?: number; when?: (call: RpcCall) => boolean } = {}) {
       rules.push({ fault, ...opts });
     },
     /** Ends every fault; held requests are closed without an answer. */
