@@ -3,28 +3,19 @@
 // only while something still backs it (a pushed record naming it there, or a transfer that survived),
 // and readings of blocks above the fork go, so the new branch is read even when it is shorter.
 import { sql } from 'drizzle-orm';
-import { getAddress, parseUnits } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAddress } from 'viem';
+import { describe, expect, it } from 'vitest';
 import { refreshReadings } from '../../src/onchain/refresh.ts';
 import { walletFacts } from '../../src/onchain/wallet-facts.ts';
 import { buildProfile } from '../../src/profile/profile.ts';
-import { DEPLOYER, startChain, TOKEN, type TestChain } from '../support/chain.ts';
 import { createTestStore, settableClock, testConfig } from '../support/db.ts';
 import { identify, ingest, randomEvm, uniq } from '../support/factories.ts';
-import { evmConfig, testIndexer } from '../support/onchain.ts';
+import { evmConfig, testIndexer, useUsdtChain } from '../support/onchain.ts';
 
 const at = (local: string) => Date.parse(`${local}+08:00`);
 const NOW = at('2026-11-22T12:00:00');
-let chain: TestChain;
-let usdt: `0x${string}`;
-beforeAll(async () => {
-  chain = await startChain({ chainId: 1, genesis: at('2026-11-19T10:00:00') / 1000 });
-  usdt = await chain.deployToken('USDT', 6);
-  await chain.send({ address: usdt, abi: TOKEN.abi, functionName: 'mint', args: [DEPLOYER, parseUnits('1000', 6)] });
-});
-afterAll(() => chain?.stop());
-
-const pay = (to: string, amount: string, when: string) => chain.send({ address: usdt, abi: TOKEN.abi, functionName: 'transfer', args: [getAddress(to), parseUnits(amount, 6)] }, at(when) / 1000);
+const t = useUsdtChain({ genesis: at('2026-11-19T10:00:00') / 1000 });
+const pay = (to: string, amount: string, when: string) => t.pay(to, amount, at(when) / 1000);
 
 describe('a reorg and the wallet rows its transfers made', () => {
   it('removes a row only the orphaned transfers backed (and its reading), keeps rows a pushed record or a surviving transfer backs, and reads the new branch again', async () => {
@@ -36,24 +27,24 @@ describe('a reorg and the wallet rows its transfers made', () => {
     const emails = { carol: `${uniq('c')}@example.com`, erin: `${uniq('e')}@example.com`, frank: `${uniq('f')}@example.com` };
     await ingest(deps, ([['carol', carol], ['erin', erin], ['frank', frank]] as const).map(([who, w]) =>
       identify({ email: emails[who], wallets: [{ chain: 'base', address: w }] }, { timestamp: '2026-11-19T12:00:00+08:00' })));
-    const start = await chain.pub.getBlockNumber();
-    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${chain.url}`, EVM_TOKENS: `ethereum:${usdt}:USDT:6`, EVM_START_BLOCK: `ethereum=${start + 1n}` }).chains[0]!;
+    const start = await t.chain.pub.getBlockNumber();
+    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${t.chain.url}`, EVM_TOKENS: `ethereum:${t.usdt}:USDT:6`, EVM_START_BLOCK: `ethereum=${start + 1n}` }).chains[0]!;
     const { catchUp, indexer, cc } = await testIndexer(config, deps, { confirmations: 1 });
     // Frank was paid on ethereum before the fork: that transfer survives it.
     await pay(frank, '10', '2026-11-20T09:00:00');
-    await chain.mine(at('2026-11-20T09:00:01') / 1000);
+    await t.chain.mine(at('2026-11-20T09:00:01') / 1000);
     await catchUp();
-    const snap = await chain.test.snapshot();
+    const snap = await t.chain.test.snapshot();
 
     // The branch that will be orphaned pays all three on ethereum; then the source pushes Erin's
     // wallet on ethereum too, and the head moves on before the wallets are read.
     await pay(carol, '70', '2026-11-20T10:00:00');
     await pay(erin, '5', '2026-11-20T10:00:05');
     await pay(frank, '3', '2026-11-20T10:00:10');
-    await chain.mine(at('2026-11-20T10:00:11') / 1000);
+    await t.chain.mine(at('2026-11-20T10:00:11') / 1000);
     await catchUp();
     await ingest(deps, [identify({ email: emails.erin, wallets: [{ chain: 'ethereum', address: erin }] }, { timestamp: '2026-11-21T09:00:00+08:00' })]);
-    for (const s of ['12', '13', '14']) await chain.mine(at(`2026-11-20T10:00:${s}`) / 1000);
+    for (const s of ['12', '13', '14']) await t.chain.mine(at(`2026-11-20T10:00:${s}`) / 1000);
     const readAll = () => refreshReadings(store, cc, () => clock().getTime(), 3_600_000);
     expect(await readAll()).toBe(3);
 
@@ -74,10 +65,10 @@ describe('a reorg and the wallet rows its transfers made', () => {
     // The other branch, shorter than the head the readings were taken at: none of those transfers
     // happened; Erin was paid 1 later on.
     const [{ readBlock }] = (await store.db.all<{ readBlock: number }>(sql`SELECT max(block) AS readBlock FROM onchain_readings`)) as [{ readBlock: number }];
-    await chain.test.revert({ id: snap });
+    await t.chain.test.revert({ id: snap });
     await pay(erin, '1', '2026-11-22T10:00:00');
-    for (const t of ['01', '02', '03', '04']) await chain.mine(at(`2026-11-22T10:00:${t}`) / 1000);
-    expect(Number(await chain.pub.getBlockNumber())).toBeLessThan(readBlock);
+    for (const s of ['01', '02', '03', '04']) await t.chain.mine(at(`2026-11-22T10:00:${s}`) / 1000);
+    expect(Number(await t.chain.pub.getBlockNumber())).toBeLessThan(readBlock);
     expect(await indexer.step()).toBe('more');
 
     // Carol's ethereum row had nothing but the orphaned transfer: it goes, with its reading. Erin's is

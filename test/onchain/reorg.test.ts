@@ -1,27 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { getAddress, parseUnits } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAddress } from 'viem';
+import { describe, expect, it } from 'vitest';
 import { computeRollup, unfinishedDays } from '../../src/metrics/rollup.ts';
 import { queryMetrics } from '../../src/metrics/query.ts';
 import { buildProfile } from '../../src/profile/profile.ts';
-import { DEPLOYER, startChain, TOKEN, type TestChain } from '../support/chain.ts';
 import { createTestStore, settableClock, testConfig } from '../support/db.ts';
 import { identify, ingest, randomEvm, uniq } from '../support/factories.ts';
-import { chainTransfers, evmConfig, storedTransfers, testIndexer } from '../support/onchain.ts';
+import { chainTransfers, evmConfig, storedTransfers, testIndexer, useUsdtChain } from '../support/onchain.ts';
 
 // Explicit block times (GMT+8) on days of their own, so every figure a transfer moves can be told apart.
 const at = (local: string) => Date.parse(`${local}+08:00`);
 const NOW = at('2026-11-22T12:00:00');
-let chain: TestChain;
-let usdt: `0x${string}`;
-beforeAll(async () => {
-  chain = await startChain({ chainId: 1, genesis: at('2026-11-19T10:00:00') / 1000 });
-  usdt = await chain.deployToken('USDT', 6);
-  await chain.send({ address: usdt, abi: TOKEN.abi, functionName: 'mint', args: [DEPLOYER, parseUnits('1000', 6)] });
-});
-afterAll(() => chain?.stop());
-
-const pay = (to: string, amount: string, when: string) => chain.send({ address: usdt, abi: TOKEN.abi, functionName: 'transfer', args: [getAddress(to), parseUnits(amount, 6)] }, at(when) / 1000);
+const t = useUsdtChain({ genesis: at('2026-11-19T10:00:00') / 1000 });
+const pay = (to: string, amount: string, when: string) => t.pay(to, amount, at(when) / 1000);
 const day = (d: string) => ({ from: d, to: d, label: d });
 
 describe('a reorg', () => {
@@ -35,18 +26,18 @@ describe('a reorg', () => {
       identify({ email: aliceEmail, wallets: [{ chain: 'ethereum', address: alice }] }, { timestamp: '2026-11-21T09:00:00+08:00' }),
       identify({ email: `${uniq('b')}@example.com`, wallets: [{ chain: 'ethereum', address: bob }] }, { timestamp: '2026-11-19T12:00:00+08:00' }),
     ]);
-    const start = await chain.pub.getBlockNumber();
-    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${chain.url}`, EVM_TOKENS: `ethereum:${usdt}:USDT:6`, EVM_START_BLOCK: `ethereum=${start + 1n}` }).chains[0]!;
+    const start = await t.chain.pub.getBlockNumber();
+    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${t.chain.url}`, EVM_TOKENS: `ethereum:${t.usdt}:USDT:6`, EVM_START_BLOCK: `ethereum=${start + 1n}` }).chains[0]!;
     const { catchUp, indexer } = await testIndexer(config, deps, { confirmations: 1 });
     await catchUp();
-    const snap = await chain.test.snapshot();
+    const snap = await t.chain.test.snapshot();
 
     // The branch that will be orphaned: Alice paid a day before her first record and again today,
     // Bob paid too, and the source system pushes Bob's transfer as well (the indexed copy came first).
     await pay(alice, '70', '2026-11-20T10:00:00');
     const bobs = await pay(bob, '30', '2026-11-20T10:00:05');
     await pay(alice, '5', '2026-11-22T11:00:00');
-    await chain.mine(at('2026-11-22T11:00:01') / 1000);
+    await t.chain.mine(at('2026-11-22T11:00:01') / 1000);
     await catchUp();
     expect(await ingest(deps, [{ type: 'transaction', id: uniq('push-'), timestamp: '2026-11-20T10:00:05+08:00', identifiers: { wallets: [{ chain: 'ethereum', address: bob }] }, chain: 'ethereum', token: 'USDT', amount: '30', usdt_value: '30', direction: 'in', tx_hash: bobs.transactionHash }])).toMatchObject({ duplicates: 1 });
     // Each past day's nightly rollup (the digest job rolls every day, busy or not).
@@ -67,9 +58,9 @@ describe('a reorg', () => {
 
     // The other branch: none of that happened; Alice was paid 1 this morning. Nothing of the new branch
     // falls on the 21st: that day changes only because Alice is new on it again.
-    await chain.test.revert({ id: snap });
+    await t.chain.test.revert({ id: snap });
     await pay(alice, '1', '2026-11-22T10:00:00');
-    for (const t of ['2026-11-22T10:00:01', '2026-11-22T10:00:02', '2026-11-22T10:00:03', '2026-11-22T10:00:04']) await chain.mine(at(t) / 1000);
+    for (const when of ['2026-11-22T10:00:01', '2026-11-22T10:00:02', '2026-11-22T10:00:03', '2026-11-22T10:00:04']) await t.chain.mine(at(when) / 1000);
     // The first step only unwinds: Alice is back to her pushed record alone.
     expect(await indexer.step()).toBe('more');
     expect(await activity()).toMatchObject({ first_seen: '2026-11-21T01:00:00.000Z', last_activity: '2026-11-21T01:00:00.000Z' });
@@ -89,7 +80,7 @@ describe('a reorg', () => {
     const bobId = (await store.db.query.identifiers.findFirst({ where: (t, { eq }) => eq(t.value, `evm:${bob}`) }))!.customerId;
     expect((await buildProfile(store, bobId, NOW))!.assetpro).toMatchObject({ transaction_count: 1, transaction_value_usdt: 30 });
     const indexedNow = (await storedTransfers(store)).filter((t) => !t.startsWith(`onchain:ethereum:${bobs.transactionHash}`));
-    expect(indexedNow).toEqual(await chainTransfers(chain.pub, usdt, [alice, bob], start + 1n));
+    expect(indexedNow).toEqual(await chainTransfers(t.chain.pub, t.usdt, [alice, bob], start + 1n));
   });
 
   it('onto a shorter branch is unwound at once, not once the new branch outgrows the cursor', async () => {
@@ -98,21 +89,21 @@ describe('a reorg', () => {
     const deps = { store, identity: testConfig().identity, clock };
     const wallet = getAddress(randomEvm());
     await ingest(deps, [identify({ email: `${uniq('s')}@example.com`, wallets: [{ chain: 'ethereum', address: wallet }] })]);
-    const start = await chain.pub.getBlockNumber();
-    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${chain.url}`, EVM_TOKENS: `ethereum:${usdt}:USDT:6`, EVM_START_BLOCK: `ethereum=${start + 1n}` }).chains[0]!;
+    const start = await t.chain.pub.getBlockNumber();
+    const config = evmConfig({ EVM_RPC_URLS: `ethereum=${t.chain.url}`, EVM_TOKENS: `ethereum:${t.usdt}:USDT:6`, EVM_START_BLOCK: `ethereum=${start + 1n}` }).chains[0]!;
     const { catchUp, indexer } = await testIndexer(config, deps);
-    const snap = await chain.test.snapshot();
+    const snap = await t.chain.test.snapshot();
     await pay(wallet, '70', '2026-11-22T10:10:00');
-    await chain.mine(at('2026-11-22T10:10:01') / 1000);
-    await chain.mine(at('2026-11-22T10:10:02') / 1000);
+    await t.chain.mine(at('2026-11-22T10:10:01') / 1000);
+    await t.chain.mine(at('2026-11-22T10:10:02') / 1000);
     await catchUp();
     const mine = async () => (await store.db.all<{ amount: string }>(sql`SELECT amount FROM chain_transfers WHERE wallet = ${wallet}`)).map((t) => t.amount);
     expect(await mine()).toEqual(['70']);
 
     // The other branch is one block long: its head is below the cursor.
-    await chain.test.revert({ id: snap });
+    await t.chain.test.revert({ id: snap });
     await pay(wallet, '5', '2026-11-22T10:20:00');
-    expect(Number(await chain.pub.getBlockNumber())).toBeLessThan(Number((await indexer.cursor())!.block));
+    expect(Number(await t.chain.pub.getBlockNumber())).toBeLessThan(Number((await indexer.cursor())!.block));
     expect(await indexer.step()).toBe('more');
     expect(await mine()).toEqual([]);
     await catchUp();

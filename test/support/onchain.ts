@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import { formatUnits, getAddress, parseAbiItem, type PublicClient } from 'viem';
+import { formatUnits, getAddress, parseAbiItem, parseUnits, type PublicClient } from 'viem';
+import { afterAll, beforeAll } from 'vitest';
+import { DEPLOYER, startChain, TOKEN, type TestChain } from './chain.ts';
 import { parseConfig, type ChainConfig } from '../../src/config.ts';
 import { connectChain } from '../../src/onchain/client.ts';
 import { ChainIndexer } from '../../src/onchain/indexer.ts';
@@ -54,4 +56,25 @@ export async function chainTransfers(pub: PublicClient, token: `0x${string}`, wa
       return [...(mine.has(l.args.to) ? [`${id} ${amount}`] : []), ...(mine.has(l.args.from) ? [`${id}:out ${amount}`] : [])];
     })
     .sort();
+}
+
+/**
+ * A chain (id 1) for the file's tests: started before them at `genesis` (seconds) with a 6-decimal USDT
+ * whose `mint` went to the deployer, and stopped by its PID after them. `pay` sends one transfer from
+ * the deployer in a block of its own at `at` (seconds).
+ */
+export function useUsdtChain(opts: { genesis: number; mint?: string }) {
+  const t = {
+    chain: undefined as unknown as TestChain,
+    usdt: '0x' as `0x${string}`,
+    pay: (to: string, amount: string, at?: number) =>
+      t.chain.send({ address: t.usdt, abi: TOKEN.abi, functionName: 'transfer', args: [getAddress(to), parseUnits(amount, 6)] }, at),
+  };
+  beforeAll(async () => {
+    t.chain = await startChain({ chainId: 1, genesis: opts.genesis });
+    t.usdt = await t.chain.deployToken('USDT', 6);
+    await t.chain.send({ address: t.usdt, abi: TOKEN.abi, functionName: 'mint', args: [DEPLOYER, parseUnits(opts.mint ?? '1000', 6)] });
+  });
+  afterAll(() => t.chain?.stop());
+  return t;
 }
