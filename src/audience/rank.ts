@@ -19,8 +19,8 @@ type Row = { id: string; m: number };
  * among the active customers that walking the lists would read more than summing the members. The
  * caller then sums every member.
  */
-/** `firstPage`: rows read from each list in the first round (doubling after); tests make it small. */
-export async function topByVolume30(db: Queryable, roots: string[], now: number, n: number, firstPage = 200): Promise<Ranked[] | undefined> {
+/** `firstPage`: rows read from each list in the first round (by default 200, or 4n), doubling each round after. */
+export async function topByVolume30(db: Queryable, roots: string[], now: number, n: number, firstPage?: number): Promise<Ranked[] | undefined> {
   const today = gmt8Day(now);
   if (!(await windowIsFinal(db, today))) return undefined;
   const members = new Set(roots);
@@ -49,7 +49,7 @@ export async function topByVolume30(db: Queryable, roots: string[], now: number,
     { from: sql`${rootVolume} WHERE ${rootVolume.scope} = 'w29'`, id: rootVolume.rootId, m: rootVolume.micros, offset: 0, next: Infinity, done: false },
     { from: sql`${rootDayVolume} WHERE ${rootDayVolume.day} = ${today}`, id: rootDayVolume.rootId, m: rootDayVolume.micros, offset: 0, next: Infinity, done: false },
   ];
-  let page = Math.max(firstPage, n * 4);
+  let page = firstPage ?? Math.max(200, n * 4);
   let read = 0;
   for (;;) {
     for (const l of lists.filter((x) => !x.done)) {
@@ -67,7 +67,6 @@ export async function topByVolume30(db: Queryable, roots: string[], now: number,
     if (best.length >= n && best[n - 1]! > bound) break;
     if (read > 20 * roots.length) return undefined;
     page = Math.min(page * 2, 5000);
-    if (firstPage < 200) page = firstPage; // a test walking in small steps
   }
   await settle([...ahead.keys()]);
   const ranked = [...exact].map(([rootId, micros]) => ({ rootId, micros }));
