@@ -24,7 +24,7 @@ export const FILTER_USAGE: Record<string, string> = {
   volume: 'volume:>N (30-day USDT), also >=, <, <=; like volume:>1000',
   volume7d: 'volume7d:>N (7-day USDT)',
   volume_all: 'volume_all:>N (all-time USDT)',
-  networth: 'networth:>N (on-chain net worth in USDT)',
+  networth: 'networth:>N (on-chain net worth in USDT, as the profile shows it), also >=, <, <=',
   seen: 'seen:<7d (active within) or seen:>30d (not since); units h, d, w',
   country: 'country:<CC>, a two-letter country code like country:TW',
   stage: `stage:<stage> with stage ${LIFECYCLE_STAGES.join(', ')}`,
@@ -54,7 +54,7 @@ function unwrap(word: string): string {
   return m ? m[1]! : word;
 }
 
-function parseFilter(name: string, value: string, networth: boolean): Filter {
+function parseFilter(name: string, value: string): Filter {
   const v = value.trim();
   if (!v) throw bad(name, value);
   if (name.startsWith('attr.')) {
@@ -96,9 +96,12 @@ function parseFilter(name: string, value: string, networth: boolean): Filter {
       if (!c || micros === undefined) throw bad(name, value);
       return { kind: 'volume', window: name === 'volume' ? '30d' : name === 'volume7d' ? '7d' : 'all', op: c.op, micros };
     }
-    case 'networth':
-      if (!networth) throw new QueryError('networth: needs on-chain net worth, which this service reads only with EVM_RPC_URLS set (SPEC §7); it is not available here. Try volume_all:>N instead.');
-      throw new QueryError('networth: is not supported by this version of find yet.');
+    case 'networth': {
+      const c = comparison(v);
+      const micros = c && usdtMicros(c.rest);
+      if (!c || micros === undefined) throw bad(name, value);
+      return { kind: 'networth', op: c.op, micros };
+    }
     case 'seen': {
       const m = /^([<>])(\d{1,5})([hdw])$/.exec(v.toLowerCase());
       if (!m) throw bad(name, value);
@@ -135,6 +138,7 @@ function filterText(f: Filter): string {
     case 'segment': return `segment:${f.name}`;
     case 'chain': return `chain:${f.chain}`;
     case 'volume': return `${f.window === '30d' ? 'volume' : f.window === '7d' ? 'volume7d' : 'volume_all'}:${f.op}${amount(f.micros)}`;
+    case 'networth': return `networth:${f.op}${amount(f.micros)}`;
     case 'seen': return `seen:${f.op}${f.ms % UNITS.d! === 0 ? `${f.ms / UNITS.d!}d` : `${f.ms / UNITS.h!}h`}`;
     case 'country': return `country:${f.country}`;
     case 'stage': return `stage:${f.stage}`;
@@ -144,11 +148,8 @@ function filterText(f: Filter): string {
   }
 }
 
-/**
- * Parses the words after `find`. `networth` says whether on-chain net worth exists in this build;
- * without it the filter is refused with the setting it needs rather than matched against nothing.
- */
-export function parseFindQuery(words: readonly string[], opts: { networth?: boolean } = {}): AudienceQuery {
+/** Parses the words after `find`; throws QueryError naming what is wrong. */
+export function parseFindQuery(words: readonly string[]): AudienceQuery {
   const out: AudienceQuery = { words: [], filters: [], text: '' };
   for (const raw of words) {
     const word = unwrap(raw.trim());
@@ -157,7 +158,7 @@ export function parseFindQuery(words: readonly string[], opts: { networth?: bool
     if (m && !/^https?$/i.test(m[1]!)) {
       // Attribute keys keep their case so `attr.Company:` is refused like the key would be at ingest.
       const name = /^attr\./i.test(m[1]!) ? `attr.${m[1]!.slice(5)}` : m[1]!.toLowerCase();
-      out.filters.push(parseFilter(name, m[2]!, opts.networth ?? false));
+      out.filters.push(parseFilter(name, m[2]!));
       continue;
     }
     if (word.length > 200) throw new QueryError(`the word "${word.slice(0, 20)}…" is too long; words are prefixes of at most 200 characters`);

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTestStore, settableClock, testConfig } from '../test/support/db.ts';
-import { ingest, uniq } from '../test/support/factories.ts';
+import { identify, ingest, randomEvm, uniq } from '../test/support/factories.ts';
+import { usdtReading } from '../test/support/onchain.ts';
+import { storeReadings } from '../src/onchain/enrich.ts';
+import { buildProfile } from '../src/profile/profile.ts';
 import { renderText } from '../src/cli/render.ts';
 import { runCommandText } from './index.ts';
 import { find, type FindResult } from './find.ts';
@@ -89,7 +93,7 @@ describe('find filters', () => {
   });
 
   it('answers a malformed filter with one line naming it and its usage, never a stack trace', async () => {
-    for (const [text, name] of [['kyc:maybe', 'kyc'], ['risk:>=extreme', 'risk'], ['volume:lots', 'volume'], ['seen:7', 'seen'], ['country:Taiwan', 'country'], ['stage:old', 'stage'], ['attr.Bad-Key:x', 'attr.Bad-Key'], ['frob:1', 'frob']] as const) {
+    for (const [text, name] of [['kyc:maybe', 'kyc'], ['risk:>=extreme', 'risk'], ['volume:lots', 'volume'], ['networth:10000', 'networth'], ['networth:>lots', 'networth'], ['seen:7', 'seen'], ['country:Taiwan', 'country'], ['stage:old', 'stage'], ['attr.Bad-Key:x', 'attr.Bad-Key'], ['frob:1', 'frob']] as const) {
       const r = await runCommandText(`find ${text}`, ctx());
       expect(r.kind, text).toBe('usage_error');
       if (r.kind !== 'usage_error') continue;
@@ -100,10 +104,35 @@ describe('find filters', () => {
     expect(parseFindQuery(['risk:>=HIGH', 'volume:>10.5']).text).toBe('risk:>=high volume:>10.5');
   });
 
-  it('refuses networth: with the setting it needs instead of matching nothing', async () => {
-    const r = await runCommandText('find networth:>10000', ctx());
-    expect(r).toMatchObject({ kind: 'usage_error' });
-    expect(r.kind === 'usage_error' && r.message).toMatch(/EVM_RPC_URLS/);
+  it('networth: compares the net worth the profile shows (each reading in cents, summed); nothing priced matches no networth: filter', async () => {
+    const N = uniq('n').toLowerCase();
+    const w = Array.from({ length: 4 }, () => randomEvm());
+    const holder = (k: string, wallets: string[]) => identify({ external_id: `${N}-${k}`, wallets: wallets.map((address) => ({ chain: 'ethereum', address })) }, { traits: { tags: [N] } });
+    const ids = (await ingest(deps, [holder('a', [w[0]!, w[1]!]), holder('b', [w[2]!]), holder('c', [w[3]!]), holder('d', [])])).unifiedIds;
+    const [a, b] = ids;
+    // a: 2.005 twice, shown 2.01 + 2.01 = 4.02 (the raw sum, 4.01, would say otherwise); b: 4.014, shown 4.01;
+    // c: a balance without a price; d: no wallet at all.
+    await storeReadings(store, [usdtReading(w[0]!, 2_005_000, clock().getTime()), usdtReading(w[1]!, 2_005_000, clock().getTime()), usdtReading(w[2]!, 4_014_000, clock().getTime()), usdtReading(w[3]!, null, clock().getTime())]);
+    const shown = await Promise.all(ids.map(async (id) => (await buildProfile(store, id!, clock().getTime()))!.assetpro.net_worth_usdt));
+    expect(shown).toEqual([4.02, 4.01, null, null]);
+    const found = async (f: string) => (await run(`tag:${N} ${f}`)).rows.map((r) => r.unified_id).sort();
+    expect(await found('networth:>4.01')).toEqual([a]);
+    expect(await found('networth:>=4.01')).toEqual([a, b].sort());
+    expect(await found('networth:<4.02')).toEqual([b]);
+    expect(await found('networth:<=4.02')).toEqual([a, b].sort());
+    // Below any amount is still "has a net worth": c and d show none, not 0, so they never match.
+    expect(await found('networth:<1000000')).toEqual([a, b].sort());
+    expect(await found('networth:>=0')).toEqual([a, b].sort());
+    expect((await run(`tag:${N} networth:>4.01`)).query).toBe(`tag:${N} networth:>4.01`);
+
+    // The migration's backfill of rows from before the column computes the same figures.
+    const worth = () => store.client.execute({ sql: 'SELECT net_worth_micros AS n FROM audience WHERE root_id IN (SELECT value FROM json_each(?)) ORDER BY root_id', args: [JSON.stringify(ids)] });
+    const before = (await worth()).rows.map((r) => r.n);
+    expect(before.filter((n) => n !== null)).toHaveLength(2);
+    await store.client.execute('UPDATE audience SET net_worth_micros = NULL');
+    const backfill = readFileSync(new URL('../db/migrations/0017_add_net_worth.sql', import.meta.url), 'utf8').split('--> statement-breakpoint').at(-1)!;
+    await store.client.execute(backfill);
+    expect((await worth()).rows.map((r) => r.n)).toEqual(before);
   });
 });
 

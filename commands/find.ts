@@ -37,13 +37,10 @@ export interface FindResult {
 
 export const findArgs = z.array(z.string()).transform((query): FindInput => ({ query }));
 
-/** On-chain net worth (SPEC §7) is not part of this build; `networth:` says what it needs instead. */
-const NETWORTH_AVAILABLE = false;
-
 /** The one grammar over words or a whole query text; throws QueryError naming what is wrong. */
 export function parseQuery(query: string[] | string): AudienceQuery {
   const words = typeof query === 'string' ? tokenizeQuery(query) : query;
-  return parseFindQuery(words, { networth: NETWORTH_AVAILABLE });
+  return parseFindQuery(words);
 }
 
 /** The same word splitting as chat, for `?q=` and segment queries. */

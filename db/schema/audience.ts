@@ -20,6 +20,13 @@ export const audience = sqliteTable(
     lastActivityAt: epochMs('last_activity_at').notNull(),
     /** The first campaign touch's source (SPEC §8 "acquisition source"), for metrics by acquisition source. */
     acquisitionSource: text('acquisition_source'),
+    /**
+     * On-chain net worth as the profile shows it (`assetpro.net_worth_usdt`): each priced reading of the
+     * group's wallets rounded to cents, summed, in micro-USDT (so always a multiple of 10,000); null when
+     * no wallet has a priced reading. Rewritten with the row, and whenever a reading of its wallets is
+     * stored or dropped (src/onchain/enrich.ts, reorg.ts), for `networth:`.
+     */
+    netWorthMicros: integer('net_worth_micros'),
   },
   (t) => [
     index('audience_kyc_risk_idx').on(t.kycStatus, t.riskRank),
@@ -27,5 +34,6 @@ export const audience = sqliteTable(
     index('audience_country_idx').on(t.country),
     index('audience_first_seen_idx').on(t.firstSeenAt),
     index('audience_last_activity_idx').on(t.lastActivityAt),
+    index('audience_net_worth_idx').on(t.netWorthMicros),
   ],
 );

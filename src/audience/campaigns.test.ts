@@ -15,6 +15,9 @@ import { ingest, uniq } from '../../test/support/factories.ts';
 import { segmentNamed } from './segments.ts';
 import { segmentMembers } from '../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
+import { storeReadings } from '../onchain/enrich.ts';
+import { randomEvm } from '../../test/support/factories.ts';
+import { usdtReading } from '../../test/support/onchain.ts';
 
 const store = await createTestStore();
 const config = testConfig();
@@ -105,4 +108,53 @@ describe("Formo's example segment", () => {
     expect(members).toEqual(expected);
     expect(seg.size).toBe(2);
   });
+
+  // On-chain net worth (SPEC §7), with readings stored by storeReadings, the function enrichment stores
+  // with (the Anvil path and reorgs: test/onchain/reorg-wallets.test.ts).
+  it('networth:>10000 campaign:any txns:0 holds exactly the customers whose profile shows such a net worth, a touch and no recent transaction', async () => {
+    const now = clock().getTime();
+    const wallet = (n: string, ...micros: (number | null)[]) => {
+      const ws = micros.map((m) => [randomEvm(), m] as const);
+      return { record: { type: 'identify', id: uniq(), timestamp: at(30), identifiers: { external_id: who(n), wallets: ws.map(([address]) => ({ chain: 'ethereum', address })) } }, readings: ws.map(([a, m]) => usdtReading(a, m, now)) };
+    };
+    const held = [
+      wallet('in', 15_000e6), wallet('recent', 20_000e6), wallet('nocampaign', 20_000e6), wallet('small', 9_000e6),
+      // 5,000.005 twice shows 10,000.02: in. 10,000.004 shows 10,000.00: out (its raw micros are above).
+      wallet('rich', 5_000_005_000, 5_000_005_000), wallet('edge', 10_000_004_000), wallet('unpriced', null),
+    ];
+    await ingest(deps, [...['rich', 'edge', 'unpriced'].map((n) => touch(who(n), 20, 'google')), ...held.map((h) => h.record)]);
+    await storeReadings(store, held.flatMap((h) => h.readings));
+    // A touch on the older customer, the net worth on a younger one that a later identify merges into it.
+    const [j1, j2] = [`j1.${T}@example.com`, `j2.${T}@example.com`];
+    const [older] = (await ingest(deps, [{ type: 'event', id: uniq(), timestamp: at(25), identifiers: { email: j1 }, name: 'page_view', campaign: { source: 'ads' } }])).unifiedIds;
+    const address = randomEvm();
+    await ingest(deps, [{ type: 'identify', id: uniq(), timestamp: at(24), identifiers: { email: j2, wallets: [{ chain: 'ethereum', address }] } }]);
+    await storeReadings(store, [usdtReading(address, 10_000_010_000, now)]);
+    expect((await ingest(deps, [{ type: 'identify', id: uniq(), timestamp: at(23), identifiers: { email: [j1, j2] } }])).unifiedIds).toEqual([older]);
+
+    const r = await runCommandText('segment create formo-nw networth:>10000 campaign:any txns:0', ctx);
+    expect(r).toMatchObject({ kind: 'notice', ok: true });
+    const seg = (await segmentNamed(store.db, 'formo-nw'))!;
+    const members = (await store.db.select().from(segmentMembers).where(eq(segmentMembers.segmentId, seg.id))).map((m) => m.rootId).sort();
+    const expected = await formoNetworthByHand(now);
+    expect(expected).toEqual([await rootOf('in'), await rootOf('rich'), older].sort());
+    expect(members).toEqual(expected);
+  });
 });
+
+/** The net-worth form: touches and transactions from the tables, net worth as each profile (the API) shows it. */
+async function formoNetworthByHand(now: number): Promise<string[]> {
+  const since = Date.parse(`${gmt8Day(now)}T00:00:00+08:00`) - 29 * DAY;
+  const { rows } = await store.client.execute({
+    sql: `SELECT r.id FROM customers r WHERE r.id = r.root_id
+      AND EXISTS (SELECT 1 FROM campaign_touches k JOIN customers c ON c.id = k.customer_id WHERE c.root_id = r.id)
+      AND NOT EXISTS (SELECT 1 FROM transactions t JOIN customers c ON c.id = t.customer_id WHERE c.root_id = r.id AND t.at >= ?)`,
+    args: [since],
+  });
+  const out: string[] = [];
+  for (const id of rows.map((x) => String(x.id))) {
+    const worth = (await get(`/v1/profiles/${id}`)).assetpro.net_worth_usdt as number | null;
+    if (worth !== null && worth > 10_000) out.push(id);
+  }
+  return out.sort();
+}

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { insertMany, type Tx } from '../../db/client.ts';
 import { RISK_LEVELS, type SearchField } from '../../db/schema/constants.ts';
-import { audience, campaignTouches, customers, devices, identifiers, kycStates, searchTerms, traits } from '../../db/schema/index.ts';
+import { audience, campaignTouches, customers, devices, identifiers, kycStates, onchainReadings, searchTerms, traits, wallets } from '../../db/schema/index.ts';
 import { columnsOf, names } from '../../db/sql-names.ts';
 
 /**
@@ -54,6 +54,7 @@ const ids = (xs: string[]) => JSON.stringify(xs);
 
 // Raw because it runs inside every ingest batch; names come from the drizzle tables (db/sql-names.ts).
 const [A, C, D, I, K, S, T, CT] = [names(audience), names(customers), names(devices), names(identifiers), names(kycStates), names(searchTerms), names(traits), names(campaignTouches)];
+const [W, R] = [names(wallets), names(onchainReadings)];
 const ID_ROWS = `SELECT i.${I.customerId}, i.${I.type}, i.${I.value} FROM json_each(?) j JOIN ${I.$} i ON i.${I.customerId} = j.value`;
 const NAME_ROWS = `SELECT t.${T.customerId}, t.${T.name} FROM json_each(?) j JOIN ${T.$} t ON t.${T.customerId} = j.value WHERE t.${T.name} IS NOT NULL`;
 const DROP_TERMS = `DELETE FROM ${S.$} WHERE ${S.customerId} IN (SELECT value FROM json_each(?))`;
@@ -80,7 +81,12 @@ export async function refreshTerms(tx: Tx, customerIds: string[]): Promise<void>
 const RISK_RANK = `CASE k.${K.riskLevel} ${RISK_LEVELS.map((l, i) => `WHEN '${l}' THEN ${i}`).join(' ')} END`;
 const NEWEST_KYC = (col: string) =>
   `(SELECT ${col} FROM ${C.$} c CROSS JOIN ${K.$} k ON k.${K.customerId} = c.${C.id} WHERE c.${C.rootId} = r.value ORDER BY k.${K.updatedAt} DESC, k.${K.customerId} DESC LIMIT 1)`;
-const AUDIENCE_COLS = [A.rootId, A.kycStatus, A.riskRank, A.country, A.firstSeenAt, A.lastActivityAt, A.acquisitionSource];
+// The profile's net worth (src/profile/profile.ts): each priced reading of the group's wallets rounded to
+// cents (half up, as Math.round does for these non-negative values), summed; null when none is priced.
+const NET_WORTH = `(SELECT CAST(sum(round(o.${R.valueMicros} / 10000.0)) * 10000 AS INTEGER) FROM ${C.$} c
+      CROSS JOIN ${W.$} w ON w.${W.customerId} = c.${C.id} JOIN ${R.$} o ON o.${R.chain} = w.${W.chain} AND o.${R.address} = w.${W.address}
+      WHERE c.${C.rootId} = r.value AND o.${R.valueMicros} IS NOT NULL)`;
+const AUDIENCE_COLS = [A.rootId, A.kycStatus, A.riskRank, A.country, A.firstSeenAt, A.lastActivityAt, A.acquisitionSource, A.netWorthMicros];
 const SET_AUDIENCE = AUDIENCE_COLS.slice(1).map((c) => `${c} = excluded.${c}`);
 // The same choices the profile makes: the newest KYC state and the newest device of the merge group.
 const UPSERT_AUDIENCE = `
@@ -91,7 +97,8 @@ const UPSERT_AUDIENCE = `
     (SELECT upper(d.${D.country}) FROM ${C.$} c CROSS JOIN ${D.$} d ON d.${D.customerId} = c.${C.id} WHERE c.${C.rootId} = r.value ORDER BY d.${D.lastSeenAt} DESC LIMIT 1),
     (SELECT min(${C.firstSeenAt}) FROM ${C.$} WHERE ${C.rootId} = r.value),
     (SELECT max(${C.lastActivityAt}) FROM ${C.$} WHERE ${C.rootId} = r.value),
-    (SELECT t.${CT.source} FROM ${C.$} c CROSS JOIN ${CT.$} t ON t.${CT.customerId} = c.${C.id} WHERE c.${C.rootId} = r.value ORDER BY t.${CT.at}, t.${CT.id} LIMIT 1)
+    (SELECT t.${CT.source} FROM ${C.$} c CROSS JOIN ${CT.$} t ON t.${CT.customerId} = c.${C.id} WHERE c.${C.rootId} = r.value ORDER BY t.${CT.at}, t.${CT.id} LIMIT 1),
+    ${NET_WORTH}
   FROM json_each(?) r JOIN ${C.$} root ON root.${C.id} = r.value AND root.${C.rootId} = r.value WHERE true
   ON CONFLICT (${A.rootId}) DO UPDATE SET ${SET_AUDIENCE.slice(0, 3).join(', ')},
     ${SET_AUDIENCE.slice(3).join(', ')}`;
@@ -103,5 +110,20 @@ export async function refreshAudience(tx: Tx, rootIds: string[]): Promise<void> 
     const arg = ids(part);
     await tx.$client.execute({ sql: UPSERT_AUDIENCE, args: [arg] });
     await tx.$client.execute({ sql: DROP_FOLDED, args: [arg] });
+  }
+}
+
+const HOLDERS = `SELECT DISTINCT c.${C.rootId} AS root_id FROM json_each(?) j
+  JOIN ${W.$} w ON w.${W.chain} = j.value ->> 0 AND w.${W.address} = j.value ->> 1 JOIN ${C.$} c ON c.${C.id} = w.${W.customerId}`;
+
+/**
+ * Rewrites the audience rows of the customers holding these wallets (chain, address): their net worth
+ * follows a reading stored or dropped in the same transaction. Addresses no customer holds (a `wallet`
+ * lookup of a stranger) touch nothing.
+ */
+export async function refreshWalletHolders(tx: Tx, wallets: [chain: string, address: string][]): Promise<void> {
+  for (const part of chunks(wallets)) {
+    const { rows } = await tx.$client.execute({ sql: HOLDERS, args: [JSON.stringify(part)] });
+    await refreshAudience(tx, rows.map((r) => String(r.root_id)));
   }
 }

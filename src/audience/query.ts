@@ -11,6 +11,8 @@ export type Filter =
   | { kind: 'segment'; name: string }
   | { kind: 'chain'; chain: WalletChain }
   | { kind: 'volume'; window: VolumeWindow; op: Comparison; micros: number }
+  /** On-chain net worth against N micro-USDT; a customer without a priced reading matches none. */
+  | { kind: 'networth'; op: Comparison; micros: number }
   | { kind: 'seen'; op: '<' | '>'; ms: number }
   | { kind: 'country'; country: string }
   | { kind: 'stage'; stage: LifecycleStage }

@@ -71,6 +71,11 @@ function filterCondition(f: Filter, now: number): SQL | undefined {
     case 'campaign': return f.source === null
       ? sql`a.${a.rootId} IN (SELECT c.${c.rootId} FROM ${ct.$} t JOIN ${c.$} c ON c.${c.id} = t.${ct.customerId})`
       : sql`a.${a.rootId} IN (SELECT c.${c.rootId} FROM ${ct.$} t JOIN ${c.$} c ON c.${c.id} = t.${ct.customerId} WHERE t.${ct.source} = ${f.source})`;
+    // The stored figure is the profile's (cents); NULL (nothing priced) fails every comparison.
+    case 'networth': {
+      const n = sql`a.${a.netWorthMicros}`;
+      return f.op === '>' ? sql`${n} > ${f.micros}` : f.op === '>=' ? sql`${n} >= ${f.micros}` : f.op === '<' ? sql`${n} < ${f.micros}` : sql`${n} <= ${f.micros}`;
+    }
     case 'volume':
     case 'txns': return undefined;
   }

@@ -2,6 +2,7 @@ import { formatUnits } from 'viem';
 import type { Store } from '../../db/client.ts';
 import type { WalletKind } from '../../db/schema/constants.ts';
 import { onchainReadings } from '../../db/schema/index.ts';
+import { refreshWalletHolders } from '../audience/index-rows.ts';
 import { names } from '../../db/sql-names.ts';
 import { blockSchema, CHAIN_INFO, codeSchema, erc20Abi, MULTICALL3, multicall3Abi, validated, type ChainClient } from './client.ts';
 import { feedCalls, priceJson, priceOf, valueMicros, type Price } from './prices.ts';
@@ -98,11 +99,19 @@ const UPSERT = `
   SELECT ${READING_COLS.map((_, i) => `j.value ->> ${i}`).join(', ')} FROM json_each(?) AS j WHERE true
   ON CONFLICT (${R.chain}, ${R.address}) DO UPDATE SET ${SET_READING.slice(0, 3).join(', ')},
     ${SET_READING.slice(3).join(', ')}
-  WHERE excluded.${R.block} >= ${R.$}.${R.block}`;
+  WHERE excluded.${R.block} >= ${R.$}.${R.block}
+  RETURNING ${R.chain} AS chain, ${R.address} AS address`;
 
-/** Stores readings in one statement; an older block never replaces a newer reading (two instances refreshing). */
+/**
+ * Stores readings in one statement; an older block never replaces a newer reading (two instances
+ * refreshing). The customers holding a wallet whose reading was written get their audience row (net
+ * worth, for `networth:`) rewritten in the same transaction, so `find` never disagrees with the profile.
+ */
 export async function storeReadings(store: Store, readings: Reading[]): Promise<void> {
   if (!readings.length) return;
   const rows = readings.map((r) => [r.chain, r.address, r.kind, JSON.stringify({ native: r.native, tokens: r.tokens }), r.valueMicros, r.block, r.blockAt, r.readAt]);
-  await store.write((tx) => tx.$client.execute({ sql: UPSERT, args: [JSON.stringify(rows)] }));
+  await store.write(async (tx) => {
+    const written = await tx.$client.execute({ sql: UPSERT, args: [JSON.stringify(rows)] });
+    await refreshWalletHolders(tx, written.rows.map((w) => [String(w.chain), String(w.address)]));
+  });
 }

@@ -2,7 +2,7 @@ import { getTableName, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { chainTransfers, customers, ingestedRecords, onchainReadings, transactions, txMatchKeys, wallets } from '../../db/schema/index.ts';
 import { columnsOf, names, sqlNames } from '../../db/sql-names.ts';
-import { refreshAudience } from '../audience/index-rows.ts';
+import { refreshAudience, refreshWalletHolders } from '../audience/index-rows.ts';
 import { markDirtySql } from '../metrics/rollup.ts';
 import { INDEXED_ID_PREFIX } from '../ingest/ingest.ts';
 import { gmt8Day } from '../time.ts';
@@ -52,9 +52,11 @@ export async function dropAbove(tx: Tx, chain: string, fork: number, now: number
   await tx.run(sql`UPDATE ${mk.$} SET ${mk.indexed} = ${mk.indexed} - (SELECT count(*) FROM json_each(${keys}) AS j WHERE j.value = ${mk.$}.${mk.key})
     WHERE ${mk.key} IN (SELECT j.value FROM json_each(${keys}) AS j)`);
   await tx.run(sql`DELETE FROM ${ct.$} WHERE ${ct.chain} = ${chain} AND ${ct.block} > ${fork}`);
-  await dropOrphanedWallets(tx, chain, fork, rows.map((r) => r.wallet));
+  const unread = await dropOrphanedWallets(tx, chain, fork, rows.map((r) => r.wallet));
   await resetActivity(tx, [...new Set(rows.map((r) => r.customer_id))]);
   await refreshAudience(tx, roots);
+  // Readings taken above the fork go for any wallet of the chain, not only those whose transfers did.
+  await refreshWalletHolders(tx, unread.map((a) => [chain, a]));
 
   // A customer new on another day now: both days' new-customer counts change.
   const after = await firstDays(tx, roots);
@@ -116,10 +118,10 @@ const UNBACKED = `${TOUCHED} AND ${W}.${W_PFIRST} IS NULL AND NOT EXISTS (SELECT
  * block (two instances refreshing), so the new branch, if shorter, would never show: those readings go
  * and the next round reads them again (one already taken from the new branch is read once more).
  */
-async function dropOrphanedWallets(tx: Tx, chain: string, fork: number, addresses: string[]) {
+async function dropOrphanedWallets(tx: Tx, chain: string, fork: number, addresses: string[]): Promise<string[]> {
   const args = [chain, JSON.stringify([...new Set(addresses)]), fork];
-  await tx.$client.execute({
-    sql: `DELETE FROM ${R} WHERE ${R_CHAIN} = ?1 AND (${R_BLOCK} > ?3 OR ${R_ADDRESS} IN (SELECT ${W}.${W_ADDRESS} FROM ${W} WHERE ${UNBACKED}))`,
+  const unread = await tx.$client.execute({
+    sql: `DELETE FROM ${R} WHERE ${R_CHAIN} = ?1 AND (${R_BLOCK} > ?3 OR ${R_ADDRESS} IN (SELECT ${W}.${W_ADDRESS} FROM ${W} WHERE ${UNBACKED})) RETURNING ${R_ADDRESS} AS address`,
     args,
   });
   await tx.$client.execute({ sql: `DELETE FROM ${W} WHERE ${UNBACKED}`, args: args.slice(0, 2) });
@@ -127,6 +129,7 @@ async function dropOrphanedWallets(tx: Tx, chain: string, fork: number, addresse
     sql: `UPDATE ${W} SET ${W_FIRST} = coalesce(min(${W_PFIRST}, (SELECT min(t.${CT.at}) ${KEPT_TRANSFERS})), ${W_PFIRST}, (SELECT min(t.${CT.at}) ${KEPT_TRANSFERS}), ${W_FIRST}) WHERE ${TOUCHED}`,
     args: args.slice(0, 2),
   });
+  return unread.rows.map((r) => String(r.address));
 }
 
 /**

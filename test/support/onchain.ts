@@ -6,6 +6,7 @@ import { DEPLOYER, startChain, TOKEN, type TestChain } from './chain.ts';
 import { parseConfig, type ChainConfig } from '../../src/config.ts';
 import { connectChain } from '../../src/onchain/client.ts';
 import { ChainIndexer } from '../../src/onchain/indexer.ts';
+import type { Reading } from '../../src/onchain/enrich.ts';
 import type { Store } from '../../db/client.ts';
 import type { Clock } from '../../src/time.ts';
 
@@ -77,4 +78,18 @@ export function useUsdtChain(opts: { genesis: number; mint?: string }) {
   });
   afterAll(() => t.chain?.stop());
   return t;
+}
+
+/**
+ * A stored-reading shape for tests without a node: `micros` of USDT on ethereum (null: a balance with no
+ * price), as readWallets would make it; store it with the real storeReadings (src/onchain/enrich.ts).
+ */
+export function usdtReading(address: string, micros: number | null, at: number, block = 1234): Reading {
+  const usdt = micros === null ? null : micros / 1e6;
+  return {
+    chain: 'ethereum', address: getAddress(address), kind: 'eoa', block, blockAt: at - 60_000, readAt: at,
+    native: { symbol: 'ETH', address: null, balance: '0', value_usdt: null, price: null },
+    tokens: [{ symbol: micros === null ? 'XYZ' : 'USDT', address: '0xdAC17F958D2ee523a2206206994597C13D831ec7', balance: String(usdt ?? 1), value_usdt: usdt, price: micros === null ? null : { source: 'peg', usdt: 1 } }],
+    valueMicros: micros,
+  };
 }
