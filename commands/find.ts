@@ -4,7 +4,7 @@ import { canSeePersonalData, maskEmail, maskName, maskPhone } from '../src/acces
 import { decodeCursor, encodeCursor, searchFingerprint } from '../src/audience/cursor.ts';
 import { audienceRows, type AudienceRow } from '../src/audience/rows.ts';
 import { searchPage } from '../src/audience/search.ts';
-import { savedSegmentQueries } from '../src/audience/segments.ts';
+import { savedSegmentQueries, searchesPersonalFields } from '../src/audience/segments.ts';
 import { FIND_USAGE, parseFindQuery, QueryError, type AudienceQuery } from './find-query.ts';
 import type { CommandContext, CommandResult } from './types.ts';
 
@@ -59,7 +59,7 @@ function publicSegmentWords(q: AudienceQuery, saved: Map<string, AudienceQuery>)
   const words = [...q.words];
   const filters = q.filters.flatMap((f) => {
     const s = f.kind === 'segment' ? saved.get(f.name) : undefined;
-    if (!s?.words.length) return [f];
+    if (!s || !searchesPersonalFields(s)) return [f];
     words.push(...s.words);
     return s.filters;
   });

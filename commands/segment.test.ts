@@ -168,3 +168,44 @@ describe('find segment:<name> for a caller who may not see personal data', () =>
     expect(((await say(`find segment:tagged-${V}`, 'viewer')) as FindResult).total).toBe(2);
   });
 });
+
+describe('the size of a segment matched on personal words', () => {
+  // Who matches "ali", and how many, is personal data: a viewer and a channel learn neither.
+  it('is shown in segment list and segment show only to roles that see personal data, and never in a channel or the digest', async () => {
+    const A = uniq('a').toLowerCase();
+    await ingest(deps, [1, 2, 3].map((n) => ({ type: 'identify', id: uniq(), timestamp: ago(1), identifiers: { external_id: `${A}-${n}`, email: `${n < 3 ? 'alice' : 'bob'}${n}.${A}@example.com` }, traits: { name: n < 3 ? `Alice ${n}` : 'Bob', tags: [A] } })));
+    const [named, plain] = [`alices-${A}`, `all-${A}`];
+    expect(text(await say(`segment create ${named} ali tag:${A}`))).toContain('saved: 2 customer(s)');
+    expect(text(await say(`segment create ${plain} tag:${A}`))).toContain('saved: 3 customer(s)');
+    const lineOf = (r: CommandResult, name: string) => text(r).split('\n').find((l) => l.startsWith(`${name}:`))!;
+    expect(lineOf(await say('segment list', 'compliance'), named)).toContain(`${named}: 2 customer(s) · ali tag:${A}`);
+    const viewerList = await say('segment list', 'viewer');
+    expect(lineOf(viewerList, named).startsWith(`${named}: size not shown (its words search names, emails and phones`)).toBe(true);
+    expect(lineOf(viewerList, named).slice(named.length).split(' · ')[0]).not.toMatch(/\d/);
+    expect(lineOf(viewerList, plain)).toContain(`${plain}: 3 customer(s)`);
+    const shownTo = async (role: CommandContext['caller']['role']) => ((await say(`segment show ${named}`, role)) as FindResult).notes.join(' | ');
+    expect(await shownTo('compliance')).toContain('2 customer(s) as of');
+    expect(await shownTo('viewer')).not.toMatch(/\d customer/);
+    expect(await shownTo('viewer')).toContain('Its saved size is not shown');
+
+    // Its changes would name the customers matched on names: no channel follows it, nor a viewer.
+    expect(text(await say(`segment subscribe ${named} <#C7|growth>`))).toContain('cannot be followed in a channel');
+    expect(text(await say(`segment subscribe ${named}`, 'viewer'))).toContain('cannot be followed with your role');
+    expect(text(await say(`segment subscribe ${named}`))).toContain('will go to your direct messages');
+    expect(text(await say(`segment subscribe ${plain} <#C7|growth>`))).toContain('will go to <#C7>');
+    // A channel subscription from before this rule is kept but told nothing.
+    const seg = (await segmentNamed(store.db, named))!;
+    await store.db.insert(segmentSubscriptions).values({ segmentId: seg.id, platform: 'slack', target: 'channel:C8', subscribedBy: 'U1', createdAt: clock().getTime() });
+    await ingest(deps, [{ type: 'identify', id: uniq(), timestamp: ago(0), identifiers: { external_id: `${A}-4` }, traits: { name: 'Alicia', tags: [A] } }]);
+    expect(await recomputeSegment(store, seg, clock().getTime())).toMatchObject({ entered: 1, committed: true, notified: 1 });
+    const sent = await store.db.select().from(deliveries).where(and(eq(deliveries.kind, 'segment'), eq(deliveries.subject, `${seg.id}:${seg.run + 1}`)));
+    expect(sent.map((d) => `${d.platform} ${d.target}`)).toEqual(['slack user:U1']);
+
+    // The digest goes to channels: the segment is named there, without figures in the model itself.
+    const digest = await buildDigest(store.db, gmt8Day(clock().getTime()), clock().getTime(), { preview: true });
+    expect(digest.segments.find((g) => g.name === named)).toEqual({ name: named, withheld: 'personal_words' });
+    expect(digest.segments.find((g) => g.name === plain)).toMatchObject({ name: plain, size: 3 });
+    const lines = digestLines(digest).sections.find((x) => x.name === 'Segments')!.lines;
+    expect(lines).toContain(`${named}: not counted here (its words search names, emails and phones)`);
+  });
+});

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { writeAudit } from '../src/access/audit.ts';
 import { recomputeSegment } from '../src/audience/segment-recompute.ts';
-import { deleteSegment, insertSegment, listSegments, MAX_SEGMENTS, SEGMENT_NAME, segmentNamed, subscribeSegment, unsubscribeSegment, type SegmentTarget } from '../src/audience/segments.ts';
+import { canSeePersonalData } from '../src/access/mask.ts';
+import {
+  deleteSegment, insertSegment, listSegments, MAX_SEGMENTS, PERSONAL_SEGMENT_NOTE, SEGMENT_NAME, segmentNamed, segmentQuery, searchesPersonalFields, subscribeSegment, unsubscribeSegment, type SegmentTarget,
+} from '../src/audience/segments.ts';
 import { formatGmt8 } from '../src/time.ts';
 import { QueryError } from './find-query.ts';
 import { find, parseQuery } from './find.ts';
@@ -90,7 +93,10 @@ export async function segment(input: SegmentInput | { error: string }, ctx: Comm
   if (input.action === 'list') {
     const all = await listSegments(store.db);
     if (!all.length) return notice(true, 'No segments yet', 'Make one with: segment create <name> <filters…>, like segment create whales volume:>10000');
-    return notice(true, `Segments (${all.length})`, ...all.map((s) => `${s.name}: ${s.size.toLocaleString('en-US')} customer(s) · ${s.query}${s.computedAt ? ` · as of ${formatGmt8(s.computedAt)}` : ''}`));
+    // A segment matched on names, emails and phones has a size only for those who may search them.
+    const sized = (s: (typeof all)[number]) => canSeePersonalData(caller.role) || !searchesPersonalFields(segmentQuery(s));
+    return notice(true, `Segments (${all.length})`, ...all.map((s) =>
+      sized(s) ? `${s.name}: ${s.size.toLocaleString('en-US')} customer(s) · ${s.query}${s.computedAt ? ` · as of ${formatGmt8(s.computedAt)}` : ''}` : `${s.name}: size not shown (${PERSONAL_SEGMENT_NOTE}) · ${s.query}`));
   }
   if (input.action === 'create') {
     if (!mayRunCompliance(caller)) return notice(false, 'Only compliance and admin roles can create segments', `Your role is ${caller.role}.`);
@@ -115,7 +121,10 @@ export async function segment(input: SegmentInput | { error: string }, ctx: Comm
   if (input.action === 'show') {
     const r = await find({ query: `segment:${s.name}`, cursor: input.cursor }, ctx);
     if (r.kind !== 'find') return r;
-    return { ...r, notes: [`Segment "${s.name}": ${s.query}`, `${s.size.toLocaleString('en-US')} customer(s)${s.computedAt ? ` as of ${formatGmt8(s.computedAt)}` : ''}, made by ${s.createdBy}`, ...r.notes] };
+    // A viewer's list is their own search of the segment's query (find); its stored size is not theirs to see.
+    const size = canSeePersonalData(caller.role) || !searchesPersonalFields(segmentQuery(s))
+      ? `${s.size.toLocaleString('en-US')} customer(s)${s.computedAt ? ` as of ${formatGmt8(s.computedAt)}` : ''}` : `Its saved size is not shown: ${PERSONAL_SEGMENT_NOTE}`;
+    return { ...r, notes: [`Segment "${s.name}": ${s.query}`, `${size}, made by ${s.createdBy}`, ...r.notes] };
   }
   if (input.action === 'delete') {
     if (!mayRunCompliance(caller)) return notice(false, 'Only compliance and admin roles can delete segments', `Your role is ${caller.role}.`);
@@ -126,6 +135,11 @@ export async function segment(input: SegmentInput | { error: string }, ctx: Comm
   const target = targetOf(input, ctx);
   if (typeof target === 'string') return notice(false, 'Where should segment changes go?', target);
   if (target.target.startsWith('channel:') && !mayRunCompliance(caller)) return notice(false, 'Only compliance and admin roles can subscribe a channel to a segment', `Your role is ${caller.role}; subscribe your direct messages instead (without #channel).`);
+  if (input.action === 'subscribe' && searchesPersonalFields(segmentQuery(s))) {
+    // Its changes name customers matched on names and emails: no channel hears them, nor a role that may not search those.
+    if (target.target.startsWith('channel:')) return notice(false, `"${s.name}" cannot be followed in a channel`, `Channels get no personal data: ${PERSONAL_SEGMENT_NOTE}.`, 'Subscribe your direct messages instead (without #channel).');
+    if (!canSeePersonalData(caller.role)) return notice(false, `"${s.name}" cannot be followed with your role`, `Your role is ${caller.role}: ${PERSONAL_SEGMENT_NOTE}.`);
+  }
   if (input.action === 'subscribe') {
     const fresh = await subscribeSegment(store, s.id, target, caller.userId, now);
     return notice(true, fresh ? `Changes to "${s.name}" will go to ${describe(target)}` : `${describe(target)} already follows "${s.name}"`, 'One message per change: how many entered and left, with unified IDs only.');

@@ -4,7 +4,7 @@ import { segmentChanges, segmentMembers, segments, type Segment } from '../../db
 import { col } from '../../db/sql-names.ts';
 import { enqueueDeliveries } from '../delivery/deliveries.ts';
 import { searchAudience } from './search.ts';
-import { segmentQuery, segmentSubscribers } from './segments.ts';
+import { searchesPersonalFields, segmentQuery, segmentSubscribers } from './segments.ts';
 
 /**
  * Segment membership is recomputed on a schedule (every SEGMENT_REFRESH_SECONDS, by whichever instance
@@ -44,7 +44,8 @@ export interface RecomputeOptions {
 export async function recomputeSegment(store: Store, segment: Segment, now: number, opts: RecomputeOptions = {}): Promise<Recomputed> {
   const readRun = segment.run;
   const members = new Set((await store.db.select({ rootId: segmentMembers.rootId }).from(segmentMembers).where(eq(segmentMembers.segmentId, segment.id))).map((m) => m.rootId));
-  const matched = await searchAudience(store, segmentQuery(segment), { now, personal: true });
+  const query = segmentQuery(segment);
+  const matched = await searchAudience(store, query, { now, personal: true });
   const next = new Set(matched.map((m) => m.rootId));
   const entered = [...next].filter((id) => !members.has(id)).sort();
   const exited = [...members].filter((id) => !next.has(id)).sort();
@@ -64,7 +65,9 @@ export async function recomputeSegment(store: Store, segment: Segment, now: numb
     }
     await insertMany(tx, MEMBERS, MEMBER_COLS, entered.map((id) => [segment.id, id, now]));
     // One message per subscriber per run that changed something, under the delivery rows' unique key.
-    const subs = await segmentSubscribers(tx, segment.id);
+    // No channel hears who entered a segment matched on names and emails (a subscription from before
+    // `segment subscribe` refused that stays, and its channel is told nothing).
+    const subs = (await segmentSubscribers(tx, segment.id)).filter((s) => !(searchesPersonalFields(query) && s.target.startsWith('channel:')));
     const notified = await enqueueDeliveries(tx, subs.map((s) => ({ kind: 'segment' as const, subject: `${segment.id}:${run}`, platform: s.platform, target: s.target })), now);
     return { ...base, run, committed: true, notified };
   });

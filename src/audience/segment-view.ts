@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { segmentChanges, segments, segmentSubscriptions } from '../../db/schema/index.ts';
+import { searchesPersonalFields, segmentQuery } from './segments.ts';
 
 /**
  * What subscribers are told about a segment: counts and unified ids only (unified ids are not
@@ -49,26 +50,34 @@ async function sizeAt(db: Db, segmentId: number, before: number): Promise<number
   return Number(r?.n ?? 0);
 }
 
-export interface SegmentDayFigures {
-  name: string;
-  /** Members at the end of the window. */
-  size: number;
-  entered: number;
-  exited: number;
-}
+export type SegmentDayFigures =
+  | {
+    name: string;
+    /** Members at the end of the window. */
+    size: number;
+    entered: number;
+    exited: number;
+  }
+  /**
+   * A segment whose words searched names, emails and phones: the digest goes to channels, which get
+   * no personal data, and who (and how many) match a name is that. Named, without figures.
+   */
+  | { name: string; withheld: 'personal_words' };
 
 /** For the digest: each segment someone follows, its size at `to` and who entered and left in [from, to). */
 export async function subscribedSegmentFigures(db: Db, from: number, to: number): Promise<SegmentDayFigures[]> {
   const c = segmentChanges;
   const sign = sql`CASE ${c.change} WHEN 'enter' THEN 1 ELSE -1 END`;
   const within = sql`${c.at} >= ${from} AND ${c.at} < ${to}`;
-  const rows = await db.all<{ name: string; size: number; entered: number; exited: number }>(sql`
-    SELECT ${segments.name} AS name,
+  const rows = await db.all<{ name: string; query: string; filter: string; size: number; entered: number; exited: number }>(sql`
+    SELECT ${segments.name} AS name, ${segments.query} AS query, ${segments.filter} AS filter,
       total(CASE WHEN ${c.at} < ${to} THEN ${sign} END) AS size,
       total(CASE WHEN ${within} AND ${c.change} = 'enter' THEN 1 END) AS entered,
       total(CASE WHEN ${within} AND ${c.change} = 'exit' THEN 1 END) AS exited
     FROM ${segments} LEFT JOIN ${c} ON ${c.segmentId} = ${segments.id}
     WHERE ${segments.id} IN (SELECT ${segmentSubscriptions.segmentId} FROM ${segmentSubscriptions}) AND ${segments.createdAt} < ${to}
     GROUP BY ${segments.id} ORDER BY ${segments.name}`);
-  return rows.map((r) => ({ name: r.name, size: Number(r.size), entered: Number(r.entered), exited: Number(r.exited) }));
+  return rows.map((r): SegmentDayFigures => (searchesPersonalFields(segmentQuery(r))
+    ? { name: r.name, withheld: 'personal_words' }
+    : { name: r.name, size: Number(r.size), entered: Number(r.entered), exited: Number(r.exited) }));
 }

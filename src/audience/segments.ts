@@ -20,6 +20,17 @@ export function segmentQuery(s: Pick<Segment, 'filter' | 'query'>): AudienceQuer
   return { words: q.words ?? [], filters: q.filters ?? [], text: q.text ?? s.query };
 }
 
+/**
+ * Whether a segment's members were matched on personal fields: a segment saved with words matched them
+ * against names, emails and phones too (segments are computed as the service). Who is in it, and how
+ * many, is then personal data: it is shown only to callers who may see personal fields, and never to a
+ * channel (SPEC §8). Filters alone (kyc:, tag:, volume: …) read no personal field.
+ */
+export const searchesPersonalFields = (q: Pick<AudienceQuery, 'words'>) => q.words.length > 0;
+
+/** The one line said instead of a size or a change that `searchesPersonalFields` withholds. */
+export const PERSONAL_SEGMENT_NOTE = 'its words search names, emails and phones, so its size and members are shown only to roles that see personal data, never in a channel';
+
 export async function segmentNamed(db: Queryable, name: string): Promise<Segment | undefined> {
   return (await db.select().from(segments).where(eq(segments.name, name.toLowerCase())))[0];
 }

@@ -42,8 +42,11 @@ export function digestLines(d: Digest): { title: string; sections: { name: strin
       { name: 'By chain', lines: t.by_chain.length ? t.by_chain.map((r) => `${r.chain}: ${fmtUsdt(r.value_usdt)} (${fmtInt(r.count)})`) : ['—'] },
       // Unified IDs only: a digest goes to a channel, and channels see no personal data.
       { name: 'Top 5 customers', lines: d.top_customers.length ? d.top_customers.map((c, i) => `${i + 1}. ${c.unified_id} · ${fmtUsdt(c.value_usdt)} (${fmtInt(c.count)})`) : ['—'] },
-      // Followed segments: counts only, so the section stays free of personal data in a channel.
-      ...(d.segments.length ? [{ name: 'Segments', lines: d.segments.map((g) => `${g.name}: ${fmtInt(g.size)} (+${fmtInt(g.entered)} / −${fmtInt(g.exited)} today)`) }] : []),
+      // Followed segments: counts only, so the section stays free of personal data in a channel; a
+      // segment matched on names and emails comes without them (the model holds none).
+      ...(d.segments.length ? [{ name: 'Segments', lines: d.segments.map((g) => ('withheld' in g
+        ? `${g.name}: not counted here (its words search names, emails and phones)`
+        : `${g.name}: ${fmtInt(g.size)} (+${fmtInt(g.entered)} / −${fmtInt(g.exited)} today)`)) }] : []),
     ],
   };
 }
