@@ -24,6 +24,20 @@ describe('identity resolution', () => {
     }
   });
 
+  // Planted: without the skip in link(), the second chain's copy of the key was inserted too and the
+  // whole batch failed on the identifiers' unique index (a 500 for an ordinary record).
+  it('links one EVM address named on several chains in one record once, with a wallet row per chain', async () => {
+    const wallet = randomEvm();
+    const r = await ingest(deps, [identify({ email: `${uniq('m')}@example.com`, wallets: [{ chain: 'ethereum', address: wallet }, { chain: 'base', address: wallet }, { chain: 'ethereum', address: wallet }] })]);
+    expect(r.accepted).toBe(1);
+    const uid = r.unifiedIds[0]!;
+    const ids = await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM identifiers WHERE customer_id = ${uid} AND type = 'wallet'`);
+    expect(ids[0]!.n).toBe(1);
+    const rows = await store.db.all<{ chain: string }>(sql`SELECT chain FROM wallets WHERE customer_id = ${uid} ORDER BY chain`);
+    expect(rows.map((w) => w.chain)).toEqual(['base', 'ethereum']);
+    expect(await find(`base:${wallet}`)).toBe(uid);
+  });
+
   it('ignores blocked placeholder values and links nothing through them', async () => {
     const a = await ingest(deps, [identify({ email: 'test@test.com', external_id: uniq('c-') })]);
     const b = await ingest(deps, [identify({ email: 'test@test.com', external_id: uniq('c-') })]);

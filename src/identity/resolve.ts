@@ -146,6 +146,9 @@ export class IdentityResolver {
     const counts = isNew ? new Map<string, number>() : await this.identifierCounts(primary);
 
     for (const id of fresh) {
+      // One EVM address on several chains is one identifier (one key), linked once; each chain still
+      // gets its wallet row from the record.
+      if (this.owners.has(keyOf(id))) continue;
       const count = counts.get(id.type) ?? 0;
       const limit = this.limit(id.type);
       if (count >= limit) {
