@@ -1,10 +1,11 @@
 import { createClient, type Client, type InStatement, type InValue, type Transaction } from '@libsql/client';
 import Database from 'libsql';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrateUnderLock, type MigrateHooks } from './migrate.ts';
+import { Journal, orphanJournals, readJournal } from './journal.ts';
 import { NativeWriter } from './native-tx.ts';
 import * as schema from './schema/index.ts';
 
@@ -34,10 +35,19 @@ export interface Store {
    * statements cost more than running them. On a libSQL server it is an ordinary query.
    */
   read(sql: string, args: InValue[]): Promise<Record<string, unknown>[]>;
-  /** One statement as its own write transaction, in the same queue as `write` (an audit row). */
+  /** One statement as its own write transaction, in the same queue as `write`. */
   writeOne(stmt: InStatement): Promise<void>;
+  /**
+   * An idempotent single-row insert on the request path (the audit row of a lookup). When this
+   * process's writer is free it is `writeOne`; while a transaction runs on an embedded file it goes
+   * to this store's journal (db/journal.ts) and is inserted right after, so a lookup never waits for
+   * a batch to commit. On a libSQL server it is `writeOne`: the server orders writes, not this process.
+   */
+  record(stmt: InStatement): Promise<void>;
   /** An embedded replica (a local file synced from a server); the file takes no writes of ours. */
   replica: boolean;
+  /** Where this store's journal and those of earlier processes on the same file live (embedded file only). */
+  journalDir?: string;
   close(): void;
 }
 
@@ -97,8 +107,11 @@ export function createStore(url: string, authToken?: string, opts: StoreOptions 
   // The native connections below are for a plain embedded file only. An embedded replica's file is
   // written by the replica's sync alone (writes go to the server), so it takes the client's paths.
   const filePath = url.startsWith('file:') && !url.includes(':memory:') && !opts.syncUrl ? url.slice('file:'.length).replace(/^\/\/(localhost)?/, '') : undefined;
+  // Jobs queued or running: while there are any, `record` journals instead of queueing.
+  let queued = 0;
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
-    const run = queue.then(job);
+    queued++;
+    const run = queue.then(job).finally(() => void queued--);
     queue = run.catch(() => undefined);
     return run;
   };
@@ -135,6 +148,28 @@ export function createStore(url: string, authToken?: string, opts: StoreOptions 
       if (!prepared) writes.set(stmt.sql, (prepared = writer.prepare(stmt.sql)));
       prepared.run(stmt.args as unknown[]);
     });
+  const journal = filePath ? new Journal(journalDir(filePath)) : undefined;
+  let flushQueued = false;
+  const flush = () =>
+    enqueue(async () => {
+      flushQueued = false;
+      const rows = journal!.take();
+      if (!rows.length) return;
+      await onWriter(async (tx) => {
+        for (const row of rows) await tx.$client.execute(row);
+      });
+      journal!.flushed(rows.length);
+    }).catch(() => {
+      // The rows stay in the journal: the next record flushes them, and close() leaves them for the next start.
+    });
+  const record = async (stmt: InStatement): Promise<void> => {
+    if (!journal || queued === 0 || typeof stmt === 'string') return writeOne(stmt);
+    journal.append(stmt);
+    if (!flushQueued) {
+      flushQueued = true;
+      void flush();
+    }
+  };
   let reader: Database.Database | undefined;
   const prepared = new Map<string, Database.Statement>();
   const read = async (sql: string, args: InValue[]): Promise<Record<string, unknown>[]> => {
@@ -145,8 +180,10 @@ export function createStore(url: string, authToken?: string, opts: StoreOptions 
     return stmt.all(args) as Record<string, unknown>[];
   };
   return {
-    db, client, write, read, writeOne, replica: Boolean(opts.syncUrl),
+    db, client, write, read, writeOne, record, replica: Boolean(opts.syncUrl),
+    journalDir: filePath ? journalDir(filePath) : undefined,
     close: () => {
+      journal?.close();
       reader?.close();
       writer?.close();
       txWriter?.close();
@@ -159,12 +196,40 @@ export function createStore(url: string, authToken?: string, opts: StoreOptions 
  * Makes the database ready: WAL on an embedded file, then the pending migrations under a lock in the
  * database (db/migrate.ts), so instances started together on one server migrate once and all come up.
  */
-export async function prepareDatabase(store: Store, hooks?: MigrateHooks): Promise<{ applied: number }> {
+export async function prepareDatabase(store: Store, hooks?: MigrateHooks): Promise<{ applied: number; replayed: number; failedJournals: number }> {
   if (store.client.protocol === 'file' && !store.replica) {
     // WAL lets lookups read while ingest writes; it is a property of the file, set once.
     await store.client.execute('PRAGMA journal_mode = WAL');
   }
-  return migrateUnderLock(store, migrationsFolder, hooks);
+  const migrated = await migrateUnderLock(store, migrationsFolder, hooks);
+  return { ...migrated, ...(await replayJournals(store)) };
+}
+
+const journalDir = (filePath: string) => `${filePath}-journal`;
+
+/**
+ * Inserts what the journals of processes that are gone still hold (a crash, or a store closed with
+ * rows pending), then removes them. Their statements are idempotent, so two instances replaying the
+ * same journal at once, or a replay after a crash mid-flush, insert each row once. A journal that no
+ * longer applies (written by an older version) is set aside as `.failed` and counted, never retried.
+ */
+export async function replayJournals(store: Store): Promise<{ replayed: number; failedJournals: number }> {
+  let replayed = 0;
+  let failedJournals = 0;
+  for (const path of store.journalDir ? orphanJournals(store.journalDir) : []) {
+    const rows = readJournal(path);
+    try {
+      await store.write(async (tx) => {
+        for (const row of rows) await tx.$client.execute(row);
+      });
+      replayed += rows.length;
+      rmSync(path, { force: true });
+    } catch {
+      failedJournals++;
+      if (existsSync(path)) renameSync(path, path.replace(/(\.closed)?\.ndjson$/, '.failed'));
+    }
+  }
+  return { replayed, failedJournals };
 }
 
 const SERVER_WRITE_ATTEMPTS = 4;

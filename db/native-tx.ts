@@ -13,14 +13,29 @@ export class NativeWriter {
   // A native connection used after close() aborts the process (a panic in the binding), so every
   // use checks this first: a job still running when the service stops gets an error instead.
   private closed = false;
+  private sliceStart = 0;
 
   constructor(readonly db: Database.Database) {}
+
+  /**
+   * Gives the event loop a turn once this transaction has held it for SLICE_MS. Each statement runs
+   * synchronously in the binding, so a 2,000-record batch would otherwise hold every request (its
+   * signature check, a lookup's read on the reader connection, the answer) for the whole batch. The
+   * transaction keeps the write lock across the turn: other writes of this process wait in the store's
+   * queue, reads see the last commit (WAL), so nothing another request does can see or split it.
+   */
+  async pause(): Promise<void> {
+    if (performance.now() - this.sliceStart < SLICE_MS) return;
+    await new Promise((resolve) => realSetImmediate(resolve));
+    this.sliceStart = performance.now();
+  }
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     this.check();
     // IMMEDIATE takes the write lock now, so another process's writer waits here (busy timeout)
     // instead of failing halfway through on the upgrade from a read lock.
     this.db.exec('BEGIN IMMEDIATE');
+    this.sliceStart = performance.now();
     const tx = new NativeTransaction(this);
     try {
       const result = await fn(tx as unknown as Transaction);
@@ -90,6 +105,10 @@ export class NativeWriter {
 }
 
 const MAX_STATEMENTS = 256;
+// Taken at import, so a test that fakes timers cannot leave a transaction waiting for its turn for ever.
+const realSetImmediate = globalThis.setImmediate;
+/** Longest stretch a write transaction holds the event loop between two statements. */
+const SLICE_MS = 4;
 
 interface Prepared {
   stmt: Database.Statement;
@@ -104,12 +123,20 @@ class NativeTransaction {
 
   async execute(stmt: InStatement): Promise<ResultSet> {
     this.check();
-    return this.writer.execute(stmt);
+    const result = this.writer.execute(stmt);
+    await this.writer.pause();
+    return result;
   }
 
   async batch(stmts: InStatement[]): Promise<ResultSet[]> {
     this.check();
-    return stmts.map((s) => this.writer.execute(s));
+    const results: ResultSet[] = [];
+    for (const s of stmts) {
+      this.check();
+      results.push(this.writer.execute(s));
+      await this.writer.pause();
+    }
+    return results;
   }
 
   async executeMultiple(sql: string): Promise<void> {

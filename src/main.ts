@@ -35,7 +35,9 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   const store = createStore(config.databaseUrl, config.databaseAuthToken, config.database);
-  await prepareDatabase(store);
+  const { replayed, failedJournals } = await prepareDatabase(store);
+  // Audit rows a previous process journaled during a batch and died before inserting (db/journal.ts).
+  if (replayed || failedJournals) log.info(`audit journal: ${replayed} rows inserted from stopped processes${failedJournals ? `, ${failedJournals} journals set aside as .failed` : ''}`);
   // Customers stored before the find indexes existed are indexed once (a no-op on a new database).
   await ensureFindIndexes(store, Date.now(), (line) => log.info(line));
   const deps = { store, identity: config.identity, clock: systemClock };

@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { CHAT_PLATFORMS } from './constants.ts';
 import { epochMs } from './columns.ts';
 
@@ -15,6 +15,11 @@ export const auditLog = sqliteTable(
     identifierType: text('identifier_type'),
     identifier: text('identifier'),
     unifiedId: text('unified_id'),
+    /**
+     * A random key per row, so a row written through the journal (db/journal.ts: a lookup during a
+     * batch) is inserted once even when a crash makes the journal replay it. Null on older rows.
+     */
+    ref: text('ref'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at)],
+  (t) => [index('audit_log_at_idx').on(t.at), uniqueIndex('audit_log_ref_uq').on(t.ref)],
 );

@@ -112,7 +112,8 @@ describe('/user360 lookup', () => {
     await ack('lookup alice@example.com', COMPLIANCE);
     await ack('lookup nobody@example.com', 'UAUDIT1');
     const rows = (await h.store.db.select().from(auditLog).orderBy(asc(auditLog.id))).filter((r) => r.at > since && r.command === 'lookup');
-    expect(rows.map(({ id: _, at: __, ...r }) => r)).toEqual([
+    expect(rows.map((r) => r.ref)).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+    expect(rows.map(({ id: _, at: __, ref: ___, ...r }) => r)).toEqual([
       { platform: 'slack', callerId: 'UAUDIT1', channelId: 'C1', command: 'lookup', identifierType: 'email', identifier: null, unifiedId: alice },
       { platform: 'slack', callerId: COMPLIANCE, channelId: 'C1', command: 'lookup', identifierType: 'email', identifier: 'alice@example.com', unifiedId: alice },
       { platform: 'slack', callerId: 'UAUDIT1', channelId: 'C1', command: 'lookup', identifierType: 'email', identifier: null, unifiedId: null },
