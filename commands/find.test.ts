@@ -123,6 +123,9 @@ describe('find filters', () => {
     // Below any amount is still "has a net worth": c and d show none, not 0, so they never match.
     expect(await found('networth:<1000000')).toEqual([a, b].sort());
     expect(await found('networth:>=0')).toEqual([a, b].sort());
+    // Each row carries the figure the filter compared, the profile's to the cent.
+    const rows = (await run(`tag:${N}`)).rows;
+    expect(ids.map((id) => rows.find((r) => r.unified_id === id)!.net_worth_usdt)).toEqual(shown);
     expect((await run(`tag:${N} networth:>4.01`)).query).toBe(`tag:${N} networth:>4.01`);
 
     // The migration's backfill of rows from before the column computes the same figures.

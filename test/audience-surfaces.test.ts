@@ -139,6 +139,12 @@ describe('find on every surface', () => {
     const roots = (await store.client.execute({ sql: `SELECT c.root_id AS id FROM labels l JOIN customers c ON c.id = l.customer_id WHERE l.kind = 'tag' AND l.value = ?`, args: [TAG] })).rows.map((r) => String(r.id));
     const shown = await Promise.all(roots.map(async (id) => [id, (await buildProfile(store, id, Date.now()))!.assetpro.net_worth_usdt] as const));
     expect(shown.filter(([, w]) => w !== null && w > 100.01).map(([id]) => id).sort()).toEqual([...ids].sort());
+    // The API's rows carry the figure compared, as each profile shows it.
+    const res = await app.request(`/v1/profiles?q=${encodeURIComponent(NETWORTH)}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const page = (await res.json()) as { data: { unified_id: string; net_worth_usdt: number | null }[] };
+    const byId = new Map(shown);
+    expect(page.data.map((d) => d.net_worth_usdt)).toEqual(page.data.map((d) => byId.get(d.unified_id)));
+    expect(page.data.every((d) => d.net_worth_usdt === 100.02)).toBe(true);
   }, 60_000);
 });
 

@@ -18,6 +18,8 @@ export interface AudienceRow {
   country: string | null;
   stage: LifecycleStage;
   volume_30d_usdt: number;
+  /** On-chain net worth as the profile shows it (what `networth:` compares); null when nothing is priced. */
+  net_worth_usdt: number | null;
 }
 
 const first = (sql: string) => `(SELECT ${sql} LIMIT 1)`;
@@ -27,7 +29,7 @@ const firstIdentifier = (type: string) => first(`${I.value} FROM ${I.$} WHERE ${
 // One fixed statement per row, prepared once (store.read); a page is ten of them.
 const ROW = `
   WITH g AS MATERIALIZED (SELECT ${C.id} FROM ${C.$} WHERE ${C.rootId} = ?1)
-  SELECT a.${A.kycStatus}, a.${A.riskRank}, a.${A.country}, a.${A.firstSeenAt}, a.${A.lastActivityAt},
+  SELECT a.${A.kycStatus}, a.${A.riskRank}, a.${A.country}, a.${A.firstSeenAt}, a.${A.lastActivityAt}, a.${A.netWorthMicros},
     ${first(`${T.name} FROM ${T.$} WHERE ${T.customerId} IN g AND ${T.name} IS NOT NULL ORDER BY ${T.updatedAt} DESC`)} AS name,
     ${firstIdentifier('email')} AS email,
     ${firstIdentifier('phone')} AS phone,
@@ -62,6 +64,8 @@ export async function audienceRows(store: Pick<Store, 'read'>, page: { rootId: s
       country: (r.country as string | null) ?? null,
       stage: lifecycleStage(Number(r.first_seen_at), Number(r.last_activity_at), now),
       volume_30d_usdt: Math.round(p.micros / 1e4) / 100,
+      // Stored in whole cents (micros, a multiple of 10,000), so this is the profile's figure exactly.
+      net_worth_usdt: r.net_worth_micros == null ? null : Number(r.net_worth_micros) / 1e6,
     }];
   });
 }

@@ -22,12 +22,12 @@ function rowText(c: AudienceRow): string {
 
 /** CSV of the rows as shown (masked for a viewer), RFC 4180 quoting; cells that a spreadsheet would run as a formula are prefixed. */
 export function findCsv(rows: AudienceRow[]): string {
-  const cols = ['unified_id', 'name', 'email', 'phone', 'wallet_chain', 'wallet_address', 'external_id', 'kyc_status', 'risk_level', 'form_number', 'country', 'stage', 'volume_30d_usdt'] as const;
+  const cols = ['unified_id', 'name', 'email', 'phone', 'wallet_chain', 'wallet_address', 'external_id', 'kyc_status', 'risk_level', 'form_number', 'country', 'stage', 'volume_30d_usdt', 'net_worth_usdt'] as const;
   const cell = (v: unknown) => {
     let s = v == null ? '' : String(v);
     if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const line = (c: AudienceRow) => [c.unified_id, c.name, c.email, c.phone, c.wallet?.chain, c.wallet?.address, c.external_id, c.kyc_status, c.risk_level, c.form_number, c.country, c.stage, c.volume_30d_usdt].map(cell).join(',');
+  const line = (c: AudienceRow) => [c.unified_id, c.name, c.email, c.phone, c.wallet?.chain, c.wallet?.address, c.external_id, c.kyc_status, c.risk_level, c.form_number, c.country, c.stage, c.volume_30d_usdt, c.net_worth_usdt].map(cell).join(',');
   return [cols.join(','), ...rows.map(line)].join('\n');
 }

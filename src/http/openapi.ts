@@ -47,6 +47,7 @@ export const RESPONSES = {
           wallet: z.object({ chain: z.string(), address: z.string() }).nullable(), external_id: nullableText,
           kyc_status: z.string(), risk_level: nullableText, form_number: nullableText, country: nullableText,
           stage: z.enum(['new', 'active', 'dormant', 'churned']), volume_30d_usdt: z.number(),
+          net_worth_usdt: z.number().nullable(),
         }),
       ),
       total: z.int(),
