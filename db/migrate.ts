@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Store } from './client.ts';
 
@@ -27,6 +29,7 @@ export interface MigrateHooks {
 
 /** Applies pending migrations under the database lock; resolves with how many this call applied. */
 export async function migrateUnderLock(store: Store, migrationsFolder: string, hooks: MigrateHooks = {}): Promise<{ applied: number }> {
+  if (await upToDate(store, migrationsFolder)) return { applied: 0 };
   const { client } = store;
   await client.execute(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
   const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
@@ -70,5 +73,22 @@ async function appliedCount(store: Store): Promise<number> {
     return Number(r.rows[0]!.n);
   } catch {
     return 0; // no migrations table yet: nothing applied
+  }
+}
+
+/**
+ * Nothing to apply, by drizzle's own rule: it applies each journal entry whose `when` is later than the
+ * newest applied migration's `created_at`. Every start of the service and every terminal command
+ * opens the store, and a store already migrated (nearly always) then needs one read instead of the
+ * lock's two writes and reading and hashing every migration file. Anything else takes the lock.
+ */
+async function upToDate(store: Store, migrationsFolder: string): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const r = await store.client.execute(`SELECT created_at FROM ${MIGRATIONS_TABLE} ORDER BY created_at DESC LIMIT 1`);
+    return r.rows.length === 1 && Number(r.rows[0]!.created_at) >= newest;
+  } catch {
+    return false; // no migrations table yet
   }
 }

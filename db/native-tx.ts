@@ -1,4 +1,5 @@
-import { LibsqlError, type InArgs, type InStatement, type InValue, type ResultSet, type Transaction } from '@libsql/client';
+// The file driver's entry: the same LibsqlError class @libsql/client exports (both re-export @libsql/core), without its server drivers.
+import { LibsqlError, type InArgs, type InStatement, type InValue, type ResultSet, type Transaction } from '@libsql/client/sqlite3';
 import type Database from 'libsql';
 
 /**

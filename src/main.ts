@@ -34,7 +34,7 @@ async function main() {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const store = createStore(config.databaseUrl, config.databaseAuthToken, config.database);
+  const store = await createStore(config.databaseUrl, config.databaseAuthToken, config.database);
   const { replayed, failedJournals } = await prepareDatabase(store);
   // Audit rows a previous process journaled during a batch and died before inserting (db/journal.ts).
   if (replayed || failedJournals) log.info(`audit journal: ${replayed} rows inserted from stopped processes${failedJournals ? `, ${failedJournals} journals set aside as .failed` : ''}`);

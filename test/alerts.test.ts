@@ -188,7 +188,7 @@ describe('compliance alerts', () => {
     await deliver();
     expect(posts()).toHaveLength(0);
     // "Restart": a new connection to the same database, new notifiers, nothing carried over in memory.
-    const restarted = createStore(testDbUrl(h.store));
+    const restarted = await createStore(testDbUrl(h.store));
     h.api.setDown(false);
     for (let i = 0; i < 12; i++) {
       h.clock.advance(5_000);

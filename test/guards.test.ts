@@ -1,6 +1,7 @@
 // The identity guards of SPEC §1 at their exact edges, with the values config supplies by default.
 // Each edge is tested on both sides: at the limit (allowed) and one past it (refused), so shifting a
 // comparison by one fails here. Faults planted to see these fail are named beside each test.
+import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { customers, identityConflicts, merges } from '../db/schema/index.ts';
@@ -48,6 +49,18 @@ describe('configuration defaults', () => {
     expect(c.identity.limits).toEqual({ external_id: 1, email: 2, phone: 5, wallet: 50, kakao_id: 3 });
     expect(() => parseConfig({ IDENTIFIER_LIMITS: 'email=0' })).toThrow(/IDENTIFIER_LIMITS/);
     expect(() => parseConfig({ SEED_DEMO: 'yes' })).toThrow(/SEED_DEMO/);
+  });
+
+  // The defaults skip the check (it costs the terminal ICU's zone data); a value that is set must pass it.
+  // Planted: the DIGEST_TIMEZONE refine dropped → 'Mars/Olympus' is accepted and this fails; the
+  // default changed to 'Asia/Taipe' → the Intl line throws.
+  it('checks a DIGEST_TIMEZONE or DIGEST_CRON that is set, and the defaults are valid', () => {
+    expect(() => parseConfig({ DIGEST_TIMEZONE: 'Mars/Olympus' })).toThrow(/DIGEST_TIMEZONE: must be an IANA time zone/);
+    expect(() => parseConfig({ DIGEST_CRON: '61 23 * * *' })).toThrow(/DIGEST_CRON: must be a cron expression/);
+    expect(parseConfig({ DIGEST_TIMEZONE: 'Europe/Berlin', DIGEST_CRON: '0 8 * * 1' }).digest).toEqual({ cron: '0 8 * * 1', timezone: 'Europe/Berlin' });
+    const { digest } = parseConfig({});
+    expect(new Intl.DateTimeFormat('en', { timeZone: digest.timezone }).resolvedOptions().timeZone).toBe('Asia/Taipei');
+    expect(cron.validate(digest.cron)).toBe(true);
   });
 
   // The list is spelled out here rather than imported, so dropping a value from the product fails.

@@ -71,7 +71,7 @@ describe.skipIf(testBackend === 'sqld')('the journal of a process that is gone (
     const [name] = readdirSync(journals);
     copyFileSync(join(journals, name!), join(dir, 'copy.ndjson'));
 
-    const again = createStore(url);
+    const again = await createStore(url);
     expect(await prepareDatabase(again)).toMatchObject({ replayed: 5, failedJournals: 0 });
     expect(await rowsOf(again, 'crash-test')).toBe(5);
     expect(readdirSync(journals)).toEqual([]);
@@ -97,7 +97,7 @@ describe.skipIf(testBackend === 'sqld')('the journal of a process that is gone (
     expect(readdirSync(journals)).toEqual([expect.stringMatching(/\.closed\.ndjson$/)]);
     // This process is alive: its open journal (another store's) is not taken over.
     writeFileSync(join(journals, `${process.pid}.live.ndjson`), `${JSON.stringify(['INSERT INTO audit_log (at, platform, caller_id, command) VALUES (?, ?, ?, ?)', [1, 'api', 'live', 'x']])}\n`);
-    const again = createStore(url);
+    const again = await createStore(url);
     expect(await prepareDatabase(again)).toMatchObject({ replayed: 2, failedJournals: 0 });
     expect(await rowsOf(again, 'closed')).toBe(2);
     expect(await rowsOf(again, 'live')).toBe(0);
@@ -109,7 +109,7 @@ describe.skipIf(testBackend === 'sqld')('the journal of a process that is gone (
     const { store, url, dir } = await createTestDb();
     store.close();
     const journals = join(dir, 'test.db-journal');
-    const again = createStore(url);
+    const again = await createStore(url);
     await prepareDatabase(again);
     await again.write(async () => undefined);
     const { mkdirSync } = await import('node:fs');

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createStore } from '../db/client.ts';
+import { createStore, migrationsFolder } from '../db/client.ts';
+import { migrateUnderLock } from '../db/migrate.ts';
 import { emptyTestDbUrl } from './support/db.ts';
 
 const run = promisify(execFile);
@@ -26,9 +27,37 @@ describe('instances started together on one empty database', () => {
     // The race happened: every instance tried the lock before the first one released it.
     for (const x of r) expect(x.tried).toBeLessThan(first.ready);
     for (const x of r.filter((y) => y !== first)) expect(x.locked).toBeGreaterThanOrEqual(first.ready - 50);
-    const store = createStore(url);
+    const store = await createStore(url);
     const rows = await store.client.execute('SELECT count(*) AS n FROM __drizzle_migrations');
     expect(Number(rows.rows[0]!.n)).toBe(journal.entries.length);
     store.close();
+  }, 60_000);
+});
+
+describe('a store that is already migrated', () => {
+  // Planted: upToDate() comparing with `>` instead of `>=` → the second run takes the lock and this fails;
+  // upToDate() returning true whatever the journal says → nothing is ever applied, not even to an empty store.
+  it('opens without taking the lock, and a migration added since is still applied under it', async () => {
+    const { url, dir } = await emptyTestDbUrl();
+    // A release one migration behind this one: the same folder with the newest journal entry left out.
+    const older = join(dir, 'migrations');
+    cpSync(migrationsFolder, older, { recursive: true });
+    const full = JSON.parse(readFileSync(join(older, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+    writeFileSync(join(older, 'meta/_journal.json'), JSON.stringify({ ...full, entries: full.entries.slice(0, -1) }));
+    const store = await createStore(url);
+    try {
+      let tried = 0;
+      const hooks = { trying: () => void tried++ };
+      expect(await migrateUnderLock(store, older, hooks)).toEqual({ applied: journal.entries.length - 1 });
+      expect(tried, 'an empty store migrates under the lock').toBe(1);
+      expect(await migrateUnderLock(store, older, hooks), 'nothing new').toEqual({ applied: 0 });
+      expect(tried, 'up to date: no lock taken').toBe(1);
+      expect(await migrateUnderLock(store, migrationsFolder, hooks), 'the newer release').toEqual({ applied: 1 });
+      expect(tried, 'a pending migration is applied under the lock').toBe(2);
+      expect(await migrateUnderLock(store, migrationsFolder, hooks)).toEqual({ applied: 0 });
+      expect(tried).toBe(2);
+    } finally {
+      store.close();
+    }
   }, 60_000);
 });

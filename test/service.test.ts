@@ -65,7 +65,7 @@ const freshDb = () => {
   return join(dir, 'service.db');
 };
 const count = async (file: string) => {
-  const store = createStore(`file:${file}`);
+  const store = await createStore(`file:${file}`);
   try {
     return Number((await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM customers`))[0]!.n);
   } finally {
@@ -79,7 +79,7 @@ describe('the service process', () => {
   // Planted: SEED_DEMO=auto seeding only when SEED_DEMO is 'true': the first start seeds nothing.
   it('seeds an empty database, delivers an alert within seconds through its own worker, and logs no personal data', async () => {
     const file = freshDb();
-    const setup = createStore(`file:${file}`);
+    const setup = await createStore(`file:${file}`);
     await prepareDatabase(setup);
     await grantRole(setup.db, { platform: 'slack', subject: 'UCOMP', role: 'compliance', grantedBy: 'UADMIN', now: Date.now() });
     setup.close();
@@ -88,7 +88,7 @@ describe('the service process', () => {
     const svc = await startService(file, { SEED_DEMO: 'auto' });
     // Subscribe once the demo set's own alerts have been fanned out (to nobody), so the one alert of
     // this test is the only one to deliver; the service's worker does the fan-out.
-    const db = createStore(`file:${file}`);
+    const db = await createStore(`file:${file}`);
     try {
       const deadline = Date.now() + 30_000;
       const unfanned = async () => Number((await db.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM alerts WHERE fanned_out_at IS NULL`))[0]!.n);

@@ -48,7 +48,7 @@ export async function openCli(opts: { create?: boolean } = {}): Promise<CliEnv> 
       `No database at ${path}${which}. Nothing was created.\nRun this in the folder the service runs in, with the DATABASE_URL it was started with: \`npm start\` prints the exact command.`,
     );
   }
-  const store = createStore(config.databaseUrl, config.databaseAuthToken, config.database);
+  const store = await createStore(config.databaseUrl, config.databaseAuthToken, config.database);
   await prepareDatabase(store);
   await ensureFindIndexes(store, Date.now(), (line) => process.stderr.write(`${line}\n`));
   return { config, store };

@@ -13,7 +13,7 @@ import { buildProfile } from '../../src/profile/profile.ts';
 import { identityConflicts } from '../../db/schema/index.ts';
 
 const [customers = 2000, conflicts = 5000] = process.argv.slice(2).map(Number);
-const store = createStore(`file:${join(mkdtempSync(join(tmpdir(), 'u360-cards-')), 'bench.db')}`);
+const store = await createStore(`file:${join(mkdtempSync(join(tmpdir(), 'u360-cards-')), 'bench.db')}`);
 await prepareDatabase(store);
 const at = Date.parse('2026-11-25T12:00:00+08:00');
 const clock = () => new Date(at);

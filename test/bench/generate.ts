@@ -120,7 +120,7 @@ export function readInfo(dbPath: string, anySchema = false): DatasetInfo | undef
 export async function migrateForward(dbPath: string, log: (line: string) => void): Promise<DatasetInfo | undefined> {
   const info = readInfo(dbPath, true);
   if (!info) return undefined;
-  const store = createStore(`file:${dbPath}`);
+  const store = await createStore(`file:${dbPath}`);
   try {
     const applied = (await store.client.execute('SELECT hash FROM __drizzle_migrations ORDER BY created_at')).rows.map((r) => String(r.hash));
     const current = readMigrationFiles({ migrationsFolder }).map((m) => m.hash);
@@ -146,7 +146,7 @@ export async function tableCounts(store: Store): Promise<Record<string, number>>
 /** Generates the whole data set into a new file `dbPath` and writes `<dbPath>.json` when it is complete. */
 export async function generateDataset(dbPath: string, plan: Plan, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<DatasetInfo> {
   for (const suffix of ['', '-wal', '-shm', '.json']) rmSync(`${dbPath}${suffix}`, { force: true });
-  const store = createStore(`file:${dbPath}`);
+  const store = await createStore(`file:${dbPath}`);
   await prepareDatabase(store);
   const identity = parseConfig({}).identity;
   log(`generating scale ${plan.scale}: ${plan.customers.toLocaleString('en-US')} customers, ~${plan.expectedRecords.toLocaleString('en-US')} records, seed ${plan.seed}, peak day ${plan.peakDay} → ${dbPath}`);

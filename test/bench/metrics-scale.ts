@@ -9,7 +9,7 @@ import { addDays, gmt8Day } from '../../src/time.ts';
 const path = 'bench-output/metrics-scale/a.db';
 const fresh = process.argv[2] === 'fresh';
 if (fresh) rmSync('bench-output/metrics-scale', { recursive: true, force: true });
-const s = createStore(`file:${path}`);
+const s = await createStore(`file:${path}`);
 await prepareDatabase(s);
 const now = Date.parse('2026-11-25T12:00:00+08:00');
 const today = gmt8Day(now);

@@ -37,7 +37,7 @@ export async function startService(dbPath: string, anchor: number) {
     LOG_LEVEL: 'silent',
   });
   const slack = config.slack!;
-  const store = createStore(config.databaseUrl);
+  const store = await createStore(config.databaseUrl);
   await prepareDatabase(store);
   const log = createLogger('silent');
   const clock = runningClock(anchor);

@@ -17,7 +17,7 @@ let auth: Record<string, string>;
 
 beforeAll(async () => {
   sqld = await startSqld();
-  store = createStore(sqld.url);
+  store = await createStore(sqld.url);
   await prepareDatabase(store);
   auth = { authorization: `Bearer ${(await createApiKey(store, 'instances', Date.now())).key}` };
   [a, b] = await Promise.all([startService({ DATABASE_URL: sqld.url }), startService({ DATABASE_URL: sqld.url })]);

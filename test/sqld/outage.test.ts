@@ -21,7 +21,7 @@ let auth: Record<string, string>;
 beforeAll(async () => {
   sqld = await startSqld();
   slack = await startFakeSlackApi();
-  store = createStore(sqld.url);
+  store = await createStore(sqld.url);
   await prepareDatabase(store);
   auth = { authorization: `Bearer ${(await createApiKey(store, 'outage', Date.now())).key}`, 'content-type': 'application/json' };
   await subscribeAlerts(store, { platform: 'slack', target: 'channel:C9', filter: 'all', minLevel: null, by: 'UADMIN', now: Date.now() });

@@ -22,9 +22,9 @@ const clock = () => new Date('2026-11-25T12:00:00+08:00');
 
 beforeAll(async () => {
   sqld = await startSqld();
-  server = createStore(sqld.url);
+  server = await createStore(sqld.url);
   const config = parseConfig({ DATABASE_URL: `file:${join(dir, 'replica.db')}`, DATABASE_SYNC_URL: sqld.url, DATABASE_SYNC_INTERVAL: '1' });
-  replica = createStore(config.databaseUrl, undefined, config.database);
+  replica = await createStore(config.databaseUrl, undefined, config.database);
   // Migrating through the replica: the statements run on the server, the replica pulls the schema.
   await prepareDatabase(replica);
 }, 60_000);

@@ -7,7 +7,7 @@ import { startOnchain } from '../../src/onchain/service.ts';
 
 const [url, holder] = process.argv.slice(2) as [string, string];
 const config = parseConfig(process.env);
-const store = createStore(url);
+const store = await createStore(url);
 await prepareDatabase(store);
 const onchain = startOnchain({
   store, identity: config.identity, clock: () => new Date(), log: pino({ level: 'warn' }, pino.destination(2)), evm: config.evm!, holder,

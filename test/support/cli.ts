@@ -45,7 +45,7 @@ export async function cliOn(opts: CliOptions): Promise<{ store: Store; url: stri
   }
   const dir = mkdtempSync(join(tmpdir(), 'user360-cli-'));
   const url = `file:${join(dir, 'cli.db')}`;
-  const store = createStore(url);
+  const store = await createStore(url);
   await prepareDatabase(store);
   afterAll(() => {
     store.close();

@@ -32,7 +32,7 @@ export async function createTestDb(): Promise<{ store: Store; url: string; dir: 
   const dir = mkdtempSync(join(tmpdir(), 'user360-test-'));
   const server = testBackend === 'sqld' ? await startSqld({ dbPath: join(dir, 'db.sqld') }) : undefined;
   const url = server ? server.url : `file:${join(dir, 'test.db')}`;
-  const store = createStore(url);
+  const store = await createStore(url);
   await prepareDatabase(store);
   urls.set(store, url);
   cleanups.push(async () => {

@@ -27,7 +27,7 @@ export function deliveryDepsFor(store: Store, opts: { clock?: () => Date; discor
 
 /** A worker process's own store on the database the parent test passed as its first argument, migrated, with its delivery deps. */
 export async function deliveryWorker(opts: { clock?: () => Date; discord?: boolean } = {}): Promise<{ store: Store; deps: DeliveryDeps }> {
-  const store = createStore(process.argv[2]!);
+  const store = await createStore(process.argv[2]!);
   await prepareDatabase(store);
   return { store, deps: deliveryDepsFor(store, opts) };
 }

@@ -8,7 +8,7 @@ import { barrierFromEnv, insideTogether } from './overlap.ts';
 
 const [url, file] = process.argv.slice(2) as [string, string];
 const config = parseConfig({});
-const store = createStore(url);
+const store = await createStore(url);
 await prepareDatabase(store);
 const raw = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const { records, issues } = prepareRecords(raw, config.identity);

@@ -4,7 +4,7 @@ import { createStore, prepareDatabase } from '../../db/client.ts';
 import { writeAudit } from '../../src/access/audit.ts';
 
 const [url, count] = process.argv.slice(2) as [string, string];
-const store = createStore(url);
+const store = await createStore(url);
 await prepareDatabase(store);
 let inside!: () => void;
 const opened = new Promise<void>((r) => (inside = r));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createStore, prepareDatabase } from '../../db/client.ts';
 
 const [url, dir, count] = process.argv.slice(2) as [string, string, string];
-const store = createStore(url);
+const store = await createStore(url);
 const t: Record<string, number> = {};
 while (Date.now() < Number(process.env.START_AT)) await new Promise((r) => setTimeout(r, 5));
 const { applied } = await prepareDatabase(store, {

@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config.ts';
 import { barrierFromEnv, insideTogether } from './overlap.ts';
 
 const [url, what, id, who] = process.argv.slice(2) as [string, 'approve' | 'claim', string, string];
-const store = createStore(url);
+const store = await createStore(url);
 await prepareDatabase(store);
 const ctx = { store, identity: parseConfig({}).identity, clock: () => new Date(), caller: { platform: 'cli' as const, userId: who, role: 'admin' as const } };
 const b = barrierFromEnv();

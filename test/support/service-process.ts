@@ -15,7 +15,7 @@ import { freePort } from './net.ts';
 export async function startServiceProcess(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'user360-svc-'));
   const url = `file:${join(dir, 'svc.db')}`;
-  const store = createStore(url);
+  const store = await createStore(url);
   await prepareDatabase(store);
   const { key } = await createApiKey(store, 'svc-test', Date.now());
   store.close();

@@ -24,7 +24,7 @@ const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 export async function sqldFigures(scale: number, now: string, o: { records: number; batch: number; lookups: number }): Promise<Figure[]> {
   const sqld = await startSqld();
   try {
-    const store = createStore(sqld.url);
+    const store = await createStore(sqld.url);
     await prepareDatabase(store);
     const raw = createClient({ url: sqld.url });
     const plan = makePlan(scale, 360, now);
