@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_FILTERS, RISK_LEVELS } from '../db/schema/constants.ts';
 import { listAlertSubscriptions, subscribeAlerts, unsubscribeAlerts } from '../src/compliance/alert-subscriptions.ts';
 import { mayRunCompliance, notice, type Caller, type CommandContext, type CommandResult } from './types.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { maskIdentifier } from '../src/access/mask.ts';
 import { countConflicts, listConflicts } from '../src/identity/conflicts.ts';
 import { reviewConflict, type ReviewOutcome } from '../src/identity/conflict-review.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildDigest } from '../src/digest/model.ts';
 import { subscribeDigest, unsubscribeDigest } from '../src/digest/subscriptions.ts';
 import { gmt8Day, isValidDay } from '../src/time.ts';

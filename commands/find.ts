@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeAudit } from '../src/access/audit.ts';
 import { canSeePersonalData, maskEmail, maskName, maskPhone } from '../src/access/mask.ts';
 import { decodeCursor, encodeCursor, searchFingerprint } from '../src/audience/cursor.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { help, USAGE } from './help.ts';
 import { lookup, lookupArgs } from './lookup.ts';
 import { metrics, metricsArgs } from './metrics.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeAudit } from '../src/access/audit.ts';
 import { canSeePersonalData, maskIdentifier, maskQuoted, PERSONAL_IDENTIFIER_TYPES } from '../src/access/mask.ts';
 import { IdentifierError } from '../src/identity/normalize.ts';

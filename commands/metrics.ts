@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { queryMetrics } from '../src/metrics/query.ts';
 import { RANGE_HELP } from '../src/metrics/range.ts';
 import { rangeFor } from './range.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { badString } from '../src/unicode.ts';
 
 export const MAX_NOTE = 500;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { badString } from '../src/unicode.ts';
 import { MAX_IDENTIFIER_LENGTH } from '../src/identity/normalize/identifier.ts';
 

@@ -1,7 +1,7 @@
 // One page of a profile's list (tags, identifiers, wallets, KYC tasks, transactions): what a card's
 // Previous/Next buttons and `lookup … --section <list> --page <n>` show. A button carries the unified
 // id, the list and the page, never the items: the page is read again from the store for whoever clicks.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Store } from '../db/client.ts';
 import { LIST_VIEWS, MAX_PAGE, PAGE_SIZE, transactionPage, type ListView, type RefusedByGuards, type TransactionRow } from '../src/profile/lists.ts';
 import type { Profile } from '../src/profile/profile.ts';

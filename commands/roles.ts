@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { grantRole, isRole, listRoleGrants, revokeRole } from '../src/access/roles.ts';
 import type { Tx } from '../db/client.ts';
 import { ROLES, type ChatPlatform, type Role } from '../db/schema/index.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeAudit } from '../src/access/audit.ts';
 import { recomputeSegment } from '../src/audience/segment-recompute.ts';
 import { canSeePersonalData } from '../src/access/mask.ts';

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { customers, labels } from '../db/schema/index.ts';
 import { writeAuditIn } from '../src/access/audit.ts';
 import { IdentifierError } from '../src/identity/normalize.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeAudit } from '../src/access/audit.ts';
 import { canSeePersonalData, maskQuoted } from '../src/access/mask.ts';
 import { EVM_CHAINS, IdentifierError, normalizeWallet } from '../src/identity/normalize.ts';

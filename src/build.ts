@@ -7,7 +7,7 @@
  * stay outside the bundle and load from node_modules as before; the chat SDKs and charting stay
  * lazy chunks, loaded only when a token or a digest needs them.
  */
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -37,7 +37,7 @@ const zodEnglishOnly: Plugin = {
 
 /**
  * The service (`dist/main.js`, what `npm start` runs) and the terminal (`dist/cli.js`, what
- * bin/user360.js runs), built together so they share chunks.
+ * bin/user360.js runs). Each entry is bundled on its own (see bundle()).
  */
 export const ENTRIES: NonNullable<BuildOptions['entryPoints']> = [
   { in: 'src/main.ts', out: 'main' },
@@ -70,9 +70,40 @@ export async function bundle(entries: NonNullable<BuildOptions['entryPoints']> =
   const prev = readManifest(manifestPath);
   const key = JSON.stringify(entries);
   if (prev && prev.entries === key && prev.files.every((f) => existsSync(join(dir, f))) && fingerprint(prev.inputs) === prev.fingerprint) return 'up to date';
-  const result = await build({
+  // One esbuild run per entry. esbuild places a module in the chunks of every entry that imports its
+  // file, not only of those that use what it exports: built together, the terminal's static chunks
+  // carried the service's viem client code (the viem/utils barrel imports ccip, which imports the
+  // contract-call machinery) and zod's JSON-schema code (@hono/zod-openapi), ~145 kB it parsed on
+  // every lookup. Apart, each entry's chunks hold what its own code paths reach; a module both use is
+  // simply in both outputs. Chunk names carry content hashes, so the two runs never write one name
+  // with different contents.
+  const list = Array.isArray(entries) ? entries : Object.entries(entries).map(([out, path]) => ({ in: path, out }));
+  const results = await Promise.all(list.map((entry) => buildOne([entry] as typeof entries, outdir)));
+  const result = {
+    outputFiles: results.flatMap((r) => r.outputFiles),
+    metafile: { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)), outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)) } as Metafile,
+  };
+  mkdirSync(dir, { recursive: true });
+  const isEntry = (path: string) => Boolean(result.metafile.outputs[relative(root, path)]?.entryPoint);
+  const seen = new Set<string>();
+  const outputs = [...result.outputFiles].filter((f) => !seen.has(f.path) && seen.add(f.path)).sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
+  for (const f of outputs) writeAside(f.path, f.contents);
+  const files = outputs.map((f) => relative(dir, f.path));
+  // Bundled packages are covered by the lock file; hashing their thousands of files each start is not.
+  const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules'));
+  const manifest: Manifest = { entries: key, fingerprint: fingerprint(inputs), inputs, files, previous: prev?.files ?? [] };
+  writeAside(manifestPath, JSON.stringify(manifest, null, 1));
+  const keep = new Set([...files, ...manifest.previous, 'build.json']);
+  for (const name of readdirSync(dir)) {
+    if (!keep.has(name) && !name.endsWith('.tmp') && statSync(join(dir, name)).isFile()) rmSync(join(dir, name), { force: true });
+  }
+  return 'built';
+}
+
+function buildOne(entryPoints: NonNullable<BuildOptions['entryPoints']>, outdir: string) {
+  return build({
     absWorkingDir: root,
-    entryPoints: entries,
+    entryPoints,
     outdir,
     bundle: true,
     splitting: true,
@@ -87,20 +118,6 @@ export async function bundle(entries: NonNullable<BuildOptions['entryPoints']> =
     write: false,
     metafile: true,
   });
-  mkdirSync(dir, { recursive: true });
-  const isEntry = (path: string) => Boolean(result.metafile.outputs[relative(root, path)]?.entryPoint);
-  const outputs = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
-  for (const f of outputs) writeAside(f.path, f.contents);
-  const files = outputs.map((f) => relative(dir, f.path));
-  // Bundled packages are covered by the lock file; hashing their thousands of files each start is not.
-  const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules'));
-  const manifest: Manifest = { entries: key, fingerprint: fingerprint(inputs), inputs, files, previous: prev?.files ?? [] };
-  writeAside(manifestPath, JSON.stringify(manifest, null, 1));
-  const keep = new Set([...files, ...manifest.previous, 'build.json']);
-  for (const name of readdirSync(dir)) {
-    if (!keep.has(name) && !name.endsWith('.tmp') && statSync(join(dir, name)).isFile()) rmSync(join(dir, name), { force: true });
-  }
-  return 'built';
 }
 
 function readManifest(path: string): Manifest | undefined {
@@ -111,10 +128,10 @@ function readManifest(path: string): Manifest | undefined {
   }
 }
 
-/** The sources a build read, and the lock file that pins the packages it bundled. */
+/** The sources a build read, the lock file that pins the packages it bundled, and how it bundles them (this file). */
 function fingerprint(inputs: string[]): string {
   const h = createHash('sha256');
-  for (const p of [...inputs, 'package-lock.json']) {
+  for (const p of [...inputs, 'package-lock.json', 'src/build.ts']) {
     h.update(p);
     h.update(existsSync(join(root, p)) ? readFileSync(join(root, p)) : 'missing');
   }

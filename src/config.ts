@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidPhoneRegion } from './identity/regions.ts';
 import { priceFeeds, rpcUrls, startBlocks, tokens, type EvmChain } from './onchain/settings.ts';
 

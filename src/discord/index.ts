@@ -4,7 +4,7 @@
 // of the original reply through the interaction webhook.
 import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Store } from '../../db/client.ts';
 import { acknowledge } from '../../commands/acknowledge.ts';
 import { chatContext } from '../../commands/context.ts';

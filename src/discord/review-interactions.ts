@@ -1,7 +1,7 @@
 // An alert's Claim, Snooze and Resolve… (a modal for the note) and the conflicts list's Approve and
 // Dismiss… (a modal for the reason) on Discord. Each click runs the command as whoever clicked; the message everyone sees is
 // updated with the new state (UPDATE_MESSAGE), a refusal goes to the clicker alone (ephemeral).
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertAction, alertActionGate } from '../../commands/acknowledge.ts';
 import { conflicts, conflictsGate } from '../../commands/conflicts.ts';
 import { MAX_NOTE } from '../../commands/note.ts';

@@ -1,5 +1,5 @@
 import { getAddress, isAddress } from 'viem/utils';
-import { z } from 'zod';
+import * as z from 'zod';
 import { KYC_STATUSES, TX_DIRECTIONS } from '../../db/schema/constants.ts';
 import { WALLET_CHAINS } from '../identity/normalize.ts';
 import { boundedDecimal, MAX_ID_LENGTH } from './record-rules.ts';

@@ -1,5 +1,5 @@
 import { createPublicClient, defineChain, http, parseAbi, type PublicClient } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChainConfig } from '../config.ts';
 import { checkedFetch, MAX_ANSWER_BYTES, RpcAnswerError } from './rpc-fetch.ts';
 import type { Address, EvmChain } from './settings.ts';

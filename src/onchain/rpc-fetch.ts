@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A node (or something in front of it) answered outside the JSON-RPC contract or with a result of the wrong shape. */
 export class RpcAnswerError extends Error {}

@@ -1,5 +1,5 @@
 import { getAddress, isAddress } from 'viem/utils';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVM_CHAINS } from '../identity/normalize.ts';
 
 /** Parsers for the §7 settings; src/config.ts owns process.env and calls these on its strings. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { formatUnits, getAddress, numberToHex } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Queryable } from '../../db/client.ts';
 import { identifiers } from '../../db/schema/index.ts';
 import { sqlNames } from '../../db/sql-names.ts';

@@ -21,7 +21,7 @@ import { clickedMessage, registerReviewActions } from './review-actions.ts';
 import { find } from '../../commands/find.ts';
 import { FIND_PAGE_ACTION } from './find-blocks.ts';
 import { handlePageActions } from './page-action.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // A Next/Previous button's value: JSON that Slack echoes back, so it is validated like any input.
 const pageValueSchema = z.string().transform((s, ctx) => {

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertAction, alertActionGate, type AlertActionInput } from '../../commands/acknowledge.ts';
 import { conflicts, conflictsGate } from '../../commands/conflicts.ts';
 import { MAX_NOTE } from '../../commands/note.ts';
