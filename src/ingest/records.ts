@@ -1,4 +1,4 @@
-import { getAddress, isAddress } from 'viem/utils';
+import { checksum as checksumAddress, validate as isEvmAddress } from 'ox/Address';
 import * as z from 'zod';
 import { KYC_STATUSES, TX_DIRECTIONS } from '../../db/schema/constants.ts';
 import { WALLET_CHAINS } from '../identity/normalize.ts';
@@ -104,8 +104,8 @@ export const transactionRecord = z.object({
     .string()
     .trim()
     .nullish()
-    .refine((a) => a == null || isAddress(a, { strict: false }), 'must be an EVM address (0x and 40 hex digits)')
-    .transform((a) => (a == null ? undefined : getAddress(a))),
+    .refine((a) => a == null || isEvmAddress(a, { strict: false }), 'must be an EVM address (0x and 40 hex digits)')
+    .transform((a) => (a == null ? undefined : checksumAddress(a))),
 });
 
 export const eventRecord = z.object({

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { getAddress, isAddress } from 'viem/utils';
+import { checksum as checksumAddress, validate as isEvmAddress } from 'ox/Address';
 import type { Queryable, Store, Tx } from '../../db/client.ts';
 import { screenedAddresses } from '../../db/schema/index.ts';
 import { sqlNames } from '../../db/sql-names.ts';
@@ -9,8 +9,8 @@ import { AppError } from '../errors.ts';
 /** An EVM address in its checksummed form, or a 400 that says what was wrong. */
 export function screenedAddress(raw: string): string {
   const a = raw.trim();
-  if (!isAddress(a, { strict: false })) throw new AppError('bad_address', `"${a.slice(0, 100)}" is not an EVM address (0x and 40 hex digits)`, 400);
-  return getAddress(a);
+  if (!isEvmAddress(a, { strict: false })) throw new AppError('bad_address', `"${a.slice(0, 100)}" is not an EVM address (0x and 40 hex digits)`, 400);
+  return checksumAddress(a);
 }
 
 const cleanLabel = (l: string | undefined) => (l?.trim() ? l.trim().slice(0, 200) : null);

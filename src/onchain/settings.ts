@@ -1,4 +1,4 @@
-import { getAddress, isAddress } from 'viem/utils';
+import { checksum as checksumAddress, validate as isEvmAddress } from 'ox/Address';
 import * as z from 'zod';
 import { EVM_CHAINS } from '../identity/normalize.ts';
 
@@ -26,10 +26,10 @@ const parts = (s: string | undefined) => (s ?? '').split(',').map((p) => p.trim(
 /** A checksummed address, or a message: a typo in a token or feed address must stop start-up. */
 function address(raw: string): { ok: Address } | { error: string } {
   const a = raw.trim();
-  if (!isAddress(a, { strict: false })) return { error: `"${a}" is not a 20-byte hex address` };
+  if (!isEvmAddress(a, { strict: false })) return { error: `"${a}" is not a 20-byte hex address` };
   // Mixed case is a checksum: a wrong one is a typo, not a different address.
-  if (a !== a.toLowerCase() && a.slice(2) !== a.slice(2).toUpperCase() && getAddress(a) !== a) return { error: `"${a}" fails its EIP-55 checksum` };
-  return { ok: getAddress(a) };
+  if (a !== a.toLowerCase() && a.slice(2) !== a.slice(2).toUpperCase() && checksumAddress(a) !== a) return { error: `"${a}" fails its EIP-55 checksum` };
+  return { ok: checksumAddress(a) };
 }
 
 const custom = <T>(parse: (s: string | undefined) => T | string) =>

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { base58, bech32, bech32m, createBase58check } from '@scure/base';
-import { getAddress, isAddress } from 'viem/utils';
+// ox (viem's own core) rather than viem/utils: that barrel drags viem's contract-call code into every bundle chunk that imports it.
+import { checksum as checksumAddress, validate as isEvmAddress } from 'ox/Address';
 import { IdentifierError, quote } from './identifier.ts';
 
 /** Wallets: EVM addresses EIP-55 checksummed (one key on every EVM chain); tron, solana and bitcoin checked in their own encodings. */
@@ -46,10 +47,10 @@ function checksumEvm(address: string): { address: string } | { reason: string } 
   const hex = address.slice(2);
   // Single-case input carries no checksum (EIP-55), so it is accepted and checksummed;
   // mixed case claims a checksum and must match it.
-  if (hex === hex.toLowerCase() || hex === hex.toUpperCase()) return { address: getAddress(`0x${hex.toLowerCase()}`) };
+  if (hex === hex.toLowerCase() || hex === hex.toUpperCase()) return { address: checksumAddress(`0x${hex.toLowerCase()}`) };
   const candidate = `0x${hex}`;
-  if (!isAddress(candidate, { strict: true })) return { reason: 'EIP-55 checksum mismatch (check for a typo)' };
-  return { address: getAddress(candidate) };
+  if (!isEvmAddress(candidate, { strict: true })) return { reason: 'EIP-55 checksum mismatch (check for a typo)' };
+  return { address: checksumAddress(candidate) };
 }
 
 function isTronAddress(address: string): boolean {
