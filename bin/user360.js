@@ -6,33 +6,34 @@
  * starting together wait for it); src/build.ts writes every file aside and renames it into place, so
  * no run ever sees half a build.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const entry = join(dist, 'cli.js');
-/** What the bundle is made of; db/migrations is read at run time and not bundled. */
-const SOURCES = ['src', 'commands', 'db/schema', 'db/client.ts', 'db/native-tx.ts', 'package.json', 'package-lock.json'];
 
-function newest(path) {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return /\.test\.ts$/.test(path) ? 0 : st.mtimeMs;
-  let max = 0;
-  for (const name of readdirSync(path)) max = Math.max(max, newest(join(path, name)));
-  return max;
-}
-
+/**
+ * The bundle is fresh when no file it was made of changed after it: the sources esbuild read (the
+ * `inputs` src/build.ts keeps in dist/build.json, which is exactly what the bundle holds, db/migrate.ts
+ * and db/sql-names.ts included, which the list of folders this walked before missed), the lock file
+ * (the bundled packages) and the build script. A stat per file and no directory walk; a file that is
+ * gone, a missing or unreadable build.json, or no bundle at all (a fresh clone) means build. Editing an
+ * import into a file changes that file, so a source new to the bundle is noticed through it.
+ */
 function fresh() {
-  if (!existsSync(entry)) return false;
-  const built = statSync(entry).mtimeMs;
-  return SOURCES.every((s) => newest(join(root, s)) <= built);
+  let built, inputs;
+  try {
+    built = statSync(entry).mtimeMs;
+    inputs = JSON.parse(readFileSync(join(dist, 'build.json'), 'utf8')).inputs;
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(inputs) || !inputs.length) return false;
+  return [...inputs, 'package.json', 'package-lock.json', 'src/build.ts'].every(
+    (p) => (statSync(join(root, p), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) <= built,
+  );
 }
 
 async function build() {

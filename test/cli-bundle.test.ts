@@ -4,7 +4,7 @@
  * linked), so this test never swaps the dist/ other tests are using.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,6 +32,31 @@ describe('bin/user360.js', () => {
     const again = await user360('keys', 'create', 'k1');
     expect(again.stderr).not.toContain(BUILDING);
     expect(again.stdout).toContain('Created API key "k1"');
+  }, 120_000);
+
+  // Every file the bundle was made of counts, each on its own: all of them are dated before the
+  // bundle except the one the test edits. db/migrate.ts is in the bundle but was in none of the
+  // folders the check used to walk. Planted: bin/user360.js back to walking src, commands, db/schema,
+  // db/client.ts and db/native-tx.ts → the db/migrate.ts case fails; the check reading only
+  // package.json and the lock file → the commands/lookup.ts case fails.
+  it.each(['commands/lookup.ts', 'db/migrate.ts', 'src/render/format.ts', 'package-lock.json'])('rebuilds when %s is newer than the bundle, and only then', async (edited) => {
+    const { inputs } = JSON.parse(readFileSync(join(copy, 'dist/build.json'), 'utf8')) as { inputs: string[] };
+    expect(inputs).toContain('src/cli/main.ts');
+    const now = Date.now();
+    const at = (ms: number) => new Date(now + ms);
+    // Every file of the copy (not only the bundle's inputs), so a check that looks elsewhere sees no change either.
+    for (const top of ['src', 'commands', 'db', 'package.json', 'package-lock.json']) {
+      const path = join(copy, top);
+      for (const p of statSync(path).isDirectory() ? readdirSync(path, { recursive: true, encoding: 'utf8' }).map((f) => join(path, f)) : [path]) utimesSync(p, at(-600_000), at(-600_000));
+    }
+    utimesSync(join(copy, 'dist/cli.js'), at(-300_000), at(-300_000));
+    expect((await user360('--version')).stderr, 'nothing changed since the bundle').not.toContain(BUILDING);
+    utimesSync(join(copy, edited), at(-100_000), at(-100_000));
+    const r = await user360('--version');
+    expect(r.stderr).toContain(BUILDING);
+    expect(r.stdout.trim()).toBe('0.1.0');
+    expect(statSync(join(copy, 'dist/cli.js')).mtimeMs).toBeGreaterThan(now - 100_000);
+    expect((await user360('--version')).stderr, 'built (or found up to date and marked) once').not.toContain(BUILDING);
   }, 120_000);
 
   it('rebuilds when a source is newer than the bundle', async () => {
