@@ -3,13 +3,49 @@ import { formatGmt8 } from '../time.ts';
 import { identifierText, moreHint, preview, tagText, taskText, transactionParts, type ListName } from './lists.ts';
 
 /** Formatting shared by the Block Kit, embed and text renderers, so the three say the same thing. */
-// One formatter each: toLocaleString builds a new one per call, which showed up in every rendered card.
-const USDT = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const INT = new Intl.NumberFormat('en-US');
-const MONEY = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-export const fmtUsdt = (n: number) => `${USDT.format(n)} USDT`;
-export const fmtInt = (n: number) => INT.format(n);
-export const fmtMoney = (n: number) => MONEY.format(n);
+export const fmtUsdt = (n: number) => `${enUs(n, 2, 2)} USDT`;
+export const fmtInt = (n: number) => enUs(n, 0, 3);
+export const fmtMoney = (n: number) => enUs(n, 0, 2);
+
+/**
+ * What `new Intl.NumberFormat('en-US', { minimumFractionDigits, maximumFractionDigits })` prints,
+ * without Intl: a process's first NumberFormat starts ICU's number data, 15–25 ms of every terminal
+ * lookup (a twentieth of it). Rounding is Intl's halfExpand on the number's shortest decimal form (the
+ * digits `String(n)` gives), groups of three, and "-" on every negative number, -0 included. Forms
+ * `String` writes with an exponent (below 1e-6, from 1e21), NaN and Infinity go to Intl itself,
+ * made on first need; format.test.ts holds the two side by side.
+ */
+function enUs(n: number, minFrac: number, maxFrac: number): string {
+  const s = String(Math.abs(n));
+  if (!Number.isFinite(n) || s.includes('e')) return intlFormat(minFrac, maxFrac).format(n);
+  const dot = s.indexOf('.');
+  let int = dot < 0 ? s : s.slice(0, dot);
+  let frac = dot < 0 ? '' : s.slice(dot + 1);
+  if (frac.length > maxFrac) {
+    const up = frac.charCodeAt(maxFrac) >= 53; // the first dropped digit is 5 or more
+    frac = frac.slice(0, maxFrac);
+    if (up) {
+      const digits = `${int}${frac}`.split('');
+      let i = digits.length - 1;
+      for (; i >= 0 && digits[i] === '9'; i--) digits[i] = '0';
+      if (i < 0) digits.unshift('1');
+      else digits[i] = String(Number(digits[i]) + 1);
+      int = digits.slice(0, digits.length - frac.length).join('');
+      frac = digits.slice(digits.length - frac.length).join('');
+    }
+  }
+  frac = frac.replace(/0+$/, '').padEnd(minFrac, '0');
+  const sign = n < 0 || Object.is(n, -0) ? '-' : '';
+  return `${sign}${int.replace(/\B(?=(\d{3})+$)/g, ',')}${frac ? `.${frac}` : ''}`;
+}
+
+const intlFormats = new Map<string, Intl.NumberFormat>();
+function intlFormat(minimumFractionDigits: number, maximumFractionDigits: number): Intl.NumberFormat {
+  const key = `${minimumFractionDigits}:${maximumFractionDigits}`;
+  let f = intlFormats.get(key);
+  if (!f) intlFormats.set(key, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits, maximumFractionDigits })));
+  return f;
+}
 export const fmtTime = (iso: string | null | undefined) => (iso ? formatGmt8(Date.parse(iso)) : '—');
 export const fmtDate = (iso: string | null | undefined) => (iso ? formatGmt8(Date.parse(iso)).slice(0, 10) : '—');
 export const dash = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : String(v));
