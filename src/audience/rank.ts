@@ -26,8 +26,10 @@ export async function topByVolume30(db: Queryable, roots: string[], now: number,
   const members = new Set(roots);
   // Days after today (a record may be dated up to a day ahead) are few: read whole.
   const ahead = new Map<string, number>();
-  const aheadRows = await db.all<Row>(sql`SELECT ${rootDayVolume.rootId} AS id, total(${rootDayVolume.micros}) AS m FROM ${rootDayVolume} WHERE ${rootDayVolume.day} > ${today} GROUP BY 1`);
-  for (const r of aheadRows) if (members.has(r.id)) ahead.set(r.id, Number(r.m));
+  // Summed here, not by GROUP BY: grouping by root made SQLite scan the whole table in primary-key
+  // order (799 ms at 1M customers) instead of reading the few rows after today by the day index.
+  const aheadRows = await db.all<Row>(sql`SELECT ${rootDayVolume.rootId} AS id, ${rootDayVolume.micros} AS m FROM ${rootDayVolume} WHERE ${rootDayVolume.day} > ${today}`);
+  for (const r of aheadRows) if (members.has(r.id)) ahead.set(r.id, (ahead.get(r.id) ?? 0) + Number(r.m));
   const aheadMax = Math.max(0, ...ahead.values());
 
   const exact = new Map<string, number>();
@@ -46,15 +48,21 @@ export async function topByVolume30(db: Queryable, roots: string[], now: number,
   };
   // Each list is read largest first; `next` is the value of its last row read, which bounds every row after it.
   const lists = [
-    { from: sql`${rootVolume} WHERE ${rootVolume.scope} = 'w29'`, id: rootVolume.rootId, m: rootVolume.micros, offset: 0, next: Infinity, done: false },
-    { from: sql`${rootDayVolume} WHERE ${rootDayVolume.day} = ${today}`, id: rootDayVolume.rootId, m: rootDayVolume.micros, offset: 0, next: Infinity, done: false },
+    { from: sql`${rootVolume} WHERE ${rootVolume.scope} = 'w29'`, id: rootVolume.rootId, m: rootVolume.micros, after: undefined as [number, number] | undefined, next: Infinity, done: false },
+    { from: sql`${rootDayVolume} WHERE ${rootDayVolume.day} = ${today}`, id: rootDayVolume.rootId, m: rootDayVolume.micros, after: undefined as [number, number] | undefined, next: Infinity, done: false },
   ];
   let page = firstPage ?? Math.max(200, n * 4);
   let read = 0;
   for (;;) {
     for (const l of lists.filter((x) => !x.done)) {
-      const rows = await db.all<Row>(sql`SELECT ${l.id} AS id, CAST(${l.m} AS REAL) AS m FROM ${l.from} ORDER BY ${l.m} DESC, ${l.id} LIMIT ${page} OFFSET ${l.offset}`);
-      l.offset += rows.length;
+      // Read off the (scope|day, micros) index, which holds the rowid: ties in rowid order, and each page
+      // starts after the last row of the one before (no OFFSET, which walks every skipped row again).
+      // Ordering ties by root id sorted every tie group in a temporary b-tree instead: at 1M customers
+      // a 5,000-row page 50,000 rows in took 363 ms (w29) and 1,109 ms (today) that way, 33 ms this way.
+      // The walk needs only a stable order by value; the final order is made below.
+      const after = l.after ? sql`AND (${l.m}, _rowid_) < (${l.after[0]}, ${l.after[1]})` : sql``;
+      const rows = await db.all<Row & { r: number }>(sql`SELECT ${l.id} AS id, CAST(${l.m} AS REAL) AS m, ${l.m} AS raw, _rowid_ AS r FROM ${l.from} ${after} ORDER BY ${l.m} DESC, _rowid_ DESC LIMIT ${page}`);
+      if (rows.length) l.after = [Number((rows.at(-1) as unknown as { raw: number }).raw), Number(rows.at(-1)!.r)];
       read += rows.length;
       l.next = rows.length < page ? 0 : Math.max(0, Number(rows.at(-1)!.m));
       // Past the last positive value every row is zero: members not met by then have no volume.
