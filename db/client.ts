@@ -169,9 +169,7 @@ export async function createStore(url: string, authToken?: string, opts: StoreOp
       flushQueued = false;
       const rows = journal!.take();
       if (!rows.length) return;
-      await onWriter(async (tx) => {
-        for (const row of rows) await tx.$client.execute(row);
-      });
+      await onWriter(runAll(rows));
       journal!.flushed(rows.length);
     }).catch(() => {
       // The rows stay in the journal: the next record flushes them, and close() leaves them for the next start.
@@ -221,6 +219,11 @@ export async function prepareDatabase(store: Store, hooks?: MigrateHooks): Promi
 
 const journalDir = (filePath: string) => `${filePath}-journal`;
 
+/** A write callback that runs journaled statements in order, in one transaction. */
+const runAll = (rows: InStatement[]) => async (tx: Tx) => {
+  for (const row of rows) await tx.$client.execute(row);
+};
+
 /**
  * Inserts what the journals of processes that are gone still hold (a crash, or a store closed with
  * rows pending), then removes them. Their statements are idempotent, so two instances replaying the
@@ -233,9 +236,7 @@ export async function replayJournals(store: Store): Promise<{ replayed: number; 
   for (const path of store.journalDir ? orphanJournals(store.journalDir) : []) {
     const rows = readJournal(path);
     try {
-      await store.write(async (tx) => {
-        for (const row of rows) await tx.$client.execute(row);
-      });
+      await store.write(runAll(rows));
       replayed += rows.length;
       rmSync(path, { force: true });
     } catch {

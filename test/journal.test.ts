@@ -3,11 +3,10 @@ import { copyFileSync, existsSync, readdirSync, writeFileSync, appendFileSync } 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import Database from 'libsql';
 import { createStore, prepareDatabase, type Store } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
 import { writeAudit } from '../src/access/audit.ts';
-import { createTestDb, testBackend } from './support/db.ts';
+import { createTestDb, testBackend, writeLockProbe } from './support/db.ts';
 
 const entry = (callerId: string, i = 0) => ({ at: 1_700_000_000_000 + i, platform: 'api' as const, callerId, command: `lookup ${i}` });
 const rowsOf = async (store: Store, callerId: string) => (await store.db.select({ n: count() }).from(auditLog).where(eq(auditLog.callerId, callerId)))[0]!.n;
@@ -124,7 +123,7 @@ describe.skipIf(testBackend === 'sqld')('the journal of a process that is gone (
 
 describe.skipIf(testBackend === 'sqld')('a long write transaction on an embedded file', () => {
   it('gives the event loop turns between its statements', async () => {
-    const { store, url } = await createTestDb();
+    const { store } = await createTestDb();
     let ticks = 0;
     let writing = false;
     let ticksWhileWriting = 0;
@@ -132,8 +131,7 @@ describe.skipIf(testBackend === 'sqld')('a long write transaction on an embedded
       ticks++;
       if (writing) ticksWhileWriting++;
     }, 1);
-    const path = url.slice('file:'.length);
-    const probe = new Database(path, { timeout: 0 });
+    const probe = writeLockProbe(store);
     let lockSeenHeld = false;
     await store.write(async (tx) => {
       writing = true;
@@ -143,12 +141,7 @@ describe.skipIf(testBackend === 'sqld')('a long write transaction on an embedded
         await tx.$client.execute({ sql: 'INSERT INTO audit_log (at, platform, caller_id, command) VALUES (?, ?, ?, ?)', args: [i, 'api', 'slices', 'x'] });
         if (ticksWhileWriting > 0 && !lockSeenHeld) {
           // The turn came while the transaction still held the write lock.
-          try {
-            probe.exec('BEGIN IMMEDIATE');
-            probe.exec('ROLLBACK');
-          } catch (e) {
-            lockSeenHeld = /locked|busy/i.test(String(e));
-          }
+          lockSeenHeld = probe.held();
         }
       }
       writing = false;

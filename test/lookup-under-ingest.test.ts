@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import Database from 'libsql';
 import { auditLog } from '../db/schema/index.ts';
 import { body, createTestApp } from './support/app.ts';
-import { testBackend, testDbUrl } from './support/db.ts';
+import { testBackend, writeLockProbe } from './support/db.ts';
 import { uniq } from './support/factories.ts';
 
 /**
@@ -19,17 +18,8 @@ describe.skipIf(testBackend === 'sqld')('a lookup during a batch (embedded file)
     const tag = uniq('b-');
     const records = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ type: 'identify', id: `${tag}-${i}`, timestamp: '2026-11-20T10:00:00+08:00', identifiers: { email: `${tag}-${i}@example.com`, phone: `+8869${String(10_000_000 + i).slice(-8)}` }, traits: { name: `Batch ${i}` } }));
     // A second connection that asks for the write lock without waiting: busy while the batch holds it.
-    const probe = new Database(testDbUrl(t.store).slice('file:'.length), { timeout: 0 });
-    const batchHoldsLock = () => {
-      try {
-        probe.exec('BEGIN IMMEDIATE');
-        probe.exec('ROLLBACK');
-        return false;
-      } catch (e) {
-        if (/locked|busy/i.test(String(e))) return true;
-        throw e;
-      }
-    };
+    const probe = writeLockProbe(t.store);
+    const batchHoldsLock = probe.held;
     let batchDone = false;
     const batch = Promise.resolve(t.post('/v1/batch', `${records.join('\n')}\n`, { 'content-type': 'application/x-ndjson' })).then(async (r) => {
       batchDone = true;

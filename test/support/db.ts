@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import Database from 'libsql';
 import { createStore, prepareDatabase, type Store } from '../../db/client.ts';
 import { parseConfig } from '../../src/config.ts';
 import { startSqld } from './sqld.ts';
@@ -74,4 +75,27 @@ export function settableClock(start: string | number) {
   clock.set = (t: string | number) => void (now = typeof t === 'number' ? t : Date.parse(t));
   clock.advance = (ms: number) => void (now += ms);
   return clock;
+}
+
+/**
+ * A second connection to an embedded test database that asks for the write lock without waiting:
+ * `held()` is true while another connection (a batch in progress) holds it. Close it when done.
+ */
+export function writeLockProbe(store: Store) {
+  const url = testDbUrl(store);
+  if (!url.startsWith('file:')) throw new Error('the write-lock probe is for embedded files');
+  const probe = new Database(url.slice('file:'.length), { timeout: 0 });
+  return {
+    held(): boolean {
+      try {
+        probe.exec('BEGIN IMMEDIATE');
+        probe.exec('ROLLBACK');
+        return false;
+      } catch (e) {
+        if (/locked|busy/i.test(String(e))) return true;
+        throw e;
+      }
+    },
+    close: () => probe.close(),
+  };
 }
