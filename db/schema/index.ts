@@ -44,3 +44,5 @@ export * from './segments.ts';
 export * from './campaign-touches.ts';
 export * from './onchain-refresh-requests.ts';
 export * from './root-day-volume.ts';
+export * from './profile-versions.ts';
+export * from './profile-rows.ts';

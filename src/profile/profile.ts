@@ -10,6 +10,7 @@ import { purchaseStats } from './purchases.ts';
 import { CARD_LIST_COLUMNS, cardLists } from './lists.ts';
 import { gmt8Day } from '../time.ts';
 import { lifecycleStage } from '../audience/rows.ts';
+import { CURRENT_VERSION, modelRow, type ModelRead } from './read-model.ts';
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 const usdt = (micros: number | null | undefined) => Math.round(Number(micros ?? 0) / 1e4) / 100;
@@ -32,10 +33,11 @@ const TOUCH = j(CP, 'source', 'medium', 'name', 'term', 'content', 'referrer', '
 const txBy = (col: string) => `SELECT ${col}, count(*) AS n, total(${T.usdtMicros}) AS m FROM ${T.$} WHERE ${inGroup(T)} GROUP BY ${col} ORDER BY m DESC`;
 
 // The whole profile but purchases in one statement: a lookup is latency-bound, and every statement
-// costs a prepare and a step. Each column is one section, as JSON.
-const SQL = `
+// costs a prepare and a step. Each column is one section, as JSON. Nothing in it depends on the clock,
+// so its row is what the read model keeps (read-model.ts), with the version it was built from.
+export const SQL = `
   WITH g AS MATERIALIZED (SELECT ${j(C, 'id', 'createdAt', 'firstSeenAt', 'lastActivityAt')} FROM ${C.$} WHERE ${C.rootId} = ?1)
-  SELECT
+  SELECT ${CURRENT_VERSION} AS version,
     ${LIST(j(C, 'id', 'firstSeenAt', 'lastActivityAt'), `SELECT * FROM g ORDER BY ${C.createdAt}, ${C.id}`)} AS grp,
     ${LIST(j(I, 'type', 'value'), `SELECT ${j(I, 'type', 'value')} FROM ${I.$} WHERE ${inGroup(I)} ORDER BY ${I.id}`)} AS ids,
     ${LIST(j(TR, 'name', 'gender', 'birthDate', 'membershipLevel'), `SELECT * FROM ${TR.$} WHERE ${inGroup(TR)} ORDER BY ${TR.updatedAt} DESC`)} AS traits,
@@ -81,10 +83,26 @@ function onchainOf(rows: OnchainRow[], chain: string, address: string) {
 }
 const json = <T = J[]>(v: unknown): T => JSON.parse(String(v ?? 'null')) as T;
 
-/** The User DNA of SPEC §1 for one unified customer, in the JSON shape of `GET /v1/profiles/:identifier`. */
-export async function buildProfile(store: Pick<Store, 'read'>, unifiedId: string, now: number) {
-  const [rows, purchases] = await Promise.all([store.read(SQL, [unifiedId]), purchaseStats(store, unifiedId, gmt8Day(now))]);
-  const r = rows[0]!;
+/** The profile statement's row for one root, built from the live rows. */
+export const freshRow = async (store: Pick<Store, 'read'>, unifiedId: string) => (await store.read(SQL, [unifiedId]))[0]!;
+
+export interface BuildOptions {
+  /** `false` builds from the live rows and leaves the read model alone (tests compare the two). */
+  model?: boolean;
+  /** Told whether the read model answered (tests and the bench). */
+  onModel?: (read: ModelRead) => void;
+}
+
+/**
+ * The User DNA of SPEC §1 for one unified customer, in the JSON shape of `GET /v1/profiles/:identifier`.
+ * The clock-free sections come from the read model (read-model.ts); purchases, age group and lifecycle
+ * stage are computed from `now` on every call.
+ */
+export async function buildProfile(store: Pick<Store, 'read' | 'record'>, unifiedId: string, now: number, opts: BuildOptions = {}) {
+  const section = opts.model === false
+    ? freshRow(store, unifiedId)
+    : modelRow(store, unifiedId, () => freshRow(store, unifiedId)).then((m) => (opts.onModel?.(m), m.row));
+  const [r, purchases] = await Promise.all([section, purchaseStats(store, unifiedId, gmt8Day(now))]);
   const lists = cardLists(r);
   const group = json<[string, number, number][]>(r.grp);
   if (group.length === 0) return null;
