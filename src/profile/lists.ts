@@ -56,20 +56,23 @@ const txPage = (where: string, limit: string) => `SELECT ${[T.at, T.direction, T
 type TxJson = [number, 'in' | 'out', string, string, string, number | null, string | null, string | null];
 
 /**
- * Two columns for the profile's one statement (profile.ts, whose CTE `g` holds the group's customer
+ * Two sections (columns) of the profile's one statement (profile.ts, whose CTE `g` holds the group's customer
  * ids): the newest page of transactions, and the open conflicts naming any customer of the group,
  * where a limit counts its distinct values and a merge its customer pairs. A conflict names one
  * customer (a refused link) or two (a refused merge); the two positions are indexed (migration 0011),
  * and the group drives the join (CROSS JOIN keeps that order; `+g.id` drops its TEXT affinity, without
  * which SQLite cannot probe an expression index; `+c.resolved_at` keeps the open-conflicts index out).
  */
-export const CARD_LIST_COLUMNS = `
-    (SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (${txPage(`${T.customerId} IN (SELECT ${C.id} FROM g)`, `LIMIT ${PAGE_SIZE}`)})) AS recent_tx,
-    (SELECT json_group_array(json_array(${X.kind}, ${X.identifierType}, n, last_at)) FROM (
+export const CARD_LIST_SECTIONS: [name: string, expr: string][] = [
+  ['recent_tx', `(SELECT json_group_array(json_array(${TX_COLUMNS})) FROM (${txPage(`${T.customerId} IN (SELECT ${C.id} FROM g)`, `LIMIT ${PAGE_SIZE}`)}))`],
+  ['refused', `(SELECT json_group_array(json_array(${X.kind}, ${X.identifierType}, n, last_at)) FROM (
       SELECT ${X.kind}, ${X.identifierType}, count(DISTINCT coalesce(${X.identifierValue}, ${X.customerIds})) AS n, max(${X.createdAt}) AS last_at FROM (
         ${[0, 1].map((i) => `SELECT ${CONFLICT_COLUMNS} FROM g CROSS JOIN ${X.$} c
           ON json_extract(c.${X.customerIds}, '$[${i}]') = +g.${C.id} WHERE +c.${X.resolvedAt} IS NULL`).join(' UNION ')})
-      GROUP BY ${X.kind}, ${X.identifierType} ORDER BY n DESC, ${X.kind}, ${X.identifierType})) AS refused`;
+      GROUP BY ${X.kind}, ${X.identifierType} ORDER BY n DESC, ${X.kind}, ${X.identifierType}))`],
+];
+/** The two as a select list (for a statement of their own). */
+export const CARD_LIST_COLUMNS = CARD_LIST_SECTIONS.map(([name, expr]) => `\n    ${expr} AS ${name}`).join(',');
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const txRow = ([at, direction, chain, token, amount, micros, hash, price]: TxJson): TransactionRow => ({

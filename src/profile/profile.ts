@@ -7,10 +7,10 @@ import {
 import { names } from '../../db/sql-names.ts';
 import { explorerUrl } from './explorers.ts';
 import { purchaseStats } from './purchases.ts';
-import { CARD_LIST_COLUMNS, cardLists } from './lists.ts';
+import { CARD_LIST_SECTIONS, cardLists } from './lists.ts';
 import { gmt8Day } from '../time.ts';
 import { lifecycleStage } from '../audience/rows.ts';
-import { CURRENT_VERSION, modelRow, type ModelRead } from './read-model.ts';
+import { CURRENT_VERSION, modelRow, modelStatement, type ModelRead, type Section } from './read-model.ts';
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 const usdt = (micros: number | null | undefined) => Math.round(Number(micros ?? 0) / 1e4) / 100;
@@ -32,33 +32,38 @@ const ONCHAIN = `SELECT r.*, ${transfersAt('min')} AS first_at,
 const TOUCH = j(CP, 'source', 'medium', 'name', 'term', 'content', 'referrer', 'at');
 const txBy = (col: string) => `SELECT ${col}, count(*) AS n, total(${T.usdtMicros}) AS m FROM ${T.$} WHERE ${inGroup(T)} GROUP BY ${col} ORDER BY m DESC`;
 
-// The whole profile but purchases in one statement: a lookup is latency-bound, and every statement
-// costs a prepare and a step. Each column is one section, as JSON. Nothing in it depends on the clock,
-// so its row is what the read model keeps (read-model.ts), with the version it was built from.
-export const SQL = `
-  WITH g AS MATERIALIZED (SELECT ${j(C, 'id', 'createdAt', 'firstSeenAt', 'lastActivityAt')} FROM ${C.$} WHERE ${C.rootId} = ?1)
-  SELECT ${CURRENT_VERSION} AS version,
-    ${LIST(j(C, 'id', 'firstSeenAt', 'lastActivityAt'), `SELECT * FROM g ORDER BY ${C.createdAt}, ${C.id}`)} AS grp,
-    ${LIST(j(I, 'type', 'value'), `SELECT ${j(I, 'type', 'value')} FROM ${I.$} WHERE ${inGroup(I)} ORDER BY ${I.id}`)} AS ids,
-    ${LIST(j(TR, 'name', 'gender', 'birthDate', 'membershipLevel'), `SELECT * FROM ${TR.$} WHERE ${inGroup(TR)} ORDER BY ${TR.updatedAt} DESC`)} AS traits,
-    ${LIST(j(L, 'kind', 'value'), `SELECT ${j(L, 'kind', 'value')} FROM ${L.$} WHERE ${inGroup(L)} ORDER BY ${L.value}`)} AS labels,
-    ${LIST(j(AT, 'key', 'value'), `SELECT ${j(AT, 'key', 'value')} FROM ${AT.$} WHERE ${inGroup(AT)} ORDER BY ${AT.updatedAt} DESC, ${AT.key}`)} AS attrs,
-    (SELECT json_array(${j(K, 'status', 'riskScore', 'riskLevel', 'appliedAt', 'approvedAt', 'documentId', 'updatedAt')}) FROM ${K.$}
-      WHERE ${inGroup(K)} ORDER BY ${K.updatedAt} DESC, ${K.customerId} DESC LIMIT 1) AS kyc,
-    ${LIST(F.formNumber, `SELECT ${F.formNumber} FROM ${F.$} WHERE ${inGroup(F)} ORDER BY ${F.submittedAt}`)} AS forms,
-    ${LIST(j(KT, 'taskId', 'name', 'status'), `SELECT * FROM ${KT.$} WHERE ${inGroup(KT)} ORDER BY ${KT.updatedAt}`)} AS tasks,
-    ${LIST(j(W, 'chain', 'address', 'firstSeenAt'), `SELECT * FROM ${W.$} WHERE ${inGroup(W)} ORDER BY ${W.firstSeenAt}, ${W.id}`)} AS wallets,
-    ${LIST(`${j(R, 'chain', 'address', 'kind', 'holdings', 'valueMicros', 'block', 'readAt')}, first_at, last_at`, ONCHAIN)} AS onchain,
-    ${LIST(j(AL, 'reason', 'at'), `SELECT ${j(AL, 'reason', 'at')} FROM ${AL.$} WHERE ${AL.unifiedId} = ?1 AND ${AL.kind} = 'exposure' ORDER BY ${AL.at} DESC LIMIT 20`)} AS exposure,
-    (SELECT json_array(count(*), total(${T.usdtMicros}), min(${T.at}), max(${T.at})) FROM ${T.$} WHERE ${inGroup(T)}) AS tx,
-    ${LIST(`${T.token}, n, m`, txBy(T.token))} AS by_token,
-    ${LIST(`${T.chain}, n, m`, txBy(T.chain))} AS by_chain,
-    (SELECT json_array(count(*), count(DISTINCT ${E.sessionId})) FROM ${E.$} WHERE ${inGroup(E)}) AS activity,
-    (SELECT json_array(${TOUCH}) FROM ${CP.$} WHERE ${inGroup(CP)} ORDER BY ${CP.at}, ${CP.id} LIMIT 1) AS first_touch,
-    (SELECT json_array(${TOUCH}) FROM ${CP.$} WHERE ${inGroup(CP)} ORDER BY ${CP.at} DESC, ${CP.id} DESC LIMIT 1) AS last_touch,
-    (SELECT count(*) FROM ${CP.$} WHERE ${inGroup(CP)}) AS touches,
-    (SELECT json_array(${j(D, 'deviceId', 'model', 'os', 'browser', 'libraryVersion', 'country', 'city', 'language', 'timezone', 'lastSeenAt')}) FROM ${D.$}
-      WHERE ${inGroup(D)} ORDER BY ${D.lastSeenAt} DESC LIMIT 1) AS device,${CARD_LIST_COLUMNS}`;
+// The whole profile but purchases, one column a section, each as JSON: a lookup is latency-bound, and
+// every statement costs a prepare and a step. Nothing in it depends on the clock, so its row is what
+// the read model keeps (read-model.ts).
+const GROUP = `g AS MATERIALIZED (SELECT ${j(C, 'id', 'createdAt', 'firstSeenAt', 'lastActivityAt')} FROM ${C.$} WHERE ${C.rootId} = ?1)`;
+const SECTIONS: Section[] = [
+  ['grp', LIST(j(C, 'id', 'firstSeenAt', 'lastActivityAt'), `SELECT * FROM g ORDER BY ${C.createdAt}, ${C.id}`)],
+  ['ids', LIST(j(I, 'type', 'value'), `SELECT ${j(I, 'type', 'value')} FROM ${I.$} WHERE ${inGroup(I)} ORDER BY ${I.id}`)],
+  ['traits', LIST(j(TR, 'name', 'gender', 'birthDate', 'membershipLevel'), `SELECT * FROM ${TR.$} WHERE ${inGroup(TR)} ORDER BY ${TR.updatedAt} DESC`)],
+  ['labels', LIST(j(L, 'kind', 'value'), `SELECT ${j(L, 'kind', 'value')} FROM ${L.$} WHERE ${inGroup(L)} ORDER BY ${L.value}`)],
+  ['attrs', LIST(j(AT, 'key', 'value'), `SELECT ${j(AT, 'key', 'value')} FROM ${AT.$} WHERE ${inGroup(AT)} ORDER BY ${AT.updatedAt} DESC, ${AT.key}`)],
+  ['kyc', `(SELECT json_array(${j(K, 'status', 'riskScore', 'riskLevel', 'appliedAt', 'approvedAt', 'documentId', 'updatedAt')}) FROM ${K.$}
+      WHERE ${inGroup(K)} ORDER BY ${K.updatedAt} DESC, ${K.customerId} DESC LIMIT 1)`],
+  ['forms', LIST(F.formNumber, `SELECT ${F.formNumber} FROM ${F.$} WHERE ${inGroup(F)} ORDER BY ${F.submittedAt}`)],
+  ['tasks', LIST(j(KT, 'taskId', 'name', 'status'), `SELECT * FROM ${KT.$} WHERE ${inGroup(KT)} ORDER BY ${KT.updatedAt}`)],
+  ['wallets', LIST(j(W, 'chain', 'address', 'firstSeenAt'), `SELECT * FROM ${W.$} WHERE ${inGroup(W)} ORDER BY ${W.firstSeenAt}, ${W.id}`)],
+  ['onchain', LIST(`${j(R, 'chain', 'address', 'kind', 'holdings', 'valueMicros', 'block', 'readAt')}, first_at, last_at`, ONCHAIN)],
+  ['exposure', LIST(j(AL, 'reason', 'at'), `SELECT ${j(AL, 'reason', 'at')} FROM ${AL.$} WHERE ${AL.unifiedId} = ?1 AND ${AL.kind} = 'exposure' ORDER BY ${AL.at} DESC LIMIT 20`)],
+  ['tx', `(SELECT json_array(count(*), total(${T.usdtMicros}), min(${T.at}), max(${T.at})) FROM ${T.$} WHERE ${inGroup(T)})`],
+  ['by_token', LIST(`${T.token}, n, m`, txBy(T.token))],
+  ['by_chain', LIST(`${T.chain}, n, m`, txBy(T.chain))],
+  ['activity', `(SELECT json_array(count(*), count(DISTINCT ${E.sessionId})) FROM ${E.$} WHERE ${inGroup(E)})`],
+  ['first_touch', `(SELECT json_array(${TOUCH}) FROM ${CP.$} WHERE ${inGroup(CP)} ORDER BY ${CP.at}, ${CP.id} LIMIT 1)`],
+  ['last_touch', `(SELECT json_array(${TOUCH}) FROM ${CP.$} WHERE ${inGroup(CP)} ORDER BY ${CP.at} DESC, ${CP.id} DESC LIMIT 1)`],
+  ['touches', `(SELECT count(*) FROM ${CP.$} WHERE ${inGroup(CP)})`],
+  ['device', `(SELECT json_array(${j(D, 'deviceId', 'model', 'os', 'browser', 'libraryVersion', 'country', 'city', 'language', 'timezone', 'lastSeenAt')}) FROM ${D.$}
+      WHERE ${inGroup(D)} ORDER BY ${D.lastSeenAt} DESC LIMIT 1)`],
+  ...CARD_LIST_SECTIONS,
+];
+/** The sections built from the live rows, with the version of the root they were read at. */
+export const SQL = `WITH ${GROUP}\n  SELECT ${CURRENT_VERSION} AS version,\n    ${SECTIONS.map(([name, expr]) => `${expr} AS ${name}`).join(',\n    ')}`;
+/** The same, answered from the stored row when it is current (read-model.ts). */
+const MODEL_SQL = modelStatement(GROUP, SECTIONS);
 
 type J = unknown[];
 type OnchainRow = [string, string, string, string, number | null, number, number, number | null, number | null];
@@ -101,7 +106,7 @@ export interface BuildOptions {
 export async function buildProfile(store: Pick<Store, 'read' | 'record'>, unifiedId: string, now: number, opts: BuildOptions = {}) {
   const section = opts.model === false
     ? freshRow(store, unifiedId)
-    : modelRow(store, unifiedId, () => freshRow(store, unifiedId)).then((m) => (opts.onModel?.(m), m.row));
+    : modelRow(store, unifiedId, MODEL_SQL).then((m) => (opts.onModel?.(m), m.row));
   const [r, purchases] = await Promise.all([section, purchaseStats(store, unifiedId, gmt8Day(now))]);
   const lists = cardLists(r);
   const group = json<[string, number, number][]>(r.grp);
