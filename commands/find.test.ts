@@ -5,6 +5,8 @@ import { identify, ingest, randomEvm, uniq } from '../test/support/factories.ts'
 import { usdtReading } from '../test/support/onchain.ts';
 import { storeReadings } from '../src/onchain/enrich.ts';
 import { buildProfile } from '../src/profile/profile.ts';
+import { splitCustomer } from '../src/identity/split.ts';
+import { sql } from 'drizzle-orm';
 import { renderText } from '../src/cli/render.ts';
 import { runCommandText } from './index.ts';
 import { find, type FindResult } from './find.ts';
@@ -66,6 +68,43 @@ describe('find words', () => {
     expect(byExt.rows).toHaveLength(1);
     expect(byExt.rows[0]).toMatchObject({ name: 'A***', email: `a***@example.com`, form_number: 'F-1' });
     expect(byExt.rows[0]!.phone).toBe('+886 9** *** 001');
+  });
+});
+
+describe('find across merges and splits', () => {
+  it('names the unified customer that a word or a tag matches, after a merge and again after a split', async () => {
+    const M = uniq('m').toLowerCase();
+    const [mia, max] = [`mia.${M}@example.com`, `max.${M}@example.com`];
+    const phone = `+8869${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const [miaId, maxId] = (await ingest(deps, [
+      identify({ email: mia }, { traits: { name: `Mia ${M}`, tags: [`${M}-a`] } }),
+      identify({ email: max, phone }, { traits: { name: `Max ${M}`, tags: [`${M}-b`] } }),
+    ])).unifiedIds as [string, string];
+    // Each term and label carries its customer's root, whatever moved it (migration 0020's triggers).
+    const strays = async () => store.db.all(sql`
+      SELECT 'term' AS what, s.customer_id, s.root_id FROM search_terms s JOIN customers c ON c.id = s.customer_id WHERE s.root_id IS NOT c.root_id
+      UNION ALL SELECT 'label', l.customer_id, l.root_id FROM labels l JOIN customers c ON c.id = l.customer_id WHERE l.root_id IS NOT c.root_id`);
+    const ids = async (q: string) => (await run(q)).rows.map((r) => r.unified_id);
+    expect(await ids(`max.${M}`)).toEqual([maxId]);
+    expect(await ids(`tag:${M}-b`)).toEqual([maxId]);
+
+    await ingest(deps, [identify({ email: mia, phone })]);
+    const root = (await buildProfile(store, miaId, clock().getTime()))!.merged_ids.length ? miaId : maxId;
+    const folded = root === miaId ? maxId : miaId;
+    // An identifier that arrives later with the folded customer's email is found under the root too.
+    await ingest(deps, [identify({ email: folded === miaId ? mia : max, external_id: `${M}-late` }, { traits: { name: `Moe ${M}` } })]);
+    expect(await strays(), 'after the merge').toEqual([]);
+    for (const q of [`max.${M}`, `mia.${M}`, `${M}`, `${M}-late`, `moe`, `tag:${M}-a`, `tag:${M}-b`, `tag:${M}-a max.${M}`, `mia.${M} max.${M}`]) expect(await ids(q), q).toEqual([root]);
+
+    await store.write((t) => splitCustomer(t, folded, 'ops', clock().getTime()));
+    expect(await strays(), 'after the split').toEqual([]);
+    const own = (id: string) => (id === miaId ? 'mia' : 'max');
+    expect(await ids(`${own(folded)}.${M}`)).toEqual([folded]);
+    expect(await ids(`tag:${M}-${own(folded) === 'mia' ? 'a' : 'b'}`)).toEqual([folded]);
+    expect((await ids(M)).sort()).toEqual([miaId, maxId].sort());
+    expect(await ids(`tag:${M}-a max.${M}`)).toEqual([]);
+    expect(await ids(`mia.${M} max.${M}`), 'two words: the customers both match').toEqual([]);
+    expect(await ids(`${M}-late`), "a later identifier joins the root's node, which keeps it").toEqual([root]);
   });
 });
 

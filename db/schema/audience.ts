@@ -29,7 +29,8 @@ export const audience = sqliteTable(
     netWorthMicros: integer('net_worth_micros'),
   },
   (t) => [
-    index('audience_kyc_risk_idx').on(t.kycStatus, t.riskRank),
+    // With the root id in it, `kyc:… risk:…` combined with another condition reads no table rows.
+    index('audience_kyc_risk_idx').on(t.kycStatus, t.riskRank, t.rootId),
     index('audience_risk_idx').on(t.riskRank),
     index('audience_country_idx').on(t.country),
     index('audience_first_seen_idx').on(t.firstSeenAt),

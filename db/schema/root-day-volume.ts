@@ -16,5 +16,5 @@ export const rootDayVolume = sqliteTable(
     count: integer('count').notNull(),
     micros: integer('micros').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.rootId, t.day] }), index('root_day_volume_day_micros_idx').on(t.day, t.micros)],
+  (t) => [primaryKey({ columns: [t.rootId, t.day] }), index('root_day_volume_day_micros_idx').on(t.day, t.micros, t.rootId)],
 );

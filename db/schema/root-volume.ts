@@ -13,7 +13,7 @@ export const rootVolume = sqliteTable(
     count: integer('count').notNull(),
     micros: integer('micros').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.scope, t.rootId] }), index('root_volume_scope_micros_idx').on(t.scope, t.micros)],
+  (t) => [primaryKey({ columns: [t.scope, t.rootId] }), index('root_volume_scope_micros_idx').on(t.scope, t.micros, t.rootId)],
 );
 
 /** The days each scope of `root_volume` holds. */

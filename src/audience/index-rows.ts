@@ -58,7 +58,8 @@ const [W, R] = [names(wallets), names(onchainReadings)];
 const ID_ROWS = `SELECT i.${I.customerId}, i.${I.type}, i.${I.value} FROM json_each(?) j JOIN ${I.$} i ON i.${I.customerId} = j.value`;
 const NAME_ROWS = `SELECT t.${T.customerId}, t.${T.name} FROM json_each(?) j JOIN ${T.$} t ON t.${T.customerId} = j.value WHERE t.${T.name} IS NOT NULL`;
 const DROP_TERMS = `DELETE FROM ${S.$} WHERE ${S.customerId} IN (SELECT value FROM json_each(?))`;
-const TERM_COLS = columnsOf(searchTerms, ['term', 'field', 'customerId']);
+const ROOTS = `SELECT c.${C.id} AS id, c.${C.rootId} AS root_id FROM json_each(?) j JOIN ${C.$} c ON c.${C.id} = j.value`;
+const TERM_COLS = columnsOf(searchTerms, ['term', 'field', 'customerId', 'rootId']);
 
 /** Rewrites the search terms of these customer nodes from their identifiers, name and id. */
 export async function refreshTerms(tx: Tx, customerIds: string[]): Promise<void> {
@@ -66,8 +67,10 @@ export async function refreshTerms(tx: Tx, customerIds: string[]): Promise<void>
     const arg = ids(part);
     const idRows = await tx.$client.execute({ sql: ID_ROWS, args: [arg] });
     const nameRows = await tx.$client.execute({ sql: NAME_ROWS, args: [arg] });
-    const rows = new Map<string, [string, string, string]>();
-    const add = (term: string, field: SearchField, customerId: string) => term && rows.set(`${term}\u0000${field}\u0000${customerId}`, [term, field, customerId]);
+    // Each term carries its customer's current root; a later re-root in this transaction moves it (the trigger of migration 0020).
+    const roots = new Map((await tx.$client.execute({ sql: ROOTS, args: [arg] })).rows.map((r) => [String(r.id), String(r.root_id)]));
+    const rows = new Map<string, [string, string, string, string]>();
+    const add = (term: string, field: SearchField, customerId: string) => term && rows.set(`${term}\u0000${field}\u0000${customerId}`, [term, field, customerId, roots.get(customerId)!]);
     for (const id of part) add(fold(id), 'unified_id', id);
     for (const r of idRows.rows as unknown as { customer_id: string; type: string; value: string }[]) {
       for (const [field, term] of identifierTerms(r.type, r.value)) add(term, field, r.customer_id);
