@@ -17,6 +17,13 @@ const MIGRATIONS_TABLE = '__drizzle_migrations';
 const LEASE_MS = 30_000;
 const RENEW_MS = 5_000;
 const POLL_MS = 100;
+/** The longest an instance waits behind another's migration that keeps the write lock busy (1M customers: ~4 min). */
+const BUSY_WAIT_MS = 30 * 60_000;
+
+const isBusy = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
+};
 
 export interface MigrateHooks {
   /** Called just before the first attempt at the lock. */
@@ -31,21 +38,36 @@ export interface MigrateHooks {
 export async function migrateUnderLock(store: Store, migrationsFolder: string, hooks: MigrateHooks = {}): Promise<{ applied: number }> {
   if (await upToDate(store, migrationsFolder)) return { applied: 0 };
   const { client } = store;
-  await client.execute(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
   const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
-  const take = async () => {
-    const now = Date.now();
-    const r = await client.execute({
-      sql: `INSERT INTO ${LOCK_TABLE} (name, owner, expires_at) VALUES ('migrate', ?, ?)
-            ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-            WHERE ${LOCK_TABLE}.expires_at < ? RETURNING owner`,
-      args: [owner, now + LEASE_MS, now],
-    });
-    return r.rows.length === 1;
+  const take = async (): Promise<'taken' | 'held' | 'busy'> => {
+    try {
+      await client.execute(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
+      const now = Date.now();
+      const r = await client.execute({
+        sql: `INSERT INTO ${LOCK_TABLE} (name, owner, expires_at) VALUES ('migrate', ?, ?)
+              ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+              WHERE ${LOCK_TABLE}.expires_at < ? RETURNING owner`,
+        args: [owner, now + LEASE_MS, now],
+      });
+      return r.rows.length === 1 ? 'taken' : 'held';
+    } catch (e) {
+      // Another instance holds the database's write lock past our busy timeout. On an embedded file
+      // that is an instance migrating: the migration runs synchronously, so its lease cannot be
+      // renewed and may lapse, but the file lock it holds shows it is alive (a dead process's lock is
+      // released by the OS). Wait for it rather than fail the start-up.
+      if (isBusy(e)) return 'busy';
+      throw e;
+    }
   };
   hooks.trying?.();
-  const deadline = Date.now() + (hooks.waitMs ?? 120_000);
-  while (!(await take())) {
+  const waitMs = hooks.waitMs ?? 120_000;
+  const started = Date.now();
+  let deadline = started + waitMs;
+  for (;;) {
+    const got = await take();
+    if (got === 'taken') break;
+    // Busy is progress by the holder, so the wait starts again, up to BUSY_WAIT_MS in all.
+    if (got === 'busy') deadline = Math.min(Math.max(deadline, Date.now() + waitMs), started + BUSY_WAIT_MS);
     if (Date.now() > deadline) throw new Error('another instance has held the migration lock for too long; is one stuck migrating?');
     await new Promise((r) => setTimeout(r, POLL_MS));
   }

@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createStore, migrationsFolder } from '../db/client.ts';
 import { migrateUnderLock } from '../db/migrate.ts';
-import { emptyTestDbUrl } from './support/db.ts';
+import { emptyTestDbUrl, testBackend } from './support/db.ts';
 
 const run = promisify(execFile);
 const journal = JSON.parse(readFileSync(new URL('../db/migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] };
@@ -57,6 +57,38 @@ describe('a store that is already migrated', () => {
       expect(await migrateUnderLock(store, migrationsFolder, hooks)).toEqual({ applied: 0 });
       expect(tried).toBe(2);
     } finally {
+      store.close();
+    }
+  }, 60_000);
+});
+
+describe.runIf(testBackend === 'file')('an instance starting while another migrates a large embedded file', () => {
+  // At 1M customers the migration holds the file's write lock for minutes, synchronously, so its 30 s
+  // lease lapses unrenewed. Planted: take() rethrowing SQLITE_BUSY → this start-up fails with it;
+  // the busy answer not extending the wait → it fails with "held the migration lock for too long".
+  it('waits behind the busy write lock and then comes up, instead of failing', async () => {
+    const { url, dir } = await emptyTestDbUrl();
+    const holdMs = 12_000; // longer than the store's 10 s busy timeout, and than waitMs below
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/write-lock-holder.ts', join(dir, 'test.db'), String(holdMs)]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => void (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    while (!out.includes('held') && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    const store = await createStore(url);
+    try {
+      let tried = 0;
+      const result = await migrateUnderLock(store, migrationsFolder, { trying: () => void (tried = Date.now()), waitMs: 1_000 });
+      const done = Date.now();
+      expect(await exited).toBe(0);
+      const released = Number(/released (\d+)/.exec(out)![1]);
+      // The overlap happened: this instance tried while the other held the write lock, and finished after it let go.
+      expect(tried).toBeLessThan(released);
+      expect(done).toBeGreaterThanOrEqual(released);
+      expect(result).toEqual({ applied: journal.entries.length });
+      const rows = await store.client.execute('SELECT count(*) AS n FROM __drizzle_migrations');
+      expect(Number(rows.rows[0]!.n)).toBe(journal.entries.length);
+    } finally {
+      child.kill();
       store.close();
     }
   }, 60_000);
