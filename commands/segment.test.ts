@@ -5,6 +5,10 @@ import { ingest, uniq } from '../test/support/factories.ts';
 import { deliveries, segmentChanges, segmentMembers, segments, segmentSubscriptions } from '../db/schema/index.ts';
 import { recomputeDueSegments, recomputeSegment } from '../src/audience/segment-recompute.ts';
 import { segmentChangeView } from '../src/audience/segment-view.ts';
+import { grantRole } from '../src/access/roles.ts';
+import { alertDeliveryRenderer } from '../src/compliance/alert-delivery.ts';
+import { deliveryRenderer } from '../src/delivery/render.ts';
+import { segmentChangeMessage } from '../src/slack/segment-blocks.ts';
 import { segmentNamed } from '../src/audience/segments.ts';
 import { buildDigest } from '../src/digest/model.ts';
 import { digestLines } from '../src/render/digest.ts';
@@ -193,13 +197,35 @@ describe('the size of a segment matched on personal words', () => {
     expect(text(await say(`segment subscribe ${named}`, 'viewer'))).toContain('cannot be followed with your role');
     expect(text(await say(`segment subscribe ${named}`))).toContain('will go to your direct messages');
     expect(text(await say(`segment subscribe ${plain} <#C7|growth>`))).toContain('will go to <#C7>');
-    // A channel subscription from before this rule is kept but told nothing.
+    // A channel subscription from before this rule is kept but told nothing; a viewer's DM from before
+    // it is told that the segment changed, and nothing of who or how many.
     const seg = (await segmentNamed(store.db, named))!;
-    await store.db.insert(segmentSubscriptions).values({ segmentId: seg.id, platform: 'slack', target: 'channel:C8', subscribedBy: 'U1', createdAt: clock().getTime() });
+    const before = { segmentId: seg.id, platform: 'slack' as const, subscribedBy: 'U1', createdAt: clock().getTime() };
+    await store.db.insert(segmentSubscriptions).values([{ ...before, target: 'channel:C8' }, { ...before, target: 'user:U_VIEW' }]);
+    await grantRole(store.db, { platform: 'slack', subject: 'U1', role: 'compliance', grantedBy: 'test', now: clock().getTime() });
     await ingest(deps, [{ type: 'identify', id: uniq(), timestamp: ago(0), identifiers: { external_id: `${A}-4` }, traits: { name: 'Alicia', tags: [A] } }]);
-    expect(await recomputeSegment(store, seg, clock().getTime())).toMatchObject({ entered: 1, committed: true, notified: 1 });
-    const sent = await store.db.select().from(deliveries).where(and(eq(deliveries.kind, 'segment'), eq(deliveries.subject, `${seg.id}:${seg.run + 1}`)));
-    expect(sent.map((d) => `${d.platform} ${d.target}`)).toEqual(['slack user:U1']);
+    expect(await recomputeSegment(store, seg, clock().getTime())).toMatchObject({ entered: 1, committed: true, notified: 2 });
+    const sent = await store.db.select().from(deliveries).where(and(eq(deliveries.kind, 'segment'), eq(deliveries.subject, `${seg.id}:${seg.run + 1}`))).orderBy(deliveries.target);
+    expect(sent.map((d) => `${d.platform} ${d.target}`)).toEqual(['slack user:U1', 'slack user:U_VIEW']);
+    // Planted: segmentNoticeFor returning the full view whatever the role → the viewer's message names
+    // the new member's unified id and counts; skipping the role check the other way → U1 loses them.
+    const render = deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, {}));
+    const slackText = async (d: (typeof sent)[number]) => {
+      const m = await render(d);
+      if (m?.kind !== 'segment') throw new Error(`no segment notice for ${d.target}`);
+      return JSON.stringify(segmentChangeMessage(m.change));
+    };
+    const toU1 = await slackText(sent[0]!);
+    expect(toU1).toContain('+1 entered');
+    expect(toU1).toContain('Now 3 customer(s)');
+    const toViewer = await slackText(sent[1]!);
+    expect(toViewer).toContain(`Segment ${named} changed`);
+    expect(toViewer).toContain('not shown to your role');
+    // No count and no unified id: nothing but the segment's name and the command carry a digit.
+    expect(toViewer.replaceAll(named, '').replaceAll('/user360', '')).not.toMatch(/\d/);
+    expect(toU1).toMatch(/Entered: u\u200b?_\u200b?01/);
+    // A channel subscription's row from before the rule, had one been queued, says nothing either.
+    expect(await render({ ...sent[0]!, target: 'channel:C8' })).toBeNull();
 
     // The digest goes to channels: the segment is named there, without figures in the model itself.
     const digest = await buildDigest(store.db, gmt8Day(clock().getTime()), clock().getTime(), { preview: true });

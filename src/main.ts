@@ -76,7 +76,7 @@ async function main() {
   if (config.slack) notifiers.slack = (await import('./delivery/notifiers/slack.ts')).slackNotifier({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
   if (config.discord?.botToken) notifiers.discord = (await import('./delivery/notifiers/discord.ts')).discordNotifier({ token: config.discord.botToken, apiUrl: config.discord.apiUrl });
   const admins = { slack: config.slack?.admins ?? [], discord: config.discord?.admins ?? [] };
-  const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, admins)) };
+  const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, admins), admins) };
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
   // Segment membership: recomputed every SEGMENT_REFRESH_SECONDS by whichever instance is due first.
   const segmentWorker = startSegmentWorker({ store, clock, log, everyMs: config.segmentRefreshMs, delivered: worker.kick });

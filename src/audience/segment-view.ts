@@ -1,6 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { segmentChanges, segments, segmentSubscriptions } from '../../db/schema/index.ts';
+import { segmentChanges, segments, segmentSubscriptions, type ChatPlatform, type Delivery } from '../../db/schema/index.ts';
+import { canSeePersonalData } from '../access/mask.ts';
+import { resolveRole } from '../access/roles.ts';
+import { parseTarget } from '../delivery/notifiers/types.ts';
 import { searchesPersonalFields, segmentQuery } from './segments.ts';
 
 /**
@@ -18,7 +21,23 @@ export interface SegmentChangeView {
   enteredIds: string[];
   exitedIds: string[];
   at: number;
+  /** Its words search names, emails and phones (see segmentNoticeFor). */
+  personalWords: boolean;
 }
+
+/**
+ * The notice of a change to a segment whose words search names, emails and phones, for a subscriber
+ * who may not see those (checked when it is sent): who entered and left, and how many, is personal
+ * data there. It names the segment and says why, so a subscription made before `segment subscribe`
+ * refused such followers, or kept after its owner's role was lowered, tells nothing personal.
+ */
+export interface SegmentChangeWithheld {
+  segment: string;
+  run: number;
+  withheld: 'personal_words';
+}
+
+export type SegmentNotice = SegmentChangeView | SegmentChangeWithheld;
 
 export const SHOWN_IDS = 10;
 
@@ -39,7 +58,23 @@ export async function segmentChangeView(db: Db, subject: string): Promise<Segmen
   return {
     segment: s.name, query: s.query, run, entered: ins.length, exited: outs.length, size,
     enteredIds: ins.slice(0, SHOWN_IDS).map((r) => r.rootId), exitedIds: outs.slice(0, SHOWN_IDS).map((r) => r.rootId), at: rows[0]!.at,
+    personalWords: searchesPersonalFields(segmentQuery(s)),
   };
+}
+
+/**
+ * What one segment delivery says to its subscriber. A segment matched on personal words tells a DM
+ * its members only when the subscriber's role, checked now, may see personal data, and a channel
+ * nothing at all (none is enqueued since the rule; one from before is skipped here too). A Discord
+ * role granted through a guild role cannot be checked outside the guild, so such a DM is withheld.
+ */
+export async function segmentNoticeFor(db: Db, d: Pick<Delivery, 'subject' | 'platform' | 'target'>, admins: Partial<Record<ChatPlatform, readonly string[]>>): Promise<SegmentNotice | null> {
+  const view = await segmentChangeView(db, d.subject);
+  if (!view || !view.personalWords) return view;
+  const target = parseTarget(d.target);
+  if (target.kind !== 'user') return null;
+  if (canSeePersonalData(await resolveRole(db, { platform: d.platform, userId: target.id }, admins[d.platform] ?? []))) return view;
+  return { segment: view.segment, run: view.run, withheld: 'personal_words' };
 }
 
 /** A segment's size at a moment, from its recorded entries and exits (each run records both). */

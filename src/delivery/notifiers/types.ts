@@ -1,7 +1,7 @@
 import type { ChatPlatform } from '../../../db/schema/constants.ts';
 import type { AlertView } from '../../compliance/alert-view.ts';
 import type { Digest } from '../../digest/model.ts';
-import type { SegmentChangeView } from '../../audience/segment-view.ts';
+import type { SegmentNotice } from '../../audience/segment-view.ts';
 
 /**
  * What a delivery sends, as a model: each notifier renders it with its own platform's renderer
@@ -11,7 +11,7 @@ export type OutgoingMessage =
   /** `edit`: the message (`send`'s ref) this replaces, for an alert's copy after a review change, instead of a new post. */
   | { kind: 'alert'; alert: AlertView; edit?: string }
   | { kind: 'digest'; digest: Digest; chart: { name: string; data: Buffer; title: string } }
-  | { kind: 'segment'; change: SegmentChangeView };
+  | { kind: 'segment'; change: SegmentNotice };
 
 /** `channel:<id>` posts in a channel; `user:<id>` goes by direct message. */
 export type Target = { kind: 'channel' | 'user'; id: string };
