@@ -75,6 +75,11 @@ export async function coldStart(o: {
   batchBody: string;
   /** NDJSON bodies of 2,000 fresh records each, sent one after another during the lookups-under-ingest mix. */
   mixBodies: Iterator<string>;
+  /**
+   * NDJSON bodies sent after the mix, two requests in flight, as the independent run loaded the server
+   * (its peak RSS, 462 MB, was taken after such a load): the server's memory after sustained ingest.
+   */
+  loadBodies?: string[];
 }) {
   const db = resolve(o.dbPath);
   const serviceEnv = {
@@ -99,6 +104,7 @@ export async function coldStart(o: {
   let load: {
     idleMem?: { hwmMb: number; rssMb: number }; lookups?: Sample; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number };
     mix?: { lookups: Sample; batches: number; records: number; seconds: number; batchesDuringLookups: number; firstError?: string; mem: { hwmMb: number; rssMb: number } };
+    sustained?: { records: number; seconds: number; firstError?: string; mem: { hwmMb: number; rssMb: number } };
   } = { idleMem };
   try {
     const slash = async (i: number) => {
@@ -141,7 +147,21 @@ export async function coldStart(o: {
     const ingestMs = performance.now() - t;
     t = performance.now();
     await (await fetch(`${base}/v1/metrics?range=all`, { headers: auth, signal: AbortSignal.timeout(120_000) })).text();
-    load = { idleMem, lookups, ingestMs, metricsMs: performance.now() - t, mem: afterLookups, mix };
+    const metricsMs = performance.now() - t;
+    // Sustained ingest: two senders take the bodies in turn until none is left.
+    const bodies = [...(o.loadBodies ?? [])];
+    const sustainedStats = { records: 0, firstError: undefined as string | undefined };
+    t = performance.now();
+    await Promise.all([0, 1].map(async () => {
+      for (let body = bodies.shift(); body !== undefined; body = bodies.shift()) {
+        const res = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body, signal: AbortSignal.timeout(120_000) });
+        const text = await res.text();
+        if (res.status !== 200) sustainedStats.firstError ??= `HTTP ${res.status}: ${text.slice(0, 200)}`;
+        else sustainedStats.records += (JSON.parse(text) as { accepted: number }).accepted;
+      }
+    }));
+    const sustained = o.loadBodies?.length ? { ...sustainedStats, seconds: (performance.now() - t) / 1000, mem: memOf(child.pid!) } : undefined;
+    load = { idleMem, lookups, ingestMs, metricsMs, mem: afterLookups, mix, sustained };
   } finally {
     await stopChild(child);
   }
