@@ -7,10 +7,9 @@
 import { cpus, loadavg } from 'node:os';
 import { createStore, prepareDatabase } from '../../db/client.ts';
 import { parseConfig } from '../../src/config.ts';
-import { buildProfile } from '../../src/profile/profile.ts';
-import type { ModelRead } from '../../src/profile/read-model.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 import { startSqld } from '../support/sqld.ts';
+import { profileReadTimes } from './figures/profile-reads.ts';
 
 const [customers = 1000, lookups = 200] = process.argv.slice(2).map(Number);
 const server = await startSqld();
@@ -20,26 +19,7 @@ try {
   const now = Date.parse('2026-11-25T12:00:00+08:00');
   await seedDemo({ store, identity: parseConfig({}).identity, clock: () => new Date(now) }, customers, 360);
   const roots = (await store.read(`SELECT id FROM customers WHERE id = root_id ORDER BY id LIMIT ${lookups}`, [])).map((r) => String(r.id));
-  const times = { today: [] as number[], miss: [] as number[], hit: [] as number[] };
-  const timed = async (into: number[], fn: () => Promise<unknown>) => {
-    const t = performance.now();
-    await fn();
-    into.push(performance.now() - t);
-  };
-  for (let round = 0; round < 3; round++) {
-    await store.writeOne('DELETE FROM profile_rows');
-    for (const [k, root] of roots.entries()) {
-      let read: ModelRead | undefined;
-      const today = () => timed(times.today, () => buildProfile(store, root, now, { model: false }));
-      if (k % 2) await today();
-      await timed(times.miss, () => buildProfile(store, root, now, { onModel: (m) => (read = m) }));
-      if (read!.hit) throw new Error('expected a miss');
-      await read!.stored;
-      if (!(k % 2)) await today();
-      await timed(times.hit, () => buildProfile(store, root, now, { onModel: (m) => (read = m) }));
-      if (!read!.hit) throw new Error('expected a hit');
-    }
-  }
+  const times = await profileReadTimes(store, roots, now);
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)]!.toFixed(3);
   for (const [name, xs] of Object.entries(times)) process.stdout.write(`${name.padEnd(6)} p50 ${pct(xs, 0.5)} ms, p90 ${pct(xs, 0.9)} ms\n`);
   process.stdout.write(`sqld, ${customers} demo customers, ${roots.length} roots × 3; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);

@@ -14,10 +14,11 @@ import { cpus, loadavg } from 'node:os';
 import { createStore, prepareDatabase, type Store, type Tx } from '../../db/client.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ingestRecords, prepareRecords } from '../../src/ingest/ingest.ts';
-import { buildProfile, freshRow, SQL } from '../../src/profile/profile.ts';
-import { CURRENT_VERSION, SECTION_COLUMNS, storedRow, type ModelRead } from '../../src/profile/read-model.ts';
+import { freshRow, SQL } from '../../src/profile/profile.ts';
+import { CURRENT_VERSION, SECTION_COLUMNS, storedRow } from '../../src/profile/read-model.ts';
 import { ensureDataset, workingCopy } from './dataset.ts';
 import { freshBatches } from './figures/ingest.ts';
+import { profileReadTimes } from './figures/profile-reads.ts';
 import { makePlan } from './model.ts';
 
 const { values: args } = parseArgs({ options: { scale: { type: 'string' }, batches: { type: 'string' }, lookups: { type: 'string' } } });
@@ -87,30 +88,8 @@ out(`  median per-batch time ratio: triggers/none ${ratio(ingestMs.with, ingestM
 // Lookups on the copy with triggers: the same roots today, on a miss and on a hit.
 const roots = (await withTriggers.read(`SELECT id FROM customers WHERE id = root_id ORDER BY id LIMIT ${lookups}`, [])).map((r) => String(r.id));
 const now = plan.now;
-const times = { today: [] as number[], miss: [] as number[], hit: [] as number[], statement: [] as number[], point: [] as number[] };
-const timed = async (into: number[], fn: () => Promise<unknown>) => {
-  const t = performance.now();
-  await fn();
-  into.push(performance.now() - t);
-};
-for (let round = 0; round < 3; round++) {
-  await withTriggers.writeOne('DELETE FROM profile_rows');
-  for (const [k, root] of roots.entries()) {
-    let read: ModelRead | undefined;
-    // Today's read goes first for half the roots, so neither side always finds the pages cached.
-    const today = () => timed(times.today, () => buildProfile(withTriggers, root, now, { model: false }));
-    if (k % 2) await today();
-    await timed(times.miss, () => buildProfile(withTriggers, root, now, { onModel: (m) => (read = m) }));
-    if (read!.hit) throw new Error('expected a miss');
-    await read!.stored;
-    if (!(k % 2)) await today();
-    await timed(times.hit, () => buildProfile(withTriggers, root, now, { onModel: (m) => (read = m) }));
-    if (!read!.hit) throw new Error('expected a hit');
-    // The sections alone: the statement against the stored row's point read.
-    await timed(times.statement, () => freshRow(withTriggers, root));
-    await timed(times.point, () => storedRow(withTriggers, root));
-  }
-}
+// The sections alone: the statement against the stored row's point read.
+const times = await profileReadTimes(withTriggers, roots, now, { statement: (root) => freshRow(withTriggers, root), point: (root) => storedRow(withTriggers, root) });
 const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(3)} ms, p90 ${pct(xs, 0.9).toFixed(3)} ms`;
 out(`buildProfile over ${roots.length} roots × 3 (purchases computed in each):`);
 out(`  today (the statement)       ${fmt(times.today)}`);
