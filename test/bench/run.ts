@@ -159,7 +159,7 @@ async function main() {
       figure({
         figure: `ingest via POST /v1/batch (${size.toLocaleString('en-US')}/request), identity resolution`, unit: 'rec/s', value: api.perSecond, baseline: rawResult.perSecond,
         baselineName: 'raw multi-row INSERT', goal: '≥ 20,000/s, ≥ 0.25× raw', min: 20_000, ratioMin: 0.25,
-        note: `${api.records.toLocaleString('en-US')} records, ${api.accepted.toLocaleString('en-US')} accepted${api.errors.length ? `, errors: ${api.errors[0]}` : ''}`,
+        note: `${api.records.toLocaleString('en-US')} records, ${api.accepted.toLocaleString('en-US')} accepted${api.errors.length ? `, errors: ${api.errors[0]}` : ''}${rawResult.errors.length ? `; ${rawResult.errors[0]}` : ''}`,
       }),
       ...Object.entries(byType).map(([type, r]) =>
         figure({ figure: `ingest of ${type} records alone, customers already stored`, unit: 'rec/s', value: r.perSecond, note: r.errors.length ? `errors: ${r.errors[0]}` : undefined }),
