@@ -137,7 +137,7 @@ export async function createStore(url: string, authToken?: string, opts: StoreOp
       const conn = new Database(filePath!, { timeout: 10_000 });
       // The default 2 MB page cache makes every insert into a large index a read from the OS; 32 MB
       // ingests as fast as 64 MB did (the OS page cache holds the rest) and counts against the
-      // server's 256 MB goal half as much (BENCHMARKS.md, "Memory").
+      // server's 256 MB goal half as much (BENCHMARKS.md, "Server memory after sustained ingest").
       conn.exec(`PRAGMA cache_size = -${WRITER_CACHE_KIB}`);
       // Checkpoint every ~40 MB of WAL instead of 4 MB: pages that many batches touch (index
       // interiors, counters) are copied back to the file once per checkpoint instead of each time.
@@ -251,7 +251,7 @@ export async function replayJournals(store: Store): Promise<{ replayed: number; 
 
 const SERVER_WRITE_ATTEMPTS = 4;
 /** The writer connection's page cache, in KiB. */
-export const WRITER_CACHE_KIB = 32 * 1024;
+const WRITER_CACHE_KIB = 32 * 1024;
 const ABORTED_BEFORE_COMMIT = new Set(['TRANSACTION_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
 
 type ErrorLike = { message?: string; code?: string; name?: string; cause?: unknown };

@@ -25,7 +25,7 @@ import type { Notifiers } from './delivery/notifiers/types.ts';
 /**
  * V8 lets the old generation grow by up to 4× its live size between full collections by default; a heap
  * snapshot after the lookups-under-ingest mix held 28 MB live beside 84–118 MB of old-generation garbage
- * (BENCHMARKS.md, "Memory"). Growing by 1.5× keeps the server under its 256 MB goal for the same CPU per
+ * (BENCHMARKS.md, "Server memory after sustained ingest"). Growing by 1.5× keeps the server under its 256 MB goal for the same CPU per
  * record. Set here, before the service allocates, because Node passes no V8 flag through NODE_OPTIONS
  * for this one and `npm start` runs plain `node dist/main.js`.
  */

@@ -6,8 +6,10 @@ import { segmentNoticeFor } from '../audience/segment-view.ts';
 import type { OutgoingMessage } from './notifiers/types.ts';
 import type { Clock } from '../time.ts';
 
-/** The model of each kind of delivery, built from the database when it is sent; notifiers render it. */
-/** `admins` are the configured admins per platform: a segment's personal notice checks the subscriber's role with them. */
+/**
+ * The model of each kind of delivery, built from the database when it is sent; notifiers render it.
+ * `admins` are the configured admins per platform: a segment's personal notice checks the subscriber's role with them.
+ */
 export function deliveryRenderer(db: Db, clock: Clock, alert: (d: Delivery) => Promise<OutgoingMessage | null>, admins: Partial<Record<ChatPlatform, readonly string[]>> = {}) {
   return async (d: Delivery): Promise<OutgoingMessage | null> => {
     if (d.kind === 'segment') {
