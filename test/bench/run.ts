@@ -224,7 +224,7 @@ async function main() {
     phase('KYC change → alert at the Slack API');
     const trials = 100;
     const idle = await alertFigure(svc, plan, trials, 11);
-    const rawSample = await rawAlert(svc, raw, trials);
+    const rawSample = await rawAlert(svc, raw, `${work}.raw-alert`, trials);
     const texts = lookupTexts(plan, 500, 5);
     const busy = await alertFigure(svc, plan, 30, 12, async (i) => checkLookup(await svc.slash(`lookup ${texts[i % texts.length]}`)));
     extra.alerts = { idle, raw: rawSample, underLookupLoad: busy };
