@@ -41,6 +41,12 @@ export interface Store {
   /** One statement as its own write transaction, in the same queue as `write`. */
   writeOne(stmt: InStatement): Promise<void>;
   /**
+   * Runs `job` in this process's write turn, in the same queue as `write`: for a transaction that
+   * another connection of this process makes (the ingest thread, src/ingest/thread.ts), so it never
+   * waits for the file lock behind one of ours, nor one of ours behind it with the event loop blocked.
+   */
+  exclusive<T>(job: () => Promise<T>): Promise<T>;
+  /**
    * An idempotent single-row insert on the request path (the audit row of a lookup). When this
    * process's writer is free it is `writeOne`; while a transaction runs on an embedded file it goes
    * to this store's journal (db/journal.ts) and is inserted right after, so a lookup never waits for
@@ -194,7 +200,7 @@ export async function createStore(url: string, authToken?: string, opts: StoreOp
     return stmt.all(args) as Record<string, unknown>[];
   };
   return {
-    db, client, write, read, writeOne, record, replica: Boolean(opts.syncUrl),
+    db, client, write, read, writeOne, record, exclusive: enqueue, replica: Boolean(opts.syncUrl),
     journalDir: filePath ? journalDir(filePath) : undefined,
     close: () => {
       journal?.close();

@@ -8,6 +8,7 @@ import { routeBodyLimits } from './http/body-limit.ts';
 import { docsRoutes } from './http/docs.ts';
 import { errorHandler } from './http/errors.ts';
 import { ingestApi } from './http/ingest.ts';
+import type { IngestThread } from './ingest/thread.ts';
 import { json, openApiDocument, registerComponents } from './http/openapi.ts';
 import { readApi } from './http/read.ts';
 import type { Logger } from './logger.ts';
@@ -23,6 +24,8 @@ export interface AppDeps {
   mounts?: Array<{ path: string; app: Hono }>;
   /** Called when ingest wrote compliance alerts, so they go out now rather than at the next poll. */
   onAlerts?: () => void;
+  /** Pushed batches are checked and written there instead of on this event loop (embedded file only). */
+  ingestThread?: IngestThread;
   /** Profile reads ask it for fresh on-chain readings when theirs are stale. */
   onchain?: OnchainAccess;
 }
@@ -63,7 +66,7 @@ export function createApp(deps: AppDeps) {
 
   const v1 = new OpenAPIHono();
   v1.use('*', requireApiKey(store.db));
-  v1.route('/', ingestApi({ store, identity: config.identity, clock, maxBodyBytes: config.maxBodyBytes, onAlerts: deps.onAlerts }));
+  v1.route('/', ingestApi({ store, identity: config.identity, clock, maxBodyBytes: config.maxBodyBytes, onAlerts: deps.onAlerts, thread: deps.ingestThread }));
   v1.route('/', readApi({ store, identity: config.identity, clock, onchain: deps.onchain }));
   app.route('/v1', v1);
 

@@ -42,6 +42,8 @@ const zodEnglishOnly: Plugin = {
 export const ENTRIES: NonNullable<BuildOptions['entryPoints']> = [
   { in: 'src/main.ts', out: 'main' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  // The ingest thread's worker (src/ingest/thread.ts), loaded by dist/main.js from beside it.
+  { in: 'src/ingest/thread-worker.ts', out: 'ingest-thread' },
 ];
 
 /** What a build wrote, kept beside it: enough to tell the next start whether building again is needed. */

@@ -52,6 +52,8 @@ const envSchema = z.object({
   IDENTIFIER_LIMITS: limitList,
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+  // `off` runs pushed batches on the main thread, as before the ingest thread (src/ingest/thread.ts).
+  INGEST_THREAD: z.enum(['on', 'off']).default('on'),
 
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
@@ -120,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     identity: { defaultRegion: e.DEFAULT_PHONE_REGION, blocked: e.BLOCKED_IDENTIFIERS, limits },
     maxBodyBytes: e.MAX_BODY_BYTES,
     seedDemo: e.SEED_DEMO,
+    ingestThread: e.INGEST_THREAD === 'on',
     slack:
       e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
         ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, admins: e.SLACK_ADMINS, apiUrl: e.SLACK_API_URL }

@@ -12,6 +12,7 @@ import { createApiKey } from './auth/api-keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { seedDemo } from './seed/demo.ts';
+import { startIngestThread } from './ingest/thread.ts';
 import { systemClock } from './time.ts';
 import { startDeliveryWorker } from './delivery/worker.ts';
 import { fanOutAlerts } from './compliance/alert-fanout.ts';
@@ -51,6 +52,12 @@ async function main() {
   // Customers stored before the find indexes existed are indexed once (a no-op on a new database).
   await ensureFindIndexes(store, Date.now(), (line) => log.info(line));
   const deps = { store, identity: config.identity, clock: systemClock };
+  // Only a plain embedded file: an embedded replica's file takes no writes of ours, and a server's
+  // statements are network waits that leave the event loop free anyway.
+  const ingestThread =
+    config.ingestThread && config.databaseUrl.startsWith('file:') && !config.databaseUrl.includes(':memory:') && !store.replica
+      ? startIngestThread(store, { url: config.databaseUrl, authToken: config.databaseAuthToken, identity: config.identity })
+      : undefined;
 
   let demoKey: string | undefined;
   const [{ n }] = (await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${sqlNames(customers).$}`)) as [{ n: number }];
@@ -90,7 +97,7 @@ async function main() {
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
   // Segment membership: recomputed every SEGMENT_REFRESH_SECONDS by whichever instance is due first.
   const segmentWorker = startSegmentWorker({ store, clock, log, everyMs: config.segmentRefreshMs, delivered: worker.kick });
-  const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick, onchain: chainAccess });
+  const app = createApp({ store, config, clock, log, mounts, onAlerts: worker.kick, onchain: chainAccess, ingestThread });
   // Digests whose time has passed and are not made yet: missed days, and today once 23:59 has passed.
   // The delivery rows keep each to once per channel, so running this again is always safe.
   const sendDueDigests = async () => {
@@ -156,7 +163,7 @@ async function main() {
     segmentWorker.stop();
     const chainsStopped = onchain?.stop() ?? Promise.resolve();
     server.close(() => {
-      void chainsStopped.finally(() => {
+      void Promise.allSettled([chainsStopped, ingestThread?.close()]).finally(() => {
         store.close();
         process.exit(0);
       });

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { RECORD_TYPES } from '../../db/schema/constants.ts';
 import { AppError } from '../errors.ts';
-import { ingestBatch, type IngestDeps, type RecordIssue } from '../../commands/ingest.ts';
+import { ingestBatch, type BatchDeps, type RecordIssue } from '../../commands/ingest.ts';
 import type { ApiEnv } from './auth.ts';
 import { limitBody } from './body-limit.ts';
 import { BATCH_EXAMPLE, EXAMPLES, NDJSON_EXAMPLE } from './examples.ts';
@@ -78,7 +78,7 @@ function parseNdjson(text: string): unknown[] {
   return records;
 }
 
-export function ingestApi(deps: IngestDeps & { maxBodyBytes: number; onAlerts?: () => void }) {
+export function ingestApi(deps: BatchDeps & { maxBodyBytes: number; onAlerts?: () => void }) {
   // Routes are declared for the document; the bodies are read and validated here (see openapi.ts).
   const app = new OpenAPIHono<ApiEnv>();
   // createApp limits every /v1 body already; this keeps the routes safe when mounted on their own.

@@ -154,6 +154,13 @@ export async function applyReviewedIdentity(
   return 'merged' in r ? { keep, fold: r.merged.fold } : { keep, linked: r.linked };
 }
 
+/** Checks every record first, then stores the batch whole, or nothing and the issues. */
+export async function checkAndIngest(raw: unknown[], actor: string, deps: IngestDeps): Promise<{ issues: RecordIssue[] } | { issues: []; result: IngestResult }> {
+  const { records, issues } = prepareRecords(raw, deps.identity, deps.clock().getTime());
+  if (issues.length) return { issues };
+  return { issues: [], result: await ingestRecords(deps, records, actor) };
+}
+
 /** `inTx` runs last inside the batch's transaction (the indexer moves its cursor there). */
 export async function ingestRecords(deps: IngestDeps, records: PreparedRecord[], actor: string, inTx?: (tx: Tx) => Promise<void>): Promise<IngestResult> {
   const now = deps.clock().getTime();
