@@ -52,8 +52,10 @@ const envSchema = z.object({
   IDENTIFIER_LIMITS: limitList,
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
-  // `off` runs pushed batches on the main thread, as before the ingest thread (src/ingest/thread.ts).
-  INGEST_THREAD: z.enum(['on', 'off']).default('on'),
+  // Off by default: on 2 cores the thread took the core the main thread's lookups needed and ~60 MB more
+  // memory (BENCHMARKS.md, "Ingest on its own thread"); `on` gives single lookups lower latency beside
+  // ingest where there are cores to spare.
+  INGEST_THREAD: z.enum(['on', 'off']).default('off'),
 
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),

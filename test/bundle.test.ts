@@ -33,6 +33,8 @@ beforeAll(async () => {
   child = spawn(process.execPath, [`${outdir}/main.js`], {
     env: {
       PATH: process.env.PATH, DATABASE_URL: `file:${join(dir, 'u.db')}`, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'true', LOG_LEVEL: 'warn',
+      // The ingest thread's worker is its own bundle entry (dist/ingest-thread.js), loaded from beside main.js.
+      INGEST_THREAD: 'on',
       SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: SLACK_BOT.token, SLACK_API_URL: slackApi.url, SLACK_ADMINS: 'UADMIN',
       DISCORD_PUBLIC_KEY: discord.publicKeyHex, DISCORD_APPLICATION_ID: '100000000000000009', DISCORD_API_URL: 'http://127.0.0.1:9/api',
     },
@@ -70,6 +72,15 @@ describe('the bundled service (npm start)', () => {
     const body = (await res.json()) as { unified_id: string; identifiers: { type: string; value: string }[] };
     expect(body.unified_id).toMatch(/^u_/);
     expect(body.identifiers).toContainEqual({ type: 'email', value: 'alice@example.com' });
+  });
+
+  it('ingests a pushed record on the ingest thread, from its own bundle', async () => {
+    const key = /Bearer (u360_\S+?)'/.exec(output)![1]!;
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const res = await fetch(`${base}/v1/identify`, { method: 'POST', headers, body: JSON.stringify({ id: 'bundle-thread-1', timestamp: '2026-11-20T10:00:00+08:00', identifiers: { email: 'thread@example.com' } }) });
+    expect([res.status, await res.text()]).toEqual([200, expect.stringContaining('"accepted":1')]);
+    const found = await fetch(`${base}/v1/profiles/thread@example.com`, { headers });
+    expect(found.status).toBe(200);
   });
 
   it('serves the API reference at /docs with its assets from node_modules, and a pointer at /', async () => {

@@ -7,7 +7,8 @@
  * process runs meanwhile, exactly as when the batch ran on the main thread, so every guarantee of
  * `ingestRecords` holds unchanged — one transaction per batch, its alerts and indexes written in it.
  * On a libSQL server there is no thread: a server's statements are network calls that leave the event
- * loop free while they wait (BENCHMARKS.md, "Ingest on its own thread").
+ * loop free while they wait. Off by default (INGEST_THREAD): it needs a core to spare, see
+ * BENCHMARKS.md, "Ingest on its own thread".
  */
 import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';

@@ -298,7 +298,11 @@ async function main() {
       figure({
         figure: 'Slack lookups/s while one client ingests 2,000-record NDJSON batches (16 clients, real port)', unit: '/s', value: cs.load.mix?.lookups.perSecond ?? null, baseline: cs.load.lookups?.perSecond ?? null, baselineName: 'the same lookups without ingest',
         goal: '≥ 1,000/s', min: 1000,
-        note: cs.load.mix ? `p50 ${cs.load.mix.lookups.p50.toFixed(1)} ms; ${cs.load.mix.batchesDuringLookups} batches (${cs.load.mix.records.toLocaleString('en-US')} records) ingested while the lookups ran, ${(cs.load.mix.records / cs.load.mix.seconds).toFixed(0)} rec/s${cs.load.mix.firstError ? `; ingest error: ${cs.load.mix.firstError}` : ''}${cs.load.mix.lookups.errors ? `; ${cs.load.mix.lookups.errors} wrong answers: ${cs.load.mix.lookups.firstError}` : ''}` : undefined,
+        note: cs.load.mix ? `p50 ${cs.load.mix.lookups.p50.toFixed(1)} ms; cores busy: server ${cs.load.mix.lookups.cores.server.toFixed(2)}, clients ${cs.load.mix.lookups.cores.clients.toFixed(2)} (without ingest ${cs.load.lookups?.cores.server.toFixed(2)} and ${cs.load.lookups?.cores.clients.toFixed(2)}); ${cs.load.mix.batchesDuringLookups} batches (${cs.load.mix.records.toLocaleString('en-US')} records) ingested while the lookups ran, ${(cs.load.mix.records / cs.load.mix.seconds).toFixed(0)} rec/s${cs.load.mix.firstError ? `; ingest error: ${cs.load.mix.firstError}` : ''}${cs.load.mix.lookups.errors ? `; ${cs.load.mix.lookups.errors} wrong answers: ${cs.load.mix.lookups.firstError}` : ''}` : undefined,
+      }),
+      figure({
+        figure: 'Slack lookup, 1 client, while one client ingests (real port), p99', unit: 'ms', value: cs.load.mix?.one.p99 ?? null, baseline: cs.load.lookupOne?.p99 ?? null, baselineName: 'the same client without ingest',
+        note: cs.load.mix && cs.load.lookupOne ? `p50 ${cs.load.mix.one.p50.toFixed(1)} ms (without ingest ${cs.load.lookupOne.p50.toFixed(1)} ms); ${cs.load.mix.one.count} lookups` : undefined,
       }),
       figure({ figure: 'Slack lookup p99 while one client ingests (same mix)', unit: 'ms', value: cs.load.mix?.lookups.p99 ?? null, baseline: cs.load.lookups?.p99 ?? null, baselineName: 'without ingest', goal: '≤ 25 ms', max: 25 }),
       figure({ figure: 'server process peak RSS (VmHWM) after the lookups-under-ingest mix', unit: 'MB', value: cs.load.mix?.mem.hwmMb ?? null, goal: '≤ 256 MB', max: 256, note: cs.load.mix ? `RSS now ${cs.load.mix.mem.rssMb} MB` : undefined }),

@@ -7,6 +7,7 @@ import { createStore, prepareDatabase } from '../../db/client.ts';
 import { fanOutAlerts } from '../../src/compliance/alert-fanout.ts';
 import { alertDeliveryRenderer } from '../../src/compliance/alert-delivery.ts';
 import { createApp } from '../../src/app.ts';
+import { startIngestThread } from '../../src/ingest/thread.ts';
 import { createApiKey } from '../../src/auth/api-keys.ts';
 import { parseConfig } from '../../src/config.ts';
 import { deliveryRenderer } from '../../src/delivery/render.ts';
@@ -35,6 +36,8 @@ export async function startService(dbPath: string, anchor: number) {
     SLACK_API_URL: api.url,
     SLACK_ADMINS: ADMIN,
     LOG_LEVEL: 'silent',
+    // As the spawned server: INGEST_THREAD=on in the bench's environment turns the ingest thread on.
+    INGEST_THREAD: process.env.INGEST_THREAD === 'on' ? 'on' : 'off',
   });
   const slack = config.slack!;
   const store = await createStore(config.databaseUrl);
@@ -46,7 +49,8 @@ export async function startService(dbPath: string, anchor: number) {
   const notifiers = { slack: slackNotifier({ token: slack.botToken, apiUrl: slack.apiUrl }) };
   const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, { slack: slack.admins })) };
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
-  const app = createApp({ store, config, clock, log, mounts: [{ path: '/slack', app: routes }], onAlerts: worker.kick });
+  const ingestThread = config.ingestThread ? startIngestThread(store, { url: config.databaseUrl, identity: config.identity }) : undefined;
+  const app = createApp({ store, config, clock, log, mounts: [{ path: '/slack', app: routes }], onAlerts: worker.kick, ingestThread });
   const { key } = await createApiKey(store, `bench-${Date.now()}`, clock().getTime());
   const auth = { authorization: `Bearer ${key}` };
 
@@ -63,6 +67,7 @@ export async function startService(dbPath: string, anchor: number) {
     /** Stops the service; the fake Slack API stays up unless `api` is true (a spawned server may still use it). */
     async stop(closeApi = true) {
       worker.stop();
+      await ingestThread?.close();
       store.close();
       if (closeApi) await api.close();
     },
