@@ -8,6 +8,15 @@ import { addDays, gmt8Day } from '../src/time.ts';
 import { createTestStore, settableClock, testConfig } from './support/db.ts';
 import { identify, ingest, randomEvm, uniq } from './support/factories.ts';
 
+/** Volume by each unified customer's first-touch source, the slow, obvious way from the fact table. */
+async function bruteBySource(store: Awaited<ReturnType<typeof createTestStore>>, from: string, to: string) {
+  const rows = await store.db.all<{ source: string; count: number; micros: number }>(sql`
+    SELECT coalesce(a.acquisition_source, '(none)') AS source, count(*) AS count, sum(t.usdt_micros) AS micros
+    FROM transactions t JOIN customers c ON c.id = t.customer_id LEFT JOIN audience a ON a.root_id = c.root_id
+    WHERE t.day BETWEEN ${from} AND ${to} GROUP BY 1 ORDER BY micros DESC, source`);
+  return rows.map((r) => ({ source: r.source, count: Number(r.count), value_usdt: Math.round(Number(r.micros) / 1e4) / 100 }));
+}
+
 /** The answer computed the slow, obvious way from the fact table. */
 async function bruteTop(store: Awaited<ReturnType<typeof createTestStore>>, from: string, to: string, n: number) {
   const rows = await store.db.all<{ id: string; count: number; micros: number }>(sql`
@@ -25,6 +34,11 @@ describe('top customers over rollups, all-time totals and live days', () => {
     const today = gmt8Day(clock().getTime());
     const people = Array.from({ length: 150 }, () => ({ email: `${uniq('t')}@example.com`, wallet: randomEvm() }));
     await ingest(deps, people.map((p) => identify({ email: p.email, wallets: [{ chain: 'ethereum', address: p.wallet }] })));
+    // First campaign touches for two thirds of them, so volume by acquisition source has groups to keep apart.
+    const sources = ['google', 'twitter', 'newsletter'];
+    await ingest(deps, people.flatMap((p, i) => (i % 3 === 2 ? [] : [{
+      type: 'event', id: uniq('e'), timestamp: `${addDays(today, -20)}T09:00:00+08:00`, identifiers: { email: p.email }, name: 'page_view', campaign: { source: sources[i % sources.length]!, medium: 'cpc', name: 'launch' },
+    }])));
     const tx = (p: (typeof people)[number], day: string) => ({
       type: 'transaction', id: uniq('x'), timestamp: `${day}T${String(rnd.int(0, 23)).padStart(2, '0')}:30:00+08:00`,
       identifiers: { wallets: [{ chain: 'ethereum', address: p.wallet }] }, chain: 'ethereum', token: 'USDT', amount: '1', usdt_value: String(rnd.int(1, 5000)), direction: 'in',
@@ -35,6 +49,7 @@ describe('top customers over rollups, all-time totals and live days', () => {
       for (const [from, to] of [[days[0]!, today], [addDays(today, -29), today], [addDays(today, -6), today], [days[3]!, today], [days[2]!, days[5]!]] as const) {
         const m = await queryMetrics(store.db, { from, to, label: `${from}..${to}` }, clock().getTime(), 7);
         expect(m.assetpro.top_customers, `${label} ${from}..${to}`).toEqual(await bruteTop(store, from, to, 7));
+        expect(m.assetpro.by_acquisition_source, `by source, ${label} ${from}..${to}`).toEqual(await bruteBySource(store, from, to));
       }
     };
     // Nothing rolled up yet: the ranking is the database's alone.

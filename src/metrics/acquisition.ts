@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { audience, customers, dailyCustomerVolume, rootDayVolume } from '../../db/schema/index.ts';
+import { audience, customers, dailyCustomerVolume, rootDayVolume, rootVolume } from '../../db/schema/index.ts';
 
 const usdt = (micros: number) => Math.round(micros / 1e4) / 100;
 /** The bucket of customers without a campaign touch. */
@@ -11,21 +11,33 @@ export const NO_SOURCE = '(none)';
  * first-touch source (kept on the `audience` row). Final days come from the per-customer daily volumes
  * of the 🐢 rollup, the rest from the transactions themselves, like every other figure of `metrics`.
  */
-export async function volumeByAcquisitionSource(db: Db, finalDays: string[], liveRuns: [string, string][]) {
+export async function volumeByAcquisitionSource(db: Db, finalDays: string[], liveRuns: [string, string][], totals?: { scope: string; staleDays: string[] }) {
   const total = new Map<string, { count: number; micros: number }>();
-  const add = (rows: { source: string | null; count: number; micros: number }[]) => {
+  const add = (rows: { source: string | null; count: number; micros: number }[], sign = 1) => {
     for (const r of rows) {
       const k = r.source ?? NO_SOURCE;
       const prev = total.get(k) ?? { count: 0, micros: 0 };
-      total.set(k, { count: prev.count + Number(r.count), micros: prev.micros + Number(r.micros) });
+      total.set(k, { count: prev.count + sign * Number(r.count), micros: prev.micros + sign * Number(r.micros) });
     }
   };
   const source = sql`(SELECT ${audience.acquisitionSource} FROM ${audience} WHERE ${audience.rootId} = ${customers.rootId})`;
-  if (finalDays.length) {
-    add(await db.all(sql`
+  const byCustomerDays = (days: string[]) =>
+    db.all<{ source: string | null; count: number; micros: number }>(sql`
       SELECT ${source} AS source, sum(${dailyCustomerVolume.count}) AS count, total(${dailyCustomerVolume.micros}) AS micros
       FROM ${dailyCustomerVolume} JOIN ${customers} ON ${customers.id} = ${dailyCustomerVolume.customerId}
-      WHERE ${dailyCustomerVolume.day} IN (${sql.join(finalDays.map((d) => sql`${d}`), sql`, `)}) GROUP BY 1`));
+      WHERE ${dailyCustomerVolume.day} IN (${sql.join(days.map((d) => sql`${d}`), sql`, `)}) GROUP BY 1`);
+  if (totals) {
+    // The final days as a volume scope holds them (one row per unified customer, kept by the nightly
+    // rollup and by merges and splits), less the days it counted that are read live now: the formula of
+    // the top list (query.ts, topFromTotals). Summing the per-customer day rows instead read one row per
+    // customer per day: 358 of the 559 ms of `metrics all` at CI size (BENCHMARKS.md, 2026-12-02).
+    add(await db.all(sql`
+      SELECT ${audience.acquisitionSource} AS source, sum(${rootVolume.count}) AS count, total(${rootVolume.micros}) AS micros
+      FROM ${rootVolume} LEFT JOIN ${audience} ON ${audience.rootId} = ${rootVolume.rootId}
+      WHERE ${rootVolume.scope} = ${totals.scope} GROUP BY 1`));
+    if (totals.staleDays.length) add(await byCustomerDays(totals.staleDays), -1);
+  } else if (finalDays.length) {
+    add(await byCustomerDays(finalDays));
   }
   // Live days from root_day_volume: one row per unified customer active on a day, so the source is
   // looked up once per customer, not once per transaction (a busy day at CI size: 546 ms → 24 ms).
@@ -36,6 +48,8 @@ export async function volumeByAcquisitionSource(db: Db, finalDays: string[], liv
       WHERE ${rootDayVolume.day} BETWEEN ${from} AND ${to} GROUP BY 1`));
   }
   return [...total.entries()]
+    // A source whose every counted day was taken back out (or a unified customer folded away) is not listed.
+    .filter(([, v]) => v.count !== 0)
     .sort((x, y) => y[1].micros - x[1].micros || (x[0] < y[0] ? -1 : 1))
     .map(([k, v]) => ({ source: k, count: v.count, value_usdt: usdt(v.micros) }));
 }

@@ -67,7 +67,7 @@ export async function queryMetrics(db: Db, range: DayRange, now: number, topN = 
   const [snapshot, top, bySource] = await Promise.all([
     kycNow(db),
     fit ? topFromTotals(db, fit.scope, staleDays, liveRuns, topN) : topCustomers(db, finalDays, liveRuns, topN),
-    volumeByAcquisitionSource(db, finalDays, liveRuns),
+    volumeByAcquisitionSource(db, finalDays, liveRuns, fit ? { scope: fit.scope, staleDays } : undefined),
   ]);
 
   const group = (key: 'token' | 'chain') => {
