@@ -52,9 +52,9 @@ const envSchema = z.object({
   IDENTIFIER_LIMITS: limitList,
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
-  // Off by default: on 2 cores the thread took the core the main thread's lookups needed and ~60 MB more
-  // memory (BENCHMARKS.md, "Ingest on its own thread"); `on` gives single lookups lower latency beside
-  // ingest where there are cores to spare.
+  // Off by default: on 2 cores the thread took the core the main thread's lookups needed, and ~60 MB
+  // more memory (BENCHMARKS.md, "The ingest thread" in the section of 2026-12-02 15:00–16:00Z); `on`
+  // gives single lookups lower latency beside ingest where there are cores to spare.
   INGEST_THREAD: z.enum(['on', 'off']).default('off'),
 
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
