@@ -36,6 +36,7 @@ describe('configuration defaults', () => {
       identity: { defaultRegion: 'TW', blocked: [], limits: { external_id: 1, email: 5, phone: 5, wallet: 50 } },
       maxBodyBytes: 5_242_880,
       seedDemo: 'auto',
+      ingestThread: false,
       slack: undefined,
       discord: undefined,
       digest: { cron: '59 23 * * *', timezone: 'Asia/Taipei' },

@@ -57,6 +57,10 @@ describe('top customers over rollups, all-time totals and live days', () => {
     for (const d of days.slice(0, -1)) await computeRollup(store, d, clock().getTime());
     await check('after the rollups');
 
+    // A first campaign touch for someone whose volume is already rolled up: it moves to that source.
+    await ingest(deps, [{ type: 'event', id: uniq('e'), timestamp: `${today}T08:00:00+08:00`, identifiers: { email: people[8]!.email }, name: 'page_view', campaign: { source: 'podcast', medium: 'audio', name: 'late' } }]);
+    await check('after a late first touch');
+
     // Two customers found to be one person after their days were rolled up.
     await ingest(deps, [identify({ email: [people[0]!.email, people[1]!.email] })]);
     await ingest(deps, [identify({ email: [people[2]!.email, people[3]!.email] })]);

@@ -22,3 +22,20 @@ export const volumeScopes = sqliteTable('volume_scopes', {
   firstDay: text('first_day').notNull(),
   lastDay: text('last_day').notNull(),
 });
+
+/**
+ * `root_volume` summed by each unified customer's first-touch source (`audience.acquisition_source`,
+ * '' for none), per scope: what `metrics` shows as volume by acquisition source over final days, read
+ * as a handful of rows instead of joining every unified customer of the scope to its audience row.
+ * Triggers on `root_volume` and `audience` keep it exact (migration 0021).
+ */
+export const sourceVolume = sqliteTable(
+  'source_volume',
+  {
+    scope: text('scope').notNull(),
+    source: text('source').notNull(),
+    count: integer('count').notNull(),
+    micros: integer('micros').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.source] })],
+);

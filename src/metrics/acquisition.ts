@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { audience, customers, dailyCustomerVolume, rootDayVolume, rootVolume } from '../../db/schema/index.ts';
+import { audience, customers, dailyCustomerVolume, rootDayVolume, sourceVolume } from '../../db/schema/index.ts';
 
 const usdt = (micros: number) => Math.round(micros / 1e4) / 100;
 /** The bucket of customers without a campaign touch. */
@@ -27,14 +27,14 @@ export async function volumeByAcquisitionSource(db: Db, finalDays: string[], liv
       FROM ${dailyCustomerVolume} JOIN ${customers} ON ${customers.id} = ${dailyCustomerVolume.customerId}
       WHERE ${dailyCustomerVolume.day} IN (${sql.join(days.map((d) => sql`${d}`), sql`, `)}) GROUP BY 1`);
   if (totals) {
-    // The final days as a volume scope holds them (one row per unified customer, kept by the nightly
-    // rollup and by merges and splits), less the days it counted that are read live now: the formula of
-    // the top list (query.ts, topFromTotals). Summing the per-customer day rows instead read one row per
-    // customer per day: 358 of the 559 ms of `metrics all` at CI size (BENCHMARKS.md, 2026-12-02).
+    // The final days as a volume scope holds them, by source: a few rows kept by triggers on
+    // `root_volume` and `audience` (source_volume, migration 0021), less the days the scope counted
+    // that are read live now; the formula of the top list (query.ts, topFromTotals). Summing the
+    // per-customer day rows instead read one row per customer per day: 358 of the 559 ms of `metrics
+    // all` at CI size; joining the scope's unified customers to their sources, 30 ms (BENCHMARKS.md, 2026-12-02).
     add(await db.all(sql`
-      SELECT ${audience.acquisitionSource} AS source, sum(${rootVolume.count}) AS count, total(${rootVolume.micros}) AS micros
-      FROM ${rootVolume} LEFT JOIN ${audience} ON ${audience.rootId} = ${rootVolume.rootId}
-      WHERE ${rootVolume.scope} = ${totals.scope} GROUP BY 1`));
+      SELECT nullif(${sourceVolume.source}, '') AS source, ${sourceVolume.count} AS count, CAST(${sourceVolume.micros} AS REAL) AS micros
+      FROM ${sourceVolume} WHERE ${sourceVolume.scope} = ${totals.scope}`));
     if (totals.staleDays.length) add(await byCustomerDays(totals.staleDays), -1);
   } else if (finalDays.length) {
     add(await byCustomerDays(finalDays));
