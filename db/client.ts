@@ -57,6 +57,8 @@ export interface Store {
   replica: boolean;
   /** Where this store's journal and those of earlier processes on the same file live (embedded file only). */
   journalDir?: string;
+  /** The file of a plain embedded database; undefined on a libSQL server, in memory and for an embedded replica. */
+  file?: string;
   close(): void;
 }
 
@@ -202,6 +204,7 @@ export async function createStore(url: string, authToken?: string, opts: StoreOp
   return {
     db, client, write, read, writeOne, record, exclusive: enqueue, replica: Boolean(opts.syncUrl),
     journalDir: filePath ? journalDir(filePath) : undefined,
+    file: filePath,
     close: () => {
       journal?.close();
       reader?.close();

@@ -52,12 +52,7 @@ async function main() {
   // Customers stored before the find indexes existed are indexed once (a no-op on a new database).
   await ensureFindIndexes(store, Date.now(), (line) => log.info(line));
   const deps = { store, identity: config.identity, clock: systemClock };
-  // Only a plain embedded file: an embedded replica's file takes no writes of ours, and a server's
-  // statements are network waits that leave the event loop free anyway.
-  const ingestThread =
-    config.ingestThread && config.databaseUrl.startsWith('file:') && !config.databaseUrl.includes(':memory:') && !store.replica
-      ? startIngestThread(store, { url: config.databaseUrl, authToken: config.databaseAuthToken, identity: config.identity })
-      : undefined;
+  const ingestThread = config.ingestThread ? startIngestThread(store, config.identity) : undefined;
 
   let demoKey: string | undefined;
   const [{ n }] = (await store.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${sqlNames(customers).$}`)) as [{ n: number }];

@@ -12,7 +12,7 @@ import type { ThreadError, ThreadJob, ThreadReply, ThreadStart } from './thread.
 
 const start = workerData as ThreadStart;
 const port = parentPort!;
-const store = createStore(start.url, start.authToken);
+const store = createStore(`file:${start.file}`);
 // A failed open fails each job with its error; the main thread's next batch starts a new thread.
 store.catch(() => undefined);
 

@@ -43,8 +43,8 @@ export interface ThreadError {
 export type ThreadReply = { id: number; ok: true; value: BatchOutcome } | { id: number; ok: false; error: ThreadError };
 
 export interface ThreadStart {
-  url: string;
-  authToken?: string;
+  /** The embedded file (`store.file`). */
+  file: string;
   identity: IdentityConfig;
 }
 
@@ -83,7 +83,13 @@ function spawn(start: ThreadStart): Worker {
   return new Worker(new URL('./ingest-thread.js', import.meta.url), { workerData: start });
 }
 
-export function startIngestThread(store: Store, start: ThreadStart): IngestThread {
+/**
+ * The ingest thread for `store`, or undefined when the store is not a plain embedded file: an embedded
+ * replica's file takes no writes of ours, and a server's statements leave the event loop free anyway.
+ */
+export function startIngestThread(store: Store, identity: IdentityConfig): IngestThread | undefined {
+  if (!store.file) return undefined;
+  const start: ThreadStart = { file: store.file, identity };
   let worker: Worker | undefined;
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: BatchOutcome) => void; reject: (e: Error) => void }>();

@@ -56,6 +56,19 @@ const { values: args } = parseArgs({
     'find-rollups': { type: 'boolean', default: false },
   },
 });
+// Counts and sizes must be whole positive numbers: `--cold-runs x` would otherwise run NaN times and
+// print a table of nothing.
+for (const k of ['seed', 'ingest-records', 'ingest-batch', 'cold-runs', 'sustained-records', 'onchain-wallets', 'onchain-transfers'] as const) {
+  const v = Number(args[k]);
+  if (!Number.isInteger(v) || v < (k === 'seed' ? 0 : 1)) {
+    process.stderr.write(`--${k} must be a whole number${k === 'seed' ? '' : ' of at least 1'}, not ${JSON.stringify(args[k])}\n`);
+    process.exit(2);
+  }
+}
+if (!(Number(args.scale) > 0)) {
+  process.stderr.write(`--scale must be a positive number (0.01, 0.1, 1), not ${JSON.stringify(args.scale)}\n`);
+  process.exit(2);
+}
 const OUT = 'bench-output';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 if (args['trace-sql']) installSqlTrace();

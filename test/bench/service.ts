@@ -49,7 +49,7 @@ export async function startService(dbPath: string, anchor: number) {
   const notifiers = { slack: slackNotifier({ token: slack.botToken, apiUrl: slack.apiUrl }) };
   const delivery = { store, clock, log, notifiers, render: deliveryRenderer(store.db, clock, alertDeliveryRenderer(store.db, { slack: slack.admins })) };
   const worker = startDeliveryWorker(delivery, 1000, () => fanOutAlerts(store, clock().getTime()));
-  const ingestThread = config.ingestThread ? startIngestThread(store, { url: config.databaseUrl, identity: config.identity }) : undefined;
+  const ingestThread = config.ingestThread ? startIngestThread(store, config.identity) : undefined;
   const app = createApp({ store, config, clock, log, mounts: [{ path: '/slack', app: routes }], onAlerts: worker.kick, ingestThread });
   const { key } = await createApiKey(store, `bench-${Date.now()}`, clock().getTime());
   const auth = { authorization: `Bearer ${key}` };

@@ -41,12 +41,13 @@ const cpuOf = (pid: number | 'self') => {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
 };
+type Cores = { cores: { server: number; clients: number } };
 /** Runs `fn` and says how many cores the server and this process (the clients) kept busy meanwhile. */
-async function withCpu<T>(pid: number, fn: () => Promise<T>): Promise<T & { cores: { server: number; clients: number } }> {
+async function withCpu<T extends object>(pid: number, fn: () => Promise<T>): Promise<T & Cores> {
   const [s0, c0, t0] = [cpuOf(pid), cpuOf('self'), performance.now()];
   const r = await fn();
   const secs = (performance.now() - t0) / 1000;
-  return Object.assign(r as object, { cores: { server: (cpuOf(pid) - s0) / secs, clients: (cpuOf('self') - c0) / secs } }) as T & { cores: { server: number; clients: number } };
+  return Object.assign(r, { cores: { server: (cpuOf(pid) - s0) / secs, clients: (cpuOf('self') - c0) / secs } });
 }
 
 export interface ColdStart {
@@ -118,8 +119,8 @@ export async function coldStart(o: {
   const { child, base } = await startAndTime(mainJs, serviceEnv, profilePath, auth, true);
   const idleMem = memOf(child.pid!);
   let load: {
-    idleMem?: { hwmMb: number; rssMb: number }; lookupOne?: Sample; lookups?: Sample & { cores: { server: number; clients: number } }; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number };
-    mix?: { lookups: Sample & { cores: { server: number; clients: number } }; one: Sample; batches: number; records: number; seconds: number; batchesDuringLookups: number; firstError?: string; mem: { hwmMb: number; rssMb: number } };
+    idleMem?: { hwmMb: number; rssMb: number }; lookupOne?: Sample; lookups?: Sample & Cores; ingestMs?: number; metricsMs?: number; mem?: { hwmMb: number; rssMb: number };
+    mix?: { lookups: Sample & Cores; one: Sample; batches: number; records: number; seconds: number; batchesDuringLookups: number; firstError?: string; mem: { hwmMb: number; rssMb: number } };
     sustained?: { records: number; seconds: number; firstError?: string; mem: { hwmMb: number; rssMb: number } };
   } = { idleMem };
   try {
@@ -134,6 +135,12 @@ export async function coldStart(o: {
     // did not, so lookups came out faster under ingest than without (2026-12-02).
     await closedLoop(4, o.texts.length, 60_000, slash);
     const lookupOne = await closedLoop(1, Number.MAX_SAFE_INTEGER, o.loadMs / 2, slash);
+    /** One NDJSON batch to /v1/batch, bounded so a server that hangs fails the figure instead of the run. */
+    const postNdjson = async (body: string): Promise<{ accepted: number } | { error: string }> => {
+      const res = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body, signal: AbortSignal.timeout(120_000) });
+      const text = await res.text();
+      return res.status === 200 ? { accepted: (JSON.parse(text) as { accepted: number }).accepted } : { error: `HTTP ${res.status}: ${text.slice(0, 200)}` };
+    };
     const lookups = await withCpu(child.pid!, () => closedLoop(16, Number.MAX_SAFE_INTEGER, o.loadMs, slash));
     // VmHWM is a high-water mark: read it before the mix raises it.
     const afterLookups = memOf(child.pid!);
@@ -146,12 +153,11 @@ export async function coldStart(o: {
       while (mixing) {
         const next = o.mixBodies.next();
         if (next.done) break;
-        const res = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: next.value, signal: AbortSignal.timeout(120_000) });
-        const text = await res.text();
-        if (res.status !== 200) mixStats.firstError ??= `HTTP ${res.status}: ${text.slice(0, 200)}`;
+        const r = await postNdjson(next.value);
+        if ('error' in r) mixStats.firstError ??= r.error;
         else {
           mixStats.batches++;
-          mixStats.records += (JSON.parse(text) as { accepted: number }).accepted;
+          mixStats.records += r.accepted;
           if (!lookupsDone) mixStats.batchesDuringLookups++;
         }
       }
@@ -177,10 +183,9 @@ export async function coldStart(o: {
     t = performance.now();
     await Promise.all([0, 1].map(async () => {
       for (let body = bodies.shift(); body !== undefined; body = bodies.shift()) {
-        const res = await fetch(`${base}/v1/batch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body, signal: AbortSignal.timeout(120_000) });
-        const text = await res.text();
-        if (res.status !== 200) sustainedStats.firstError ??= `HTTP ${res.status}: ${text.slice(0, 200)}`;
-        else sustainedStats.records += (JSON.parse(text) as { accepted: number }).accepted;
+        const r = await postNdjson(body);
+        if ('error' in r) sustainedStats.firstError ??= r.error;
+        else sustainedStats.records += r.accepted;
       }
     }));
     const sustained = o.loadBodies?.length ? { ...sustainedStats, seconds: (performance.now() - t) / 1000, mem: memOf(child.pid!) } : undefined;
