@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import Database from 'libsql';
 import type { Store } from './client.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface MigrateHooks {
   trying?: () => void;
   /** Called with the lock held, before migrating (tests hold it here to make the race certain). */
   locked?: () => Promise<void>;
+  /** Called each time an attempt finds the write lock busy past the busy timeout. */
+  busy?: () => void;
   /** How long to wait for another instance's lock before giving up; default 2 minutes. */
   waitMs?: number;
 }
@@ -39,23 +42,42 @@ export async function migrateUnderLock(store: Store, migrationsFolder: string, h
   if (await upToDate(store, migrationsFolder)) return { applied: 0 };
   const { client } = store;
   const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const lockTable = `CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)`;
+  const claim = `INSERT INTO ${LOCK_TABLE} (name, owner, expires_at) VALUES ('migrate', ?, ?)
+              ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+              WHERE ${LOCK_TABLE}.expires_at < ?`;
+  const attempt = async (args: [string, number, number]): Promise<number> => {
+    if (!store.file) {
+      await client.execute(lockTable);
+      return (await client.execute({ sql: claim, args })).rowsAffected;
+    }
+    // On an embedded file each attempt runs on a native connection of its own, closed after it, and
+    // as run() (no RETURNING, so no row iterator). A statement of @libsql/client's file connection that
+    // fails with SQLITE_BUSY keeps its read snapshot until V8 collects its row iterator: every later
+    // attempt on that connection then fails at once (SQLITE_BUSY, then SQLITE_BUSY_SNAPSHOT once the
+    // holder has committed), 80-odd times in 12 s here, and on a loaded machine the instance came up
+    // as late as 28 s after the holder let go. Each attempt here waits the busy timeout instead.
+    const conn = new Database(store.file, { timeout: 10_000 });
+    try {
+      conn.exec(lockTable);
+      return conn.prepare(claim).run(args).changes;
+    } finally {
+      conn.close();
+    }
+  };
   const take = async (): Promise<'taken' | 'held' | 'busy'> => {
     try {
-      await client.execute(`CREATE TABLE IF NOT EXISTS ${LOCK_TABLE} (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
       const now = Date.now();
-      const r = await client.execute({
-        sql: `INSERT INTO ${LOCK_TABLE} (name, owner, expires_at) VALUES ('migrate', ?, ?)
-              ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-              WHERE ${LOCK_TABLE}.expires_at < ? RETURNING owner`,
-        args: [owner, now + LEASE_MS, now],
-      });
-      return r.rows.length === 1 ? 'taken' : 'held';
+      return (await attempt([owner, now + LEASE_MS, now])) === 1 ? 'taken' : 'held';
     } catch (e) {
       // Another instance holds the database's write lock past our busy timeout. On an embedded file
       // that is an instance migrating: the migration runs synchronously, so its lease cannot be
       // renewed and may lapse, but the file lock it holds shows it is alive (a dead process's lock is
       // released by the OS). Wait for it rather than fail the start-up.
-      if (isBusy(e)) return 'busy';
+      if (isBusy(e)) {
+        hooks.busy?.();
+        return 'busy';
+      }
       throw e;
     }
   };

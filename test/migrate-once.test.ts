@@ -65,7 +65,10 @@ describe('a store that is already migrated', () => {
 describe.runIf(testBackend === 'file')('an instance starting while another migrates a large embedded file', () => {
   // At 1M customers the migration holds the file's write lock for minutes, synchronously, so its 30 s
   // lease lapses unrenewed. Planted: take() rethrowing SQLITE_BUSY → this start-up fails with it;
-  // the busy answer not extending the wait → it fails with "held the migration lock for too long".
+  // the busy answer not extending the wait → it fails with "held the migration lock for too long";
+  // the attempts on the store's own client connection (as before 2026-12-02) → after the first busy
+  // answer every attempt fails at once, 20-odd busy answers instead of 1 or 2, and on a loaded machine
+  // it came up up to 28 s after the holder let go (a CI run timed out on it).
   it('waits behind the busy write lock and then comes up, instead of failing', async () => {
     const { url, dir } = await emptyTestDbUrl();
     const holdMs = 12_000; // longer than the store's 10 s busy timeout, and than waitMs below
@@ -77,13 +80,18 @@ describe.runIf(testBackend === 'file')('an instance starting while another migra
     const store = await createStore(url);
     try {
       let tried = 0;
-      const result = await migrateUnderLock(store, migrationsFolder, { trying: () => void (tried = Date.now()), waitMs: 1_000 });
+      let busy = 0;
+      const hooks = { trying: () => void (tried = Date.now()), busy: () => void busy++, waitMs: 1_000 };
+      const result = await migrateUnderLock(store, migrationsFolder, hooks);
       const done = Date.now();
       expect(await exited).toBe(0);
       const released = Number(/released (\d+)/.exec(out)![1]);
       // The overlap happened: this instance tried while the other held the write lock, and finished after it let go.
       expect(tried).toBeLessThan(released);
       expect(done).toBeGreaterThanOrEqual(released);
+      // Each attempt waited out the 10 s busy timeout (the hold is 12 s), rather than failing at once.
+      expect(busy).toBeGreaterThanOrEqual(1);
+      expect(busy).toBeLessThanOrEqual(2);
       expect(result).toEqual({ applied: journal.entries.length });
       const rows = await store.client.execute('SELECT count(*) AS n FROM __drizzle_migrations');
       expect(Number(rows.rows[0]!.n)).toBe(journal.entries.length);
@@ -91,5 +99,5 @@ describe.runIf(testBackend === 'file')('an instance starting while another migra
       child.kill();
       store.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
